@@ -1,0 +1,703 @@
+/*
+** main.c — the newsclaims command line: ingest, extract, timeline, stats,
+** rules. One function per subcommand; getopt_long everywhere; --help on
+** each. Exit codes: 0 all good, 1 some inputs failed (the rest were
+** stored), 2 usage error or fatal error.
+**
+** Data files are found, in order: --rules DIR / --data DIR; the
+** NEWSCLAIMS_RULES / NEWSCLAIMS_DATA environment variables; beside the
+** executable (a build tree: ./extract/rules, ./ingest/data); the install
+** prefix (PREFIX/share/newsclaims/rules, .../ingest).
+*/
+#include "../ingest/ingest.h"
+#include "../extract/extract.h"
+#include "../store/store.h"
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <unicode/uclean.h>
+
+#define EXIT_SOME_FAILED 1
+#define EXIT_FATAL 2
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Folder of the running executable, or "." */
+static void exe_dir(char *out, size_t size)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) {
+        snprintf(out, size, ".");
+        return;
+    }
+    buf[n] = 0;
+    char *slash = strrchr(buf, '/');
+    if (slash)
+        *slash = 0;
+    snprintf(out, size, "%s", buf);
+}
+
+/* Resolve a data folder: option, environment, beside the binary, prefix. */
+static const char *find_data(const char *opt, const char *env, const char *in_tree,
+                             const char *in_share, char *out, size_t size)
+{
+    if (opt)
+        return opt;
+    const char *e = getenv(env);
+    if (e && *e)
+        return e;
+    char dir[PATH_MAX];
+    exe_dir(dir, sizeof dir);
+    snprintf(out, size, "%s/%s", dir, in_tree);
+    if (is_dir(out))
+        return out;
+    snprintf(out, size, "%s/../share/newsclaims/%s", dir, in_share);
+    if (is_dir(out))
+        return out;
+    return in_tree;   /* relative to the working folder; the error will say so */
+}
+
+typedef struct common {
+    const char *rules_opt, *data_opt;
+    char rules[PATH_MAX + 64], data[PATH_MAX + 64];
+} common;
+
+static nc_ingester *open_ingester(common *c, const char *force_lang)
+{
+    nc_ingest_opts io = nc_ingest_default_opts();
+    io.data_dir = find_data(c->data_opt, "NEWSCLAIMS_DATA", "ingest/data", "ingest", c->data, sizeof c->data);
+    io.force_lang = force_lang;
+    nc_error err = { 0 };
+    nc_ingester *ing = nc_ingester_new(&io, &err);
+    if (!ing)
+        fprintf(stderr, "newsclaims: %s: %s\n", err.where, err.msg);
+    return ing;
+}
+
+static nc_extractor *open_extractor(common *c)
+{
+    nc_extract_opts xo = nc_extract_default_opts();
+    xo.rules_dir = find_data(c->rules_opt, "NEWSCLAIMS_RULES", "extract/rules", "rules", c->rules, sizeof c->rules);
+    nc_error err = { 0 };
+    nc_extractor *x = nc_extractor_new(&xo, &err);
+    if (!x)
+        fprintf(stderr, "newsclaims: %s: %s\n", err.where, err.msg);
+    return x;
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+static void json_str(FILE *f, const char *s, size_t n)
+{
+    fputc('"', f);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c == '\t')
+            fputs("\\t", f);
+        else if (c < 0x20 || c == 0x7F)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void json_cstr(FILE *f, const char *s)
+{
+    if (!s)
+        fputs("null", f);
+    else
+        json_str(f, s, strlen(s));
+}
+
+/* ---------------------------------------------------------------- ingest */
+
+typedef struct counts {
+    size_t stored, replaced, unchanged, failed, skipped, articles;
+    size_t per_lang_n;
+    struct { char lang[8]; size_t n; } per_lang[32];
+} counts;
+
+static void count_lang(counts *c, const char *lang)
+{
+    for (size_t i = 0; i < c->per_lang_n; i++)
+        if (!strcmp(c->per_lang[i].lang, lang)) {
+            c->per_lang[i].n++;
+            return;
+        }
+    if (c->per_lang_n < 32) {
+        snprintf(c->per_lang[c->per_lang_n].lang, 8, "%s", lang);
+        c->per_lang[c->per_lang_n++].n = 1;
+    }
+}
+
+static void walk_error(void *ud, const char *path, const char *reason)
+{
+    nc_store *s = ud;
+    fprintf(stderr, "newsclaims: %s: %s\n", path, reason);
+    if (s)
+        nc_store_log(s, path, "skipped", reason, NULL);
+}
+
+static void usage_ingest(FILE *f)
+{
+    fputs("usage: newsclaims ingest DIR|FILE... [--db FILE] [--lang CODE] [--quiet]\n"
+          "\n"
+          "Walk each directory recursively (hidden files and the database skipped), turn\n"
+          "every file into articles, extract mentions and claims, store them, and relink\n"
+          "claim groups. A file stored before with the same content is skipped; a changed\n"
+          "file replaces its own rows. A FILE.meta sidecar gives metadata (README).\n"
+          "\n"
+          "  --db FILE          database (default ./newsclaims.db; created if missing)\n"
+          "  --lang CODE        take every article to be in this language\n"
+          "  --max-file-size N  refuse files over N bytes (default 67108864)\n"
+          "  --rules DIR        extraction rules folder (or NEWSCLAIMS_RULES)\n"
+          "  --data DIR         ingest data folder (or NEWSCLAIMS_DATA)\n"
+          "  -q, --quiet        no summary line\n"
+          "  -h, --help         this help\n"
+          "\n"
+          "Exit: 0 all stored, 1 some inputs failed (the rest stored), 2 fatal.\n", f);
+}
+
+static int cmd_ingest(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "db", required_argument, 0, 'd' }, { "lang", required_argument, 0, 'l' },
+        { "rules", required_argument, 0, 'r' }, { "data", required_argument, 0, 'D' },
+        { "max-file-size", required_argument, 0, 'm' }, { "quiet", no_argument, 0, 'q' },
+        { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+    };
+    common c = { 0 };
+    const char *db = "newsclaims.db", *lang = NULL;
+    size_t max_size = 64u << 20;
+    int quiet = 0, o;
+    while ((o = getopt_long(argc, argv, "d:l:qh", lo, NULL)) != -1) {
+        switch (o) {
+        case 'd': db = optarg; break;
+        case 'l': lang = optarg; break;
+        case 'r': c.rules_opt = optarg; break;
+        case 'D': c.data_opt = optarg; break;
+        case 'm': {
+            char *end;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (*end || !v) {
+                fprintf(stderr, "newsclaims ingest: --max-file-size wants a positive number of bytes\n");
+                return EXIT_FATAL;
+            }
+            max_size = (size_t)v;
+            break;
+        }
+        case 'q': quiet = 1; break;
+        case 'h': usage_ingest(stdout); return 0;
+        default: usage_ingest(stderr); return EXIT_FATAL;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "newsclaims ingest: name at least one directory or file\n");
+        usage_ingest(stderr);
+        return EXIT_FATAL;
+    }
+    nc_ingester *ing = open_ingester(&c, lang);
+    nc_extractor *x = ing ? open_extractor(&c) : NULL;
+    nc_error err = { 0 };
+    nc_store *s = x ? nc_store_open(db, NULL, &err) : NULL;
+    if (x && !s)
+        fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : db, err.msg);
+    if (!s) {
+        nc_extractor_free(x);
+        nc_ingester_free(ing);
+        return EXIT_FATAL;
+    }
+    int rc = EXIT_SUCCESS;
+    if (nc_store_put_orgs(s, x, &err) != NC_OK) {
+        fprintf(stderr, "newsclaims: %s: %s\n", db, err.msg);
+        rc = EXIT_FATAL;
+    }
+    char **paths = NULL;
+    size_t n_paths = 0;
+    if (rc == EXIT_SUCCESS &&
+        nc_walk((const char *const *)argv + optind, (size_t)(argc - optind), db, &paths, &n_paths,
+                walk_error, s) != NC_OK)
+        rc = EXIT_SOME_FAILED;
+    counts cn = { 0 };
+    for (size_t i = 0; i < n_paths; i++) {
+        const char *p = paths[i];
+        unsigned char *data = NULL;
+        size_t len = 0;
+        nc_meta *meta = NULL;
+        nc_article *arts = NULL;
+        size_t n_arts = 0;
+        nc_extraction *ex = NULL;
+        int is_unchanged = 0, replaced = 0;
+        memset(&err, 0, sizeof err);
+        int r = nc_read_file(p, max_size, &data, &len, &err);
+        if (r == NC_OK) {
+            char hash[65];
+            nc_sha256_hex(data, len, hash);
+            r = nc_store_is_unchanged(s, p, hash, &is_unchanged, &err);
+        }
+        if (r == NC_OK && is_unchanged) {
+            cn.unchanged++;
+            nc_store_log(s, p, "unchanged", NULL, NULL);
+            free(data);
+            continue;
+        }
+        if (r == NC_OK)
+            r = nc_meta_load(p, &meta, &err);
+        if (r == NC_OK)
+            r = nc_ingest_buffer(ing, p, data, len, meta, &arts, &n_arts, &err);
+        if (r == NC_OK) {
+            ex = calloc(n_arts, sizeof *ex);
+            if (!ex)
+                r = nc_error_set(&err, NC_E_NOMEM, p, "out of memory");
+        }
+        for (size_t k = 0; r == NC_OK && k < n_arts; k++) {
+            if (!arts[k].lang_supported) {
+                fprintf(stderr, "newsclaims: %s: language \"%s\" has no extraction rules; stored without extraction\n",
+                        p, arts[k].lang);
+                continue;
+            }
+            nc_error xe = { 0 };
+            if (nc_extract_article(x, &arts[k], NULL, &ex[k], &xe) != NC_OK)
+                fprintf(stderr, "newsclaims: %s: extraction failed: %s\n", p, xe.msg);
+            else if (ex[k].limit_hits)
+                fprintf(stderr, "newsclaims: %s: %zu rule calls stopped by a match or time limit\n", p,
+                        ex[k].limit_hits);
+        }
+        if (r == NC_OK) {
+            char hash[65];
+            nc_sha256_hex(data, len, hash);
+            r = nc_store_put_file(s, p, hash, len, arts, ex, n_arts, &replaced, &err);
+        }
+        if (r == NC_OK) {
+            replaced ? cn.replaced++ : cn.stored++;
+            cn.articles += n_arts;
+            for (size_t k = 0; k < n_arts; k++)
+                count_lang(&cn, arts[k].lang);
+            nc_store_log(s, p, replaced ? "replaced" : "stored", NULL, NULL);
+        } else {
+            cn.failed++;
+            fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : p, err.msg);
+            nc_store_log(s, p, "failed", err.msg, NULL);
+            if (r == NC_E_BUSY || r == NC_E_SCHEMA) {
+                rc = EXIT_FATAL;   /* the database itself is unusable: stop */
+            }
+        }
+        for (size_t k = 0; ex && k < n_arts; k++)
+            nc_extraction_free(&ex[k]);
+        free(ex);
+        nc_articles_free(arts, n_arts);
+        nc_meta_free(meta);
+        free(data);
+        if (rc == EXIT_FATAL)
+            break;
+    }
+    nc_paths_free(paths, n_paths);
+    if (rc != EXIT_FATAL && nc_store_link(s, &err) != NC_OK) {
+        fprintf(stderr, "newsclaims: %s: linking claims failed: %s\n", db, err.msg);
+        rc = EXIT_FATAL;
+    }
+    if (!quiet) {
+        fprintf(stderr, "newsclaims: %zu stored, %zu replaced, %zu unchanged, %zu failed; %zu articles",
+                cn.stored, cn.replaced, cn.unchanged, cn.failed, cn.articles);
+        for (size_t i = 0; i < cn.per_lang_n; i++)
+            fprintf(stderr, "%s%s %zu", i ? ", " : " (", cn.per_lang[i].lang, cn.per_lang[i].n);
+        fprintf(stderr, "%s\n", cn.per_lang_n ? ")" : "");
+    }
+    nc_store_close(s);
+    nc_extractor_free(x);
+    nc_ingester_free(ing);
+    if (rc == EXIT_SUCCESS && cn.failed)
+        rc = EXIT_SOME_FAILED;
+    return rc;
+}
+
+/* --------------------------------------------------------------- extract */
+
+static void usage_extract(FILE *f)
+{
+    fputs("usage: newsclaims extract FILE [--lang fr|de|en] [--rules DIR] [--data DIR]\n"
+          "\n"
+          "Print what extraction finds in one file, without a database, as JSON lines:\n"
+          "one {\"type\":\"article\"} line per article, then one {\"type\":\"mention\"} line per\n"
+          "mention and one {\"type\":\"claim\"} line per claim (fields: README).\n", f);
+}
+
+static void print_extraction(FILE *f, const nc_article *a, const nc_extraction *ex)
+{
+    fprintf(f, "{\"type\":\"article\",\"path\":");
+    json_cstr(f, a->path);
+    fprintf(f, ",\"item\":%d,\"lang\":", a->item);
+    json_cstr(f, a->lang);
+    fprintf(f, ",\"format\":\"%s\",\"encoding\":", a->format);
+    json_cstr(f, a->encoding);
+    fprintf(f, ",\"title\":");
+    json_cstr(f, a->title);
+    fprintf(f, ",\"pub_date\":");
+    json_cstr(f, a->pub_date[0] ? a->pub_date : NULL);
+    fprintf(f, ",\"pub_date_precision\":\"%s\",\"pub_date_source\":", nc_precision_name(a->pub_date_precision));
+    json_cstr(f, a->pub_date_source[0] ? a->pub_date_source : NULL);
+    fprintf(f, ",\"cited_source\":");
+    json_cstr(f, a->cited_source);
+    fprintf(f, ",\"sentences\":%zu,\"bytes\":%zu}\n", a->n_sentences, a->text_len);
+    for (size_t i = 0; ex && i < ex->n_mentions; i++) {
+        const nc_mention *m = &ex->mentions[i];
+        fprintf(f, "{\"type\":\"mention\",\"kind\":\"%s\",\"start\":%zu,\"end\":%zu,\"sentence\":%zu,\"surface\":",
+                nc_mention_kind_name(m->kind), m->start, m->end, m->sentence);
+        json_str(f, a->text + m->start, m->end - m->start);
+        fprintf(f, ",\"value\":");
+        json_cstr(f, m->value);
+        fprintf(f, ",\"value_max\":");
+        json_cstr(f, m->value_max[0] ? m->value_max : NULL);
+        fprintf(f, ",\"unit\":");
+        json_cstr(f, m->unit[0] ? m->unit : NULL);
+        fprintf(f, ",\"qualifier\":");
+        json_cstr(f, m->qualifier[0] ? m->qualifier : NULL);
+        fprintf(f, ",\"precision\":");
+        json_cstr(f, m->kind == NC_MENTION_DATE ? nc_precision_name(m->precision) : NULL);
+        fprintf(f, ",\"resolved\":%s,\"vague\":%s,\"rule\":", m->flags & NC_MF_RESOLVED ? "true" : "false",
+                m->flags & NC_MF_VAGUE ? "true" : "false");
+        json_cstr(f, m->rule);
+        fputs("}\n", f);
+    }
+    for (size_t i = 0; ex && i < ex->n_claims; i++) {
+        const nc_claim *c = &ex->claims[i];
+        fprintf(f, "{\"type\":\"claim\",\"sentence\":%zu,\"predicate\":\"%s\",\"subject\":", c->sentence, c->predicate);
+        json_cstr(f, c->subject[0] ? c->subject : NULL);
+        fprintf(f, ",\"object\":");
+        json_cstr(f, c->object[0] ? c->object : NULL);
+        const nc_mention *am = c->amount >= 0 ? &ex->mentions[c->amount] : NULL;
+        fprintf(f, ",\"amount\":");
+        json_cstr(f, am ? am->value : NULL);
+        fprintf(f, ",\"unit\":");
+        json_cstr(f, am && am->unit[0] ? am->unit : NULL);
+        fprintf(f, ",\"qualifier\":");
+        json_cstr(f, am && am->qualifier[0] ? am->qualifier : NULL);
+        fprintf(f, ",\"duration\":");
+        json_cstr(f, c->duration >= 0 ? ex->mentions[c->duration].value : NULL);
+        fprintf(f, ",\"event_date\":");
+        json_cstr(f, c->event_date[0] ? c->event_date : NULL);
+        fprintf(f, ",\"event_precision\":\"%s\",\"event_date_source\":", nc_precision_name(c->event_precision));
+        json_cstr(f, c->event_date_source[0] ? c->event_date_source : NULL);
+        fprintf(f, ",\"source\":");
+        json_cstr(f, c->source[0] ? c->source : NULL);
+        fprintf(f, ",\"negated\":%s,\"hedged\":%s,\"confidence\":%.2f,\"rule\":", c->is_negated ? "true" : "false",
+                c->is_hedged ? "true" : "false", c->confidence);
+        json_cstr(f, c->rule);
+        fprintf(f, ",\"sentence_text\":");
+        const nc_sentence *s = &a->sentences[c->sentence];
+        json_str(f, a->text + s->start, s->end - s->start);
+        fputs("}\n", f);
+    }
+}
+
+static int cmd_extract(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "lang", required_argument, 0, 'l' }, { "rules", required_argument, 0, 'r' },
+        { "data", required_argument, 0, 'D' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+    };
+    common c = { 0 };
+    const char *lang = NULL;
+    int o;
+    while ((o = getopt_long(argc, argv, "l:h", lo, NULL)) != -1) {
+        switch (o) {
+        case 'l': lang = optarg; break;
+        case 'r': c.rules_opt = optarg; break;
+        case 'D': c.data_opt = optarg; break;
+        case 'h': usage_extract(stdout); return 0;
+        default: usage_extract(stderr); return EXIT_FATAL;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "newsclaims extract: name exactly one file\n");
+        usage_extract(stderr);
+        return EXIT_FATAL;
+    }
+    const char *path = argv[optind];
+    nc_ingester *ing = open_ingester(&c, lang);
+    nc_extractor *x = ing ? open_extractor(&c) : NULL;
+    if (!x) {
+        nc_ingester_free(ing);
+        return EXIT_FATAL;
+    }
+    if (lang && !nc_extractor_has_lang(x, lang)) {
+        fprintf(stderr, "newsclaims extract: no extraction rules for language \"%s\"\n", lang);
+        nc_extractor_free(x);
+        nc_ingester_free(ing);
+        return EXIT_FATAL;
+    }
+    nc_error err = { 0 };
+    unsigned char *data = NULL;
+    size_t len = 0;
+    nc_meta *meta = NULL;
+    nc_article *arts = NULL;
+    size_t n = 0;
+    int rc = nc_read_file(path, 64u << 20, &data, &len, &err);
+    if (rc == NC_OK)
+        rc = nc_meta_load(path, &meta, &err);
+    if (rc == NC_OK)
+        rc = nc_ingest_buffer(ing, path, data, len, meta, &arts, &n, &err);
+    int exit_code = EXIT_SUCCESS;
+    if (rc != NC_OK) {
+        fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : path, err.msg);
+        exit_code = EXIT_SOME_FAILED;
+    }
+    for (size_t i = 0; i < n; i++) {
+        nc_extraction ex;
+        memset(&ex, 0, sizeof ex);
+        if (!arts[i].lang_supported && !lang) {
+            fprintf(stderr, "newsclaims: %s: language \"%s\" has no extraction rules; skipped\n", path, arts[i].lang);
+            print_extraction(stdout, &arts[i], NULL);
+            exit_code = EXIT_SOME_FAILED;
+            continue;
+        }
+        if (nc_extract_article(x, &arts[i], lang, &ex, &err) != NC_OK) {
+            fprintf(stderr, "newsclaims: %s: %s\n", path, err.msg);
+            exit_code = EXIT_SOME_FAILED;
+            continue;
+        }
+        print_extraction(stdout, &arts[i], &ex);
+        nc_extraction_free(&ex);
+    }
+    nc_articles_free(arts, n);
+    nc_meta_free(meta);
+    free(data);
+    nc_extractor_free(x);
+    nc_ingester_free(ing);
+    return exit_code;
+}
+
+/* -------------------------------------------------------------- timeline */
+
+static void usage_timeline(FILE *f)
+{
+    fputs("usage: newsclaims timeline [--db FILE] [--format text|md|json|csv|html]\n"
+          "                           [--company NAME] [--from DATE] [--to DATE] [--lang CODE]\n"
+          "                           [--predicate NAME] [--min-sources N] [--color|--no-color]\n"
+          "\n"
+          "Regenerate the claim timeline from the database alone, ordered by event date\n"
+          "(claims with no event date last). The same database gives the same bytes.\n"
+          "DATE is ISO at any precision: 2023, 2023-03, 2023-03-15.\n", f);
+}
+
+static int cmd_timeline(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "db", required_argument, 0, 'd' }, { "format", required_argument, 0, 'f' },
+        { "company", required_argument, 0, 'c' }, { "from", required_argument, 0, 'F' },
+        { "to", required_argument, 0, 'T' }, { "lang", required_argument, 0, 'l' },
+        { "predicate", required_argument, 0, 'p' }, { "min-sources", required_argument, 0, 'm' },
+        { "color", no_argument, 0, 'C' }, { "no-color", no_argument, 0, 'N' },
+        { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+    };
+    const char *db = "newsclaims.db";
+    nc_timeline_opts to = nc_timeline_default_opts();
+    int color = -1, o;
+    while ((o = getopt_long(argc, argv, "d:f:c:l:p:h", lo, NULL)) != -1) {
+        switch (o) {
+        case 'd': db = optarg; break;
+        case 'f': {
+            int fm = nc_timeline_format_parse(optarg);
+            if (fm < 0) {
+                fprintf(stderr, "newsclaims timeline: unknown format \"%s\" (text, md, json, csv, html)\n", optarg);
+                return EXIT_FATAL;
+            }
+            to.format = (nc_timeline_format)fm;
+            break;
+        }
+        case 'c': to.company = optarg; break;
+        case 'F': to.from = optarg; break;
+        case 'T': to.to = optarg; break;
+        case 'l': to.lang = optarg; break;
+        case 'p': to.predicate = optarg; break;
+        case 'm': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 0 || v > 1000000) {
+                fprintf(stderr, "newsclaims timeline: --min-sources wants a number\n");
+                return EXIT_FATAL;
+            }
+            to.min_sources = (int)v;
+            break;
+        }
+        case 'C': color = 1; break;
+        case 'N': color = 0; break;
+        case 'h': usage_timeline(stdout); return 0;
+        default: usage_timeline(stderr); return EXIT_FATAL;
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, "newsclaims timeline: unexpected argument \"%s\"\n", argv[optind]);
+        return EXIT_FATAL;
+    }
+    to.use_color = color < 0 ? (to.format == NC_TL_TEXT && isatty(1) && !getenv("NO_COLOR")) : color;
+    nc_error err = { 0 };
+    nc_store_opts so = nc_store_default_opts();
+    so.is_readonly = 1;
+    nc_store *s = nc_store_open(db, &so, &err);
+    if (!s) {
+        fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : db, err.msg);
+        return EXIT_FATAL;
+    }
+    int rc = nc_timeline_write(s, &to, stdout, &err);
+    nc_store_close(s);
+    if (rc != NC_OK) {
+        fprintf(stderr, "newsclaims timeline: %s\n", err.msg);
+        return EXIT_FATAL;
+    }
+    return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FATAL;
+}
+
+/* ----------------------------------------------------------------- stats */
+
+static void usage_stats(FILE *f)
+{
+    fputs("usage: newsclaims stats [--db FILE] [--json]\n"
+          "\n"
+          "Counts per table, per language and per mention kind.\n", f);
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "db", required_argument, 0, 'd' }, { "json", no_argument, 0, 'j' },
+        { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+    };
+    const char *db = "newsclaims.db";
+    int json = 0, o;
+    while ((o = getopt_long(argc, argv, "d:jh", lo, NULL)) != -1) {
+        switch (o) {
+        case 'd': db = optarg; break;
+        case 'j': json = 1; break;
+        case 'h': usage_stats(stdout); return 0;
+        default: usage_stats(stderr); return EXIT_FATAL;
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, "newsclaims stats: unexpected argument \"%s\"\n", argv[optind]);
+        return EXIT_FATAL;
+    }
+    nc_error err = { 0 };
+    nc_store_opts so = nc_store_default_opts();
+    so.is_readonly = 1;
+    nc_store *s = nc_store_open(db, &so, &err);
+    if (!s) {
+        fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : db, err.msg);
+        return EXIT_FATAL;
+    }
+    int rc = nc_store_stats(s, json, stdout, &err);
+    nc_store_close(s);
+    if (rc != NC_OK) {
+        fprintf(stderr, "newsclaims stats: %s\n", err.msg);
+        return EXIT_FATAL;
+    }
+    return EXIT_SUCCESS;
+}
+
+/* ----------------------------------------------------------------- rules */
+
+static void report_rule(void *ud, const char *where, const char *msg)
+{
+    (void)ud;
+    fprintf(stderr, "%s: %s\n", where, msg);
+}
+
+static int cmd_rules(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "rules", required_argument, 0, 'r' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+    };
+    common c = { 0 };
+    int o;
+    while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+        switch (o) {
+        case 'r': c.rules_opt = optarg; break;
+        case 'h':
+            fputs("usage: newsclaims rules [--rules DIR]\n\nCompile every rule file and run each rule's examples;\n"
+                  "prints each failing example as FILE:LINE: message. Exit 1 if any fails.\n", stdout);
+            return 0;
+        default: return EXIT_FATAL;
+        }
+    }
+    nc_extractor *x = open_extractor(&c);
+    if (!x)
+        return EXIT_FATAL;
+    size_t n = 0;
+    int failed = nc_extractor_selftest(x, &n, report_rule, NULL);
+    printf("%zu examples, %d failed\n", n, failed);
+    nc_extractor_free(x);
+    return failed ? EXIT_SOME_FAILED : EXIT_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ main */
+
+static void usage(FILE *f)
+{
+    fputs("usage: newsclaims COMMAND [OPTIONS]\n"
+          "\n"
+          "Find the money amounts, dates, companies and contract terms that news articles\n"
+          "report (French, German, English), link the same claim across articles and\n"
+          "languages in SQLite, and regenerate the claim timeline.\n"
+          "\n"
+          "commands:\n"
+          "  ingest DIR|FILE...  store articles, their mentions and claims (--db FILE)\n"
+          "  extract FILE        print what extraction finds in one file, as JSON lines\n"
+          "  timeline            print the claim timeline (text, md, json, csv, html)\n"
+          "  stats               counts per table, language and mention kind\n"
+          "  rules               check the rule files by running their examples\n"
+          "\n"
+          "'newsclaims COMMAND --help' tells more. --version prints the version.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_FATAL;
+    }
+    const char *cmd = argv[1];
+    int rc;
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+        printf("newsclaims %s (schema %d)\n", NC_VERSION, nc_store_schema_version());
+        return 0;
+    }
+    argv++;
+    argc--;
+    if (!strcmp(cmd, "ingest"))
+        rc = cmd_ingest(argc, argv);
+    else if (!strcmp(cmd, "extract"))
+        rc = cmd_extract(argc, argv);
+    else if (!strcmp(cmd, "timeline"))
+        rc = cmd_timeline(argc, argv);
+    else if (!strcmp(cmd, "stats"))
+        rc = cmd_stats(argc, argv);
+    else if (!strcmp(cmd, "rules"))
+        rc = cmd_rules(argc, argv);
+    else {
+        fprintf(stderr, "newsclaims: unknown command \"%s\"\n", cmd);
+        usage(stderr);
+        rc = EXIT_FATAL;
+    }
+    u_cleanup();
+    return rc;
+}

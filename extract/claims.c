@@ -1,0 +1,440 @@
+/*
+** claims.c — claims built from the mentions and cues of each sentence.
+**
+** A claim starts from a trigger (a per-language phrase in the rule files
+** that names a predicate of the fixed vocabulary below). Its fields come
+** from the same sentence:
+**   amount     the nearest mention of the kind the predicate expects (money
+**              for "owes", a duration for "contract_term", ...), after the
+**              trigger preferred; a mention serves one claim per predicate;
+**   subject    the nearest organisation before the trigger; failing that, a
+**              reference ("l'entreprise", "the company") or, with a lower
+**              confidence, the article's main company (the one it mentions
+**              most, first mention breaking ties);
+**   object     the nearest organisation after the trigger, else before it,
+**              that is not the subject nor a cited medium;
+**   event date the nearest date mention; else the article's date, one step
+**              coarser, marked as coming from the article;
+**   source     the medium named by an attribution cue ("selon The
+**              Information", "laut dem US-Portal The Information");
+**   negation and hedging as flags, never dropped.
+** A money amount that no trigger claims still becomes a claim (predicate
+** "amount"), so every amount an article states reaches the timeline.
+**
+** Not done on purpose: no parsing of syntax; the nearest-mention heuristics
+** are honest about their reach through the confidence field.
+*/
+#include "extract_int.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define K NC_MENTION_KIND_COUNT
+static const nc_predicate predicates[] = {
+    { "owes", "debt", NC_MENTION_MONEY, "owes" },
+    { "refuses_to_pay", "debt", NC_MENTION_MONEY, "refuses to pay" },
+    { "paid", "payment", NC_MENTION_MONEY, "paid" },
+    { "payments_delayed", "debt", K, "delayed payments to" },
+    { "contract_value", "contract", NC_MENTION_MONEY, "has a contract worth" },
+    { "contract_term", "contract", NC_MENTION_DURATION, "has a contract running" },
+    { "contract_signed", "contract", NC_MENTION_DATE, "signed a contract with" },
+    { "hosts", "hosting", K, "hosts services on" },
+    { "revenue", "finance", NC_MENTION_MONEY, "had revenue of" },
+    { "profit", "finance", NC_MENTION_MONEY, "made a profit of" },
+    { "revenue_change", "finance", NC_MENTION_PERCENT, "saw revenue and profit change by" },
+    { "acquired", "deal", NC_MENTION_MONEY, "was acquired for" },
+    { "subscribers", "audience", NC_MENTION_COUNT, "counts subscribers:" },
+    { "advertisers_lost", "advertising", NC_MENTION_COUNT, "lost advertisers:" },
+    { "ad_spend", "advertising", NC_MENTION_MONEY, "spends on advertising with" },
+    { "threatened", "conflict", K, "threatened" },
+    { "closed", "operations", NC_MENTION_COUNT, "closed" },
+    { "may_cut_off", "conflict", NC_MENTION_DATE, "may cut off services to" },
+    { "renegotiating", "contract", K, "seeks to renegotiate with" },
+    { "refuses_renegotiation", "contract", K, "refuses to renegotiate with" },
+    { "amount", "mention", NC_MENTION_MONEY, "is reported with an amount of" },
+};
+#undef K
+
+size_t nc_predicates(const nc_predicate **list)
+{
+    *list = predicates;
+    return sizeof predicates / sizeof predicates[0];
+}
+
+const nc_predicate *nc_predicate_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof predicates / sizeof predicates[0]; i++)
+        if (!strcmp(predicates[i].name, name))
+            return &predicates[i];
+    return NULL;
+}
+
+/* Predicates whose whole content is the amount: no amount, no claim. */
+static int needs_amount(const nc_predicate *p)
+{
+    static const char *const v[] = { "contract_value", "contract_term", "revenue", "profit",
+                                     "revenue_change", "acquired", "subscribers",
+                                     "advertisers_lost", "paid", "amount", NULL };
+    for (size_t i = 0; v[i]; i++)
+        if (!strcmp(p->name, v[i]))
+            return 1;
+    return 0;
+}
+
+typedef struct claims_out {
+    nc_claim *v;
+    size_t n, cap;
+    int is_oom;
+} claims_out;
+
+static nc_claim *new_claim(claims_out *o)
+{
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 16;
+        nc_claim *v = realloc(o->v, cap * sizeof *v);
+        if (!v) {
+            o->is_oom = 1;
+            return NULL;
+        }
+        o->v = v;
+        o->cap = cap;
+    }
+    nc_claim *c = &o->v[o->n++];
+    memset(c, 0, sizeof *c);
+    c->amount = c->duration = c->date = -1;
+    return c;
+}
+
+static const char *org_kind(const nc_extractor *x, const char *id)
+{
+    const nc_org *o = nc_extractor_org(x, id);
+    return o ? o->kind : "company";
+}
+
+static int is_party(const nc_extractor *x, const nc_mention *m)
+{
+    if (m->kind != NC_MENTION_ORG)
+        return 0;
+    const char *k = org_kind(x, m->value);
+    return strcmp(k, "media") != 0;
+}
+
+/* The company the article is about: most mentions, earliest first. */
+static const char *main_company(const nc_extractor *x, const nc_extraction *ex)
+{
+    const char *best = NULL;
+    size_t best_n = 0;
+    for (size_t i = 0; i < ex->n_mentions; i++) {
+        const nc_mention *m = &ex->mentions[i];
+        if (m->kind != NC_MENTION_ORG || strcmp(org_kind(x, m->value), "company"))
+            continue;
+        size_t n = 0;
+        for (size_t k = 0; k < ex->n_mentions; k++)
+            if (ex->mentions[k].kind == NC_MENTION_ORG && !strcmp(ex->mentions[k].value, m->value))
+                n++;
+        if (n > best_n) {
+            best_n = n;
+            best = m->value;
+        }
+    }
+    return best;
+}
+
+static size_t distance(size_t a0, size_t a1, size_t b0, size_t b1, int *is_after)
+{
+    *is_after = b0 >= a1;
+    if (b0 >= a1)
+        return b0 - a1;
+    if (a0 >= b1)
+        return a0 - b1;
+    return 0;
+}
+
+/* Date one step coarser than the article's. */
+static void article_date(const nc_article *a, nc_claim *c)
+{
+    if (!a->pub_date[0])
+        return;
+    nc_date_precision p = a->pub_date_precision;
+    size_t keep = strlen(a->pub_date);
+    if (p == NC_PREC_DAY) {
+        p = NC_PREC_MONTH;
+        keep = 7;
+    } else if (p == NC_PREC_MONTH || p == NC_PREC_QUARTER || p == NC_PREC_HALF) {
+        p = NC_PREC_YEAR;
+        keep = 4;
+    }
+    snprintf(c->event_date, sizeof c->event_date, "%.*s", (int)keep, a->pub_date);
+    c->event_precision = p;
+    snprintf(c->event_date_source, sizeof c->event_date_source, "article");
+}
+
+static void set_date(const nc_extraction *ex, int di, nc_claim *c)
+{
+    const nc_mention *d = &ex->mentions[di];
+    if (d->precision == NC_PREC_NONE)
+        return;     /* PAST_REF and the like say nothing about when */
+    c->date = di;
+    snprintf(c->event_date, sizeof c->event_date, "%.15s", d->value);
+    c->event_precision = d->precision;
+    snprintf(c->event_date_source, sizeof c->event_date_source, "sentence");
+}
+
+static size_t weighted(const cue *t, const nc_mention *m)
+{
+    int after;
+    size_t d = distance(t->start, t->end, m->start, m->end, &after);
+    return after ? d : d + d / 2 + 1;     /* prefer what follows the trigger */
+}
+
+/* Is the cue in the scope of the trigger: close, and no clause boundary
+** (comma, semicolon, parenthesis, spaced dash) between them? */
+static int in_scope(const char *text, const cue *q, const cue *t)
+{
+    size_t a, b;
+    if (q->end <= t->start) {
+        a = q->end;
+        b = t->start;
+    } else if (q->start >= t->end) {
+        a = t->end;
+        b = q->start;
+    } else {
+        return 1;                          /* overlapping */
+    }
+    if (b - a > 40)
+        return 0;
+    for (size_t i = a; i < b; i++)
+        if (text[i] == ',' || text[i] == ';' || text[i] == '(' || text[i] == ')' ||
+            (text[i] == '-' && i > a && text[i - 1] == ' '))
+            return 0;
+    return 1;
+}
+
+int claims_build(const nc_extractor *x, const nc_article *a, nc_extraction *ex,
+                 const cue *cues, size_t n_cues, nc_error *err)
+{
+    claims_out o = { 0 };
+    const char *main_org = main_company(x, ex);
+    size_t nm = ex->n_mentions ? ex->n_mentions : 1;
+    unsigned char *taken = calloc(nm, 1);           /* serves some claim */
+    unsigned char *is_content = calloc(nm, 1);      /* a date that is a claim's content */
+    int *assigned = malloc((n_cues ? n_cues : 1) * sizeof *assigned);
+    if (!taken || !is_content || !assigned) {
+        free(taken);
+        free(is_content);
+        free(assigned);
+        return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
+    }
+    /* each quantity goes to the nearest trigger that wants its kind */
+    for (size_t t = 0; t < n_cues; t++)
+        assigned[t] = -1;
+    for (size_t i = 0; i < ex->n_mentions; i++) {
+        const nc_mention *m = &ex->mentions[i];
+        if (m->kind == NC_MENTION_ORG)
+            continue;
+        if (m->kind == NC_MENTION_DATE && m->precision == NC_PREC_NONE)
+            continue;
+        int bt = -1;
+        size_t bd = (size_t)-1;
+        for (size_t t = 0; t < n_cues; t++) {
+            const cue *tc = &cues[t];
+            if (tc->kind != RK_TRIGGER || tc->sentence != m->sentence)
+                continue;
+            if (nc_predicate_find(tc->r->predicate)->expects != m->kind)
+                continue;
+            size_t d = weighted(tc, m);
+            if (d < bd) {
+                bd = d;
+                bt = (int)t;
+            }
+        }
+        if (bt >= 0 && (assigned[bt] < 0 || weighted(&cues[bt], m) < weighted(&cues[bt], &ex->mentions[assigned[bt]])))
+            assigned[bt] = (int)i;
+    }
+    for (size_t t = 0; t < n_cues; t++)
+        if (assigned[t] >= 0 && ex->mentions[assigned[t]].kind == NC_MENTION_DATE)
+            is_content[assigned[t]] = 1;
+    for (size_t t = 0; t < n_cues; t++) {
+        const cue *tc = &cues[t];
+        if (tc->kind != RK_TRIGGER)
+            continue;
+        const nc_predicate *pred = nc_predicate_find(tc->r->predicate);
+        int best = assigned[t];
+        if (best < 0 && needs_amount(pred))
+            continue;
+        /* two triggers of one predicate in a sentence with nothing to tell them apart: one claim */
+        int dup = 0;
+        for (size_t k = 0; k < o.n; k++)
+            if (o.v[k].sentence == tc->sentence && !strcmp(o.v[k].predicate, pred->name) &&
+                (best < 0 || (o.v[k].amount < 0 && o.v[k].duration < 0 && o.v[k].date < 0)))
+                dup = 1;
+        if (dup)
+            continue;
+        nc_claim *c = new_claim(&o);
+        if (!c)
+            break;
+        c->sentence = tc->sentence;
+        c->rule = tc->r->id;
+        snprintf(c->predicate, sizeof c->predicate, "%s", pred->name);
+        double conf = 0.7;
+        if (best >= 0) {
+            taken[best] = 1;
+            if (pred->expects == NC_MENTION_DURATION)
+                c->duration = best;
+            else if (pred->expects == NC_MENTION_DATE)
+                set_date(ex, best, c);
+            else
+                c->amount = best;
+            conf += 0.1;
+        }
+        /* subject: nearest party before the trigger */
+        int subj = -1, obj = -1;
+        size_t sd = (size_t)-1, od = (size_t)-1;
+        for (size_t i = 0; i < ex->n_mentions; i++) {
+            const nc_mention *m = &ex->mentions[i];
+            if (m->sentence != tc->sentence || !is_party(x, m))
+                continue;
+            int after;
+            size_t d = distance(tc->start, tc->end, m->start, m->end, &after);
+            if (!after && m->end <= tc->start + 1 && d < sd) {
+                sd = d;
+                subj = (int)i;
+            }
+        }
+        if (subj >= 0) {
+            snprintf(c->subject, sizeof c->subject, "%s", ex->mentions[subj].value);
+        } else {
+            /* a reference before the trigger ("l'entreprise"), else the main company */
+            int has_ref = 0;
+            for (size_t k = 0; k < n_cues; k++)
+                if (cues[k].kind == RK_REFERENCE && cues[k].sentence == tc->sentence &&
+                    cues[k].end <= tc->start) {
+                    has_ref = 1;
+                    if (cues[k].org[0])
+                        snprintf(c->subject, sizeof c->subject, "%s", cues[k].org);
+                }
+            if (!c->subject[0] && main_org)
+                snprintf(c->subject, sizeof c->subject, "%s", main_org);
+            conf -= has_ref ? 0.1 : 0.25;
+        }
+        for (size_t i = 0; i < ex->n_mentions; i++) {
+            const nc_mention *m = &ex->mentions[i];
+            /* objects are organisations or products: people act, they are not contracted with */
+            if (m->sentence != tc->sentence || !is_party(x, m) || (int)i == subj ||
+                !strcmp(m->value, c->subject) || !strcmp(org_kind(x, m->value), "person"))
+                continue;
+            int after;
+            size_t d = distance(tc->start, tc->end, m->start, m->end, &after);
+            if (!after)
+                d += 10000;     /* after the trigger first */
+            if (d < od) {
+                od = d;
+                obj = (int)i;
+            }
+        }
+        if (obj >= 0)
+            snprintf(c->object, sizeof c->object, "%s", ex->mentions[obj].value);
+        /* event date */
+        if (!c->event_date[0]) {
+            int di = -1;
+            size_t dd = (size_t)-1;
+            for (size_t i = 0; i < ex->n_mentions; i++) {
+                const nc_mention *m = &ex->mentions[i];
+                if (m->sentence != tc->sentence || m->kind != NC_MENTION_DATE || m->precision == NC_PREC_NONE ||
+                    is_content[i])
+                    continue;
+                int after;
+                size_t d = distance(tc->start, tc->end, m->start, m->end, &after);
+                if (d < dd) {
+                    dd = d;
+                    di = (int)i;
+                }
+            }
+            if (di >= 0)
+                set_date(ex, di, c);
+            else
+                article_date(a, c);
+        }
+        /* attribution, negation, hedging */
+        for (size_t k = 0; k < n_cues; k++) {
+            const cue *q = &cues[k];
+            if (q->sentence != tc->sentence)
+                continue;
+            if (q->kind == RK_ATTRIBUTION && q->org[0] && !c->source[0])
+                snprintf(c->source, sizeof c->source, "%s", q->org);
+            else if (q->kind == RK_HEDGE)
+                c->is_hedged = 1;
+            else if (q->kind == RK_NEGATION && in_scope(a->text, q, tc))
+                c->is_negated = 1;
+        }
+        if (c->is_hedged)
+            conf -= 0.1;
+        c->confidence = conf < 0.05 ? 0.05 : conf > 1 ? 1 : conf;
+    }
+    /* every money amount reaches the timeline */
+    for (size_t i = 0; i < ex->n_mentions && !o.is_oom; i++) {
+        const nc_mention *m = &ex->mentions[i];
+        if (m->kind != NC_MENTION_MONEY || taken[i])
+            continue;
+        nc_claim *c = new_claim(&o);
+        if (!c)
+            break;
+        c->sentence = m->sentence;
+        c->amount = (int)i;
+        c->rule = m->rule;
+        snprintf(c->predicate, sizeof c->predicate, "amount");
+        int subj = -1;
+        size_t sd = (size_t)-1;
+        for (size_t k = 0; k < ex->n_mentions; k++) {
+            const nc_mention *s = &ex->mentions[k];
+            if (s->sentence != m->sentence || !is_party(x, s))
+                continue;
+            int after;
+            size_t d = distance(m->start, m->end, s->start, s->end, &after);
+            if (d < sd) {
+                sd = d;
+                subj = (int)k;
+            }
+        }
+        if (subj >= 0)
+            snprintf(c->subject, sizeof c->subject, "%s", ex->mentions[subj].value);
+        else if (main_org)
+            snprintf(c->subject, sizeof c->subject, "%s", main_org);
+        for (size_t k = 0; k < ex->n_mentions; k++) {
+            const nc_mention *d = &ex->mentions[k];
+            if (d->sentence == m->sentence && d->kind == NC_MENTION_DATE && d->precision != NC_PREC_NONE &&
+                !is_content[k]) {
+                set_date(ex, (int)k, c);
+                break;
+            }
+        }
+        if (!c->event_date[0])
+            article_date(a, c);
+        for (size_t k = 0; k < n_cues; k++)
+            if (cues[k].sentence == m->sentence && cues[k].kind == RK_ATTRIBUTION && cues[k].org[0] && !c->source[0])
+                snprintf(c->source, sizeof c->source, "%s", cues[k].org);
+            else if (cues[k].sentence == m->sentence && cues[k].kind == RK_HEDGE)
+                c->is_hedged = 1;
+        c->confidence = 0.3;
+    }
+    free(taken);
+    free(is_content);
+    free(assigned);
+    if (o.is_oom) {
+        free(o.v);
+        return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
+    }
+    /* sentence order, then position of the amount or trigger order */
+    for (size_t i = 1; i < o.n; i++) {
+        nc_claim c = o.v[i];
+        size_t j = i;
+        while (j > 0 && o.v[j - 1].sentence > c.sentence) {
+            o.v[j] = o.v[j - 1];
+            j--;
+        }
+        o.v[j] = c;
+    }
+    ex->claims = o.v;
+    ex->n_claims = o.n;
+    return NC_OK;
+}

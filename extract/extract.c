@@ -1,0 +1,417 @@
+/*
+** extract.c — run the compiled rules over an article, sentence by sentence.
+**
+** Each rule runs over each sentence (the subject ends at the sentence end,
+** so no match crosses it; look-behind may see the text before). Matches of
+** mention rules become candidate mentions with values (values.c); the other
+** rules give cues for claim building (claims.c). Overlapping candidates are
+** resolved longest first, then leftmost, then by rule order in the file.
+**
+** Limits: one PCRE2 match context for the extractor carries the match and
+** depth limits (read-only, so threads may share it). JIT code then runs on
+** PCRE2's default 32 KiB JIT stack; a pattern that needs more fails with a
+** limit error instead of growing. Any limit error skips that rule for that
+** sentence and is counted in limit_hits; a time budget per article stops
+** matching altogether when exceeded (counted too).
+*/
+#include "extract_int.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *nc_mention_kind_name(nc_mention_kind k)
+{
+    static const char *const n[] = { "money", "percent", "count", "date", "duration", "org" };
+    return (unsigned)k < NC_MENTION_KIND_COUNT ? n[k] : "?";
+}
+
+nc_extract_opts nc_extract_default_opts(void)
+{
+    nc_extract_opts o;
+    memset(&o, 0, sizeof o);
+    o.rules_dir = "extract/rules";
+    o.match_limit = 200000;
+    o.depth_limit = 2000;
+    o.time_budget = 10.0;
+    return o;
+}
+
+nc_extractor *nc_extractor_new(const nc_extract_opts *opts, nc_error *err)
+{
+    nc_extractor *x = calloc(1, sizeof *x);
+    if (!x) {
+        nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");
+        return NULL;
+    }
+    x->opts = opts ? *opts : nc_extract_default_opts();
+    if (!x->opts.rules_dir)
+        x->opts.rules_dir = "extract/rules";
+    if (!x->opts.match_limit)
+        x->opts.match_limit = 200000;
+    if (!x->opts.depth_limit)
+        x->opts.depth_limit = 2000;
+    if (x->opts.time_budget <= 0)
+        x->opts.time_budget = 10.0;
+    x->rules_dir = malloc(strlen(x->opts.rules_dir) + 1);
+    if (!x->rules_dir) {
+        nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");
+        goto fail;
+    }
+    strcpy(x->rules_dir, x->opts.rules_dir);
+    x->opts.rules_dir = x->rules_dir;
+    /* the gazetteer first: rules refer to it as {orgs} */
+    if (orgs_load(x, err) != NC_OK || rules_load_all(x, err) != NC_OK)
+        goto fail;
+    x->mctx = pcre2_match_context_create(NULL);
+    if (!x->mctx) {
+        nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");
+        goto fail;
+    }
+    pcre2_set_match_limit(x->mctx, x->opts.match_limit);
+    pcre2_set_depth_limit(x->mctx, x->opts.depth_limit);
+    return x;
+fail:
+    nc_extractor_free(x);
+    return NULL;
+}
+
+void nc_extractor_free(nc_extractor *x)
+{
+    if (!x)
+        return;
+    if (x->mctx)
+        pcre2_match_context_free(x->mctx);
+    rules_free_all(x);
+    orgs_free(x);
+    free(x->rules_dir);
+    free(x);
+}
+
+int nc_extractor_has_lang(const nc_extractor *x, const char *lang)
+{
+    return lang && ruleset_find(x, lang) != NULL;
+}
+
+void nc_extraction_free(nc_extraction *e)
+{
+    if (!e)
+        return;
+    free(e->mentions);
+    free(e->claims);
+    memset(e, 0, sizeof *e);
+}
+
+/* ------------------------------------------------------------- matching */
+
+typedef struct cand {
+    nc_mention m;
+    size_t order;     /* rule index: earlier rules win ties */
+} cand;
+
+typedef struct work {
+    cand *c;
+    size_t n, cap;
+    cue *q;
+    size_t nq, capq;
+    int is_oom;
+} work;
+
+static cand *push_cand(work *w)
+{
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        cand *v = realloc(w->c, cap * sizeof *v);
+        if (!v) {
+            w->is_oom = 1;
+            return NULL;
+        }
+        w->c = v;
+        w->cap = cap;
+    }
+    return &w->c[w->n++];
+}
+
+static cue *push_cue(work *w)
+{
+    if (w->nq == w->capq) {
+        size_t cap = w->capq ? w->capq * 2 : 32;
+        cue *v = realloc(w->q, cap * sizeof *v);
+        if (!v) {
+            w->is_oom = 1;
+            return NULL;
+        }
+        w->q = v;
+        w->capq = cap;
+    }
+    cue *c = &w->q[w->nq++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    size_t lx = x->m.end - x->m.start, ly = y->m.end - y->m.start;
+    if (lx != ly)
+        return lx > ly ? -1 : 1;
+    if (x->m.start != y->m.start)
+        return x->m.start < y->m.start ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int cmp_mention_start(const void *a, const void *b)
+{
+    const nc_mention *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+static int cmp_cue(const void *a, const void *b)
+{
+    const cue *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The org id for the "name" group (or the whole match) of an org-bearing rule. */
+static const nc_org *match_org(const nc_extractor *x, const ruleset *rs, const rule *r,
+                               const char *text, const PCRE2_SIZE *ov, int rc)
+{
+    int g = role_group(r, r->kind == RK_ATTRIBUTION ? G_SRC : G_NAME, ov, rc);
+    size_t s = g > 0 ? ov[2 * g] : ov[0], e = g > 0 ? ov[2 * g + 1] : ov[1];
+    return org_by_alias(x, rs->lang, text + s, e - s);
+}
+
+static int run_rules(const nc_extractor *x, const ruleset *rs, const nc_article *a,
+                     value_ctx *vc, pcre2_match_data *md, work *w, size_t *limit_hits)
+{
+    const char *text = a->text;
+    double t0 = now();
+    for (size_t si = 0; si < a->n_sentences; si++) {
+        if (now() - t0 > x->opts.time_budget) {
+            (*limit_hits)++;
+            return NC_E_LIMIT;
+        }
+        size_t s0 = a->sentences[si].start, s1 = a->sentences[si].end;
+        for (size_t ri = 0; ri < rs->n_rules; ri++) {
+            const rule *r = &rs->rules[ri];
+            size_t off = s0;
+            while (off < s1) {
+                int rc = pcre2_match(r->code, (PCRE2_SPTR)text, s1, off, PCRE2_NO_UTF_CHECK, md, x->mctx);
+                if (rc == PCRE2_ERROR_NOMATCH)
+                    break;
+                if (rc < 0) {
+                    (*limit_hits)++;      /* match/depth/JIT stack limit: skip this rule here */
+                    break;
+                }
+                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+                if (ov[1] <= ov[0]) {     /* empty match: step one character */
+                    off = ov[0] + 1;
+                    while (off < s1 && ((unsigned char)text[off] & 0xC0) == 0x80)
+                        off++;
+                    continue;
+                }
+                if (r->kind <= RK_ORG) {
+                    cand *c = push_cand(w);
+                    if (!c)
+                        return NC_E_NOMEM;
+                    int ok;
+                    if (r->kind == RK_ORG) {
+                        const nc_org *o = match_org(x, rs, r, text, ov, rc);
+                        memset(&c->m, 0, sizeof c->m);
+                        int g = role_group(r, G_NAME, ov, rc);
+                        c->m.start = g > 0 ? ov[2 * g] : ov[0];
+                        c->m.end = g > 0 ? ov[2 * g + 1] : ov[1];
+                        c->m.kind = NC_MENTION_ORG;
+                        c->m.rule = r->id;
+                        ok = o != NULL;
+                        if (o) {
+                            snprintf(c->m.value, sizeof c->m.value, "%s", o->id);
+                            snprintf(c->m.unit, sizeof c->m.unit, "%s", o->kind);
+                        }
+                    } else {
+                        ok = mention_from_match(vc, r, text, ov, rc, &c->m);
+                    }
+                    if (ok) {
+                        c->m.sentence = si;
+                        c->order = ri;
+                    } else {
+                        w->n--;
+                    }
+                } else {
+                    cue *q = push_cue(w);
+                    if (!q)
+                        return NC_E_NOMEM;
+                    q->kind = r->kind;
+                    q->start = ov[0];
+                    q->end = ov[1];
+                    q->sentence = si;
+                    q->r = r;
+                    if (r->kind == RK_ATTRIBUTION) {
+                        const nc_org *o = match_org(x, rs, r, text, ov, rc);
+                        if (o)
+                            snprintf(q->org, sizeof q->org, "%s", o->id);
+                    } else if (r->kind == RK_REFERENCE && r->value) {
+                        snprintf(q->org, sizeof q->org, "%s", r->value);
+                    }
+                }
+                off = ov[1];
+            }
+        }
+    }
+    return NC_OK;
+}
+
+int nc_extract_article(const nc_extractor *x, const nc_article *a, const char *lang,
+                       nc_extraction *out, nc_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!lang)
+        lang = a->lang;
+    const ruleset *rs = ruleset_find(x, lang);
+    if (!rs)
+        return nc_error_set(err, NC_E_USAGE, a->path,
+                            "no extraction rules for language \"%s\" (rules exist for the .rules files in %s)",
+                            lang, x->rules_dir);
+    pcre2_match_data *md = pcre2_match_data_create(64, NULL);
+    if (!md)
+        return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
+    value_ctx vc;
+    value_ctx_init(&vc, rs, a);
+    work w = { 0 };
+    int rc = run_rules(x, rs, a, &vc, md, &w, &out->limit_hits);
+    value_ctx_free(&vc);
+    pcre2_match_data_free(md);
+    if (rc == NC_E_NOMEM || w.is_oom) {
+        free(w.c);
+        free(w.q);
+        return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
+    }
+    /* longest first; keep what does not overlap what was kept */
+    qsort(w.c, w.n, sizeof *w.c, cmp_cand);
+    nc_mention *ms = malloc((w.n ? w.n : 1) * sizeof *ms);
+    size_t nm = 0;
+    if (!ms) {
+        free(w.c);
+        free(w.q);
+        return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
+    }
+    for (size_t i = 0; i < w.n; i++) {
+        const nc_mention *m = &w.c[i].m;
+        int overlaps = 0;
+        for (size_t k = 0; k < nm && !overlaps; k++)
+            overlaps = m->start < ms[k].end && ms[k].start < m->end;
+        if (!overlaps)
+            ms[nm++] = *m;
+    }
+    free(w.c);
+    qsort(ms, nm, sizeof *ms, cmp_mention_start);
+    qsort(w.q, w.nq, sizeof *w.q, cmp_cue);
+    out->mentions = ms;
+    out->n_mentions = nm;
+    rc = claims_build(x, a, out, w.q, w.nq, err);
+    free(w.q);
+    if (rc != NC_OK) {
+        nc_extraction_free(out);
+        return rc;
+    }
+    return NC_OK;
+}
+
+/* ------------------------------------------------------------- selftest */
+
+/* "money 70000000 USD at_least": compare with the mentions of the text. */
+static int example_ok(const nc_extraction *ex, const char *expect, char *got, size_t gsize)
+{
+    char kind[32] = "", value[64] = "", unit[32] = "", qual[32] = "";
+    int n = sscanf(expect, "%31s %63s %31s %31s", kind, value, unit, qual);
+    got[0] = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < ex->n_mentions; i++) {
+        const nc_mention *m = &ex->mentions[i];
+        k += (size_t)snprintf(got + k, k < gsize ? gsize - k : 0, "%s%s %s%s%s%s%s",
+                              i ? "; " : "", nc_mention_kind_name(m->kind), m->value,
+                              m->unit[0] ? " " : "", m->unit, m->qualifier[0] ? " " : "", m->qualifier);
+        if (k >= gsize)
+            k = gsize - 1;
+    }
+    if (!strcmp(kind, "none"))
+        return ex->n_mentions == 0;
+    if (!strcmp(kind, "claim")) {
+        for (size_t i = 0; i < ex->n_claims; i++)
+            if (!strcmp(ex->claims[i].predicate, value))
+                return 1;
+        k += (size_t)snprintf(got + k, k < gsize ? gsize - k : 0, "; claims:");
+        for (size_t i = 0; i < ex->n_claims && k < gsize; i++)
+            k += (size_t)snprintf(got + k, gsize - k, " %s", ex->claims[i].predicate);
+        return 0;
+    }
+    for (size_t i = 0; i < ex->n_mentions; i++) {
+        const nc_mention *m = &ex->mentions[i];
+        if (strcmp(nc_mention_kind_name(m->kind), kind) || strcmp(m->value, value))
+            continue;
+        if (n >= 3 && strcmp(unit, "-") && strcmp(m->unit, unit))
+            continue;
+        if (n >= 4 && strcmp(m->qualifier, qual))
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
+int nc_extractor_selftest(const nc_extractor *x, size_t *n_run, nc_report_fn report, void *ud)
+{
+    int failed = 0;
+    *n_run = 0;
+    for (size_t s = 0; s < x->n_sets; s++) {
+        const ruleset *rs = &x->sets[s];
+        for (size_t r = 0; r < rs->n_rules; r++) {
+            const rule *ru = &rs->rules[r];
+            for (size_t e = 0; e < ru->n_examples; e++) {
+                const example *ex = &ru->examples[e];
+                nc_article a;
+                memset(&a, 0, sizeof a);
+                a.path = (char *)"example";
+                a.text = ex->text;
+                a.text_len = strlen(ex->text);
+                nc_sentence one = { 0, a.text_len };
+                a.sentences = &one;
+                a.n_sentences = 1;
+                snprintf(a.lang, sizeof a.lang, "%s", rs->lang);
+                /* examples resolve against a fixed reference date */
+                snprintf(a.pub_date, sizeof a.pub_date, "2023-03-15");
+                a.pub_date_precision = NC_PREC_DAY;
+                nc_extraction out;
+                nc_error err = { 0 };
+                char where[600], msg[1200], got[900];
+                snprintf(where, sizeof where, "%s:%d", rs->path, ex->line);
+                (*n_run)++;
+                if (nc_extract_article(x, &a, rs->lang, &out, &err) != NC_OK) {
+                    failed++;
+                    if (report)
+                        report(ud, where, err.msg);
+                    continue;
+                }
+                if (!example_ok(&out, ex->expect, got, sizeof got)) {
+                    failed++;
+                    snprintf(msg, sizeof msg, "rule %s: \"%s\": want %s, got [%s]", ru->id, ex->text,
+                             ex->expect, got);
+                    if (report)
+                        report(ud, where, msg);
+                }
+                nc_extraction_free(&out);
+            }
+        }
+    }
+    return failed;
+}

@@ -1,0 +1,170 @@
+/*
+** extract.h — public interface of the extract stage of newsclaims.
+**
+** Extraction reads an nc_article (from ingest.h) and finds mentions (money,
+** percentages, counts, dates, durations, organisations) and the claims built
+** from them, sentence by sentence. Everything language-specific lives in
+** data files under the rules folder:
+**   <lang>.rules  lexicons, named patterns and rules (format: rules/README.md)
+**   orgs.tsv      the organisation gazetteer (canonical id, kind, parent, aliases)
+** so adding a language means adding files, not C code.
+**
+** Mentions and claims refer to the article by byte offsets into
+** nc_article.text and by sentence index.
+*/
+#ifndef NC_EXTRACT_H
+#define NC_EXTRACT_H
+
+#include "../ingest/ingest.h"
+
+/* ------------------------------------------------------------ mentions */
+
+typedef enum nc_mention_kind {
+    NC_MENTION_MONEY = 0,
+    NC_MENTION_PERCENT,
+    NC_MENTION_COUNT,
+    NC_MENTION_DATE,
+    NC_MENTION_DURATION,
+    NC_MENTION_ORG,
+    NC_MENTION_KIND_COUNT
+} nc_mention_kind;
+
+/* "money", "percent", "count", "date", "duration", "org" (static). */
+const char *nc_mention_kind_name(nc_mention_kind k);
+
+/* Flags on a mention. */
+enum {
+    NC_MF_RESOLVED = 1,  /* a partial or relative date completed from the article date */
+    NC_MF_VAGUE = 2,     /* unquantified ("hundreds of millions"): value is a lower bound */
+    NC_MF_RANGE = 4,     /* value .. value_max */
+    NC_MF_RELATIVE = 8   /* a relative date ("a few weeks ago") */
+};
+
+/* One mention. Fixed-size fields so a mention needs no allocation. */
+typedef struct nc_mention {
+    nc_mention_kind kind;
+    size_t start, end;      /* byte span [start, end) into the article text */
+    size_t sentence;        /* index into nc_article.sentences */
+    char   value[64];       /* money/count/percent: exact decimal in units ("70000000",
+                               "1.57"); date: ISO at its precision ("2023-03", "2021-Q4",
+                               "PAST_REF"); duration: ISO 8601 ("P5Y6M"); org: org id */
+    char   value_max[64];   /* upper bound of a range, "" otherwise */
+    char   unit[32];        /* money: ISO 4217 code; percent: "%"; count: the noun class
+                               ("subscribers"); duration: ""; org: kind ("company", "media") */
+    char   qualifier[16];   /* "at_least", "more_than", "about", "up_to", "nearly",
+                               "less_than", "since", "before", "" */
+    nc_date_precision precision;  /* dates */
+    unsigned flags;         /* NC_MF_* */
+    const char *rule;       /* id of the rule that found it; borrowed from the
+                               extractor, valid while it lives */
+} nc_mention;
+
+/* -------------------------------------------------------------- claims */
+
+/* A claim: one fact a sentence states. Indices refer to the mentions of the
+** same nc_extraction; -1 when absent. */
+typedef struct nc_claim {
+    size_t sentence;
+    char   predicate[32];   /* from the fixed vocabulary, see nc_predicate_find */
+    char   subject[64];     /* org id, "" if none */
+    char   object[64];      /* org id, "" if none */
+    int    amount;          /* money / count / percent mention */
+    int    duration;        /* duration mention */
+    int    date;            /* date mention the event date came from */
+    char   event_date[16];  /* ISO at event_precision, "" if none */
+    nc_date_precision event_precision;
+    char   event_date_source[12]; /* "sentence", "article", "" */
+    char   source[64];      /* org id of the medium the claim is attributed to */
+    int    is_negated;      /* "ne paierait pas", "refuses to" keep the frame, flag it */
+    int    is_hedged;       /* "soll", "reportedly", "aurait", conditional */
+    double confidence;      /* 0..1 */
+    char   object_text[64]; /* what the claim is about when not an org (e.g. "Spaces") */
+    const char *rule;       /* id of the trigger rule; borrowed like nc_mention.rule */
+} nc_claim;
+
+/* The fixed predicate vocabulary. */
+typedef struct nc_predicate {
+    const char *name;        /* "owes" */
+    const char *family;      /* "debt", "contract", "payment", "finance", ... */
+    nc_mention_kind expects; /* the kind of mention that is its amount, or
+                                NC_MENTION_KIND_COUNT when none */
+    const char *english;     /* verb phrase for one-line English renderings */
+} nc_predicate;
+
+/* Look a predicate up by name; NULL if it is not in the vocabulary. The
+** table is static. */
+const nc_predicate *nc_predicate_find(const char *name);
+/* The whole vocabulary (static); returns its length. */
+size_t nc_predicates(const nc_predicate **list);
+
+/* ---------------------------------------------------------- gazetteer */
+
+typedef struct nc_org_alias {
+    const char *lang;    /* "*" for every language */
+    const char *alias;
+} nc_org_alias;
+
+typedef struct nc_org {
+    const char *id;      /* "aws" */
+    const char *name;    /* "Amazon Web Services" */
+    const char *kind;    /* "company", "media", "product", "person" */
+    const char *parent;  /* parent org id or NULL */
+    nc_org_alias *aliases;
+    size_t n_aliases;
+} nc_org;
+
+/* --------------------------------------------------------- extractor */
+
+typedef struct nc_extract_opts {
+    const char *rules_dir;     /* default "extract/rules" */
+    uint32_t    match_limit;   /* PCRE2 match limit per rule call; default 200000 */
+    uint32_t    depth_limit;   /* PCRE2 depth limit; default 2000 */
+    double      time_budget;   /* seconds of matching per article; default 10 */
+} nc_extract_opts;
+
+nc_extract_opts nc_extract_default_opts(void);
+
+/* Opaque: the compiled rules of every language and the gazetteer. */
+typedef struct nc_extractor nc_extractor;
+
+/* Load and compile (PCRE2 JIT) every <lang>.rules file and orgs.tsv in
+** opts->rules_dir (opts may be NULL). Returns NULL and fills *err (with
+** file:line: offset: reason) on failure. Read-only once built: threads may
+** share it. Free with nc_extractor_free. */
+nc_extractor *nc_extractor_new(const nc_extract_opts *opts, nc_error *err);
+void nc_extractor_free(nc_extractor *x);  /* NULL is a no-op */
+
+/* 1 if rules for this language are loaded. */
+int nc_extractor_has_lang(const nc_extractor *x, const char *lang);
+
+/* The gazetteer (borrowed, valid while x lives). */
+size_t nc_extractor_orgs(const nc_extractor *x, const nc_org **orgs);
+const nc_org *nc_extractor_org(const nc_extractor *x, const char *id);
+
+/* Run every rule's examples ("example TEXT => KIND VALUE [UNIT] [QUALIFIER]")
+** through the extractor. Returns the number of failing examples and calls
+** report(ud, where, message) for each (report may be NULL). *n_run receives
+** the number of examples run. */
+typedef void (*nc_report_fn)(void *ud, const char *where, const char *msg);
+int nc_extractor_selftest(const nc_extractor *x, size_t *n_run,
+                          nc_report_fn report, void *ud);
+
+/* What one article yields. Arrays are owned by the extraction (free with
+** nc_extraction_free). */
+typedef struct nc_extraction {
+    nc_mention *mentions;  /* sorted by start */
+    size_t n_mentions;
+    nc_claim *claims;      /* sorted by sentence, then position */
+    size_t n_claims;
+    size_t limit_hits;     /* rule calls stopped by a PCRE2 limit or the time budget */
+} nc_extraction;
+
+/* Extract mentions and claims from an article. lang defaults to the
+** article's; an unsupported language gives NC_E_USAGE with a message. On
+** success *out is filled (free with nc_extraction_free); rules that hit a
+** limit are skipped for that sentence and counted in out->limit_hits. */
+int nc_extract_article(const nc_extractor *x, const nc_article *a,
+                       const char *lang, nc_extraction *out, nc_error *err);
+void nc_extraction_free(nc_extraction *e);  /* frees the arrays, not e itself */
+
+#endif

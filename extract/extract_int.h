@@ -1,0 +1,149 @@
+/*
+** extract_int.h — shared by the files of the extract stage only.
+*/
+#ifndef NC_EXTRACT_INT_H
+#define NC_EXTRACT_INT_H
+
+#include "extract.h"
+#include <pcre2.h>
+#include <unicode/unum.h>
+
+/* ------------------------------------------------------------ decimals */
+/* Exact decimal: mant * 10^exp. Money is never a binary double here. */
+typedef struct dec {
+    int64_t mant;
+    int     exp;
+    int     is_set;
+} dec;
+
+int  dec_parse(const char *s, dec *out);          /* "1.57", "3E+5", "-2" */
+int  dec_mul(dec a, dec b, dec *out);             /* 0 on overflow */
+int  dec_add(dec a, dec b, dec *out);
+void dec_format(dec d, char *out, size_t size);   /* "1570000000", "1.5" */
+double dec_to_double(dec d);
+
+/* ------------------------------------------------------------ lexicons */
+typedef struct lex_entry {
+    char *value;     /* canonical value ("USD", "1000000", "at_least") */
+    char *surface;   /* as written in the rule file */
+    char *folded;    /* case-folded, spaces unified: for lookup */
+} lex_entry;
+
+typedef struct lexicon {
+    char name[32];
+    lex_entry *v;
+    size_t n;
+} lexicon;
+
+/* ---------------------------------------------------------------- rules */
+enum group_role {
+    G_NUM, G_NUM2, G_WORD, G_WORD2, G_SCALE, G_SCALE2, G_CURRENCY, G_CURRENCY2,
+    G_QUAL, G_VAGUE, G_HALF, G_UNIT, G_NOUN, G_DAY, G_MONTH, G_YEAR, G_QUARTER,
+    G_HALFYEAR, G_REL, G_AGO, G_SRC, G_NAME, G_DAY2, G_MONTH2, G_YEAR2, G_ROLE_COUNT
+};
+
+typedef enum rule_kind {
+    RK_MONEY, RK_PERCENT, RK_COUNT, RK_DATE, RK_DURATION, RK_ORG,
+    RK_TRIGGER, RK_NEGATION, RK_HEDGE, RK_ATTRIBUTION, RK_REFERENCE, RK_KIND_COUNT
+} rule_kind;
+
+typedef struct example {
+    char *text;
+    char *expect;    /* "money 70000000 USD at_least" */
+    int   line;
+} example;
+
+typedef struct rule {
+    char  *id;
+    rule_kind kind;
+    char  *pattern_src;      /* after expansion */
+    pcre2_code *code;
+    int    group[G_ROLE_COUNT][4];  /* group numbers per role (names may repeat
+                                       in alternatives), 0 where absent */
+    char  *predicate;        /* triggers */
+    char  *unit;             /* fixed unit (count noun class, etc.) */
+    char  *value;            /* fixed value (references: the org they point to) */
+    char  *qualifier;        /* fixed qualifier */
+    example *examples;
+    size_t n_examples;
+    int    line;
+    const char *file;        /* borrowed from the ruleset */
+} rule;
+
+typedef struct ruleset {
+    char lang[8];
+    char locale[32];
+    char *path;
+    lexicon *lex;
+    size_t n_lex;
+    rule *rules;
+    size_t n_rules;
+} ruleset;
+
+struct nc_extractor {
+    nc_extract_opts opts;
+    char *rules_dir;
+    ruleset *sets;
+    size_t n_sets;
+    nc_org *orgs;
+    size_t n_orgs;
+    char *orgs_text;           /* backing store of the gazetteer strings */
+    pcre2_match_context *mctx;
+    pcre2_jit_stack *jit_stack;
+};
+
+/* rules.c */
+int  rules_load_all(nc_extractor *x, nc_error *err);
+void rules_free_all(nc_extractor *x);
+const ruleset *ruleset_find(const nc_extractor *x, const char *lang);
+const lexicon *lex_find(const ruleset *rs, const char *name);
+/* canonical value for text in lexicon name, NULL if not found */
+const char *lex_lookup(const ruleset *rs, const char *name, const char *text, size_t len);
+/* case-fold UTF-8 (ICU full case folding), unify spaces; into out */
+void fold_utf8(const char *s, size_t len, char *out, size_t size);
+const char *rule_kind_name(rule_kind k);
+
+/* orgs.c */
+int  orgs_load(nc_extractor *x, nc_error *err);
+void orgs_free(nc_extractor *x);
+/* org id for an alias as written (exact, then case-insensitive); NULL if none */
+const nc_org *org_by_alias(const nc_extractor *x, const char *lang, const char *s, size_t len);
+/* Build the alias alternation used by the gazetteer rule of lang. */
+char *orgs_pattern(const nc_extractor *x, const char *lang);
+
+/* values.c: per-article context for number parsing and date resolution */
+typedef struct value_ctx {
+    const ruleset *rs;
+    UNumberFormat *dec_fmt;     /* opened lazily */
+    UNumberFormat *spell_fmt;
+    UChar group_sep;            /* the locale's grouping symbol */
+    const char *pub_date;       /* ISO, may be "" */
+    nc_date_precision pub_precision;
+} value_ctx;
+
+void value_ctx_init(value_ctx *vc, const ruleset *rs, const nc_article *a);
+void value_ctx_free(value_ctx *vc);
+/* Fill m->value etc. from the groups of a match. Returns 1 if the match
+** gives a usable mention, 0 if it is to be dropped. */
+int  mention_from_match(value_ctx *vc, const rule *r, const char *text,
+                        const PCRE2_SIZE *ov, int n_groups, nc_mention *m);
+
+/* A match of a rule that is not a mention: a claim trigger, a negation, a
+** hedge, an attribution ("selon The Information") or a reference ("the
+** company"). */
+typedef struct cue {
+    rule_kind kind;
+    size_t start, end;
+    size_t sentence;
+    const rule *r;
+    char org[64];        /* attribution: the medium's org id; reference: target */
+} cue;
+
+/* Index of the group set in this match for a role, or -1. */
+int role_group(const rule *r, int role, const PCRE2_SIZE *ov, int n_groups);
+
+/* claims.c: build claims from the mentions and cues of one article. */
+int claims_build(const nc_extractor *x, const nc_article *a, nc_extraction *ex,
+                 const cue *cues, size_t n_cues, nc_error *err);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+** orgs.c — the organisation gazetteer (rules/orgs.tsv).
+**
+** One organisation per line, tab-separated:
+**   id  kind  parent  name  aliases...
+** kind is company, media, product or person (people are listed so they are
+** never taken for companies; products so "Twitter Blue" is not Twitter);
+** parent is another id or "-"; each alias column is "LANG:alias|alias" with
+** LANG an ISO code or "*" for every language. Matching is case-sensitive
+** ("X", "Meta"), longest alias first.
+*/
+#include "extract_int.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void add_alias(nc_org *o, const char *lang, const char *alias)
+{
+    nc_org_alias *v = realloc(o->aliases, (o->n_aliases + 1) * sizeof *v);
+    if (!v)
+        return;
+    o->aliases = v;
+    o->aliases[o->n_aliases].lang = lang;
+    o->aliases[o->n_aliases].alias = alias;
+    o->n_aliases++;
+}
+
+int orgs_load(nc_extractor *x, nc_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/orgs.tsv", x->rules_dir);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return nc_error_set(err, NC_E_RULES, path, "cannot open the gazetteer");
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    if (size < 0 || size > (64L << 20)) {
+        fclose(f);
+        return nc_error_set(err, NC_E_RULES, path, "gazetteer unreadable or over 64 MiB");
+    }
+    char *text = malloc((size_t)size + 1);
+    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
+        free(text);
+        fclose(f);
+        return nc_error_set(err, NC_E_IO, path, "cannot read the gazetteer");
+    }
+    fclose(f);
+    text[size] = 0;
+    x->orgs_text = text;   /* every string below points into it */
+    size_t cap = 0;
+    int lineno = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        lineno++;
+        size_t l = strlen(line);
+        if (l && line[l - 1] == '\r')
+            line[--l] = 0;
+        if (!l || line[0] == '#')
+            continue;
+        char *col[16];
+        int nc = 0;
+        for (char *p = line; p && nc < 16;) {
+            col[nc++] = p;
+            char *t = strchr(p, '\t');
+            if (t)
+                *t++ = 0;
+            p = t;
+        }
+        char where[4200];
+        snprintf(where, sizeof where, "%s:%d", path, lineno);
+        if (nc < 4)
+            return nc_error_set(err, NC_E_RULES, where, "expected id, kind, parent, name and aliases separated by tabs");
+        if (strcmp(col[1], "company") && strcmp(col[1], "media") && strcmp(col[1], "product") &&
+            strcmp(col[1], "person") && strcmp(col[1], "organisation"))
+            return nc_error_set(err, NC_E_RULES, where, "kind \"%s\" is not company, media, product, person or organisation", col[1]);
+        for (size_t i = 0; i < x->n_orgs; i++)
+            if (!strcmp(x->orgs[i].id, col[0]))
+                return nc_error_set(err, NC_E_RULES, where, "id %s used twice", col[0]);
+        if (x->n_orgs == cap) {
+            cap = cap ? cap * 2 : 64;
+            nc_org *v = realloc(x->orgs, cap * sizeof *v);
+            if (!v)
+                return nc_error_set(err, NC_E_NOMEM, where, "out of memory");
+            x->orgs = v;
+        }
+        nc_org *o = &x->orgs[x->n_orgs++];
+        memset(o, 0, sizeof *o);
+        o->id = col[0];
+        o->kind = col[1];
+        o->parent = strcmp(col[2], "-") && *col[2] ? col[2] : NULL;
+        o->name = col[3];
+        add_alias(o, "*", o->name);
+        for (int c = 4; c < nc; c++) {
+            char *colon = strchr(col[c], ':');
+            if (!colon)
+                return nc_error_set(err, NC_E_RULES, where, "alias column \"%s\" is not LANG:alias|alias", col[c]);
+            *colon = 0;
+            const char *lang = col[c];
+            char *s2 = NULL;
+            for (char *a = strtok_r(colon + 1, "|", &s2); a; a = strtok_r(NULL, "|", &s2))
+                if (*a)
+                    add_alias(o, lang, a);
+        }
+    }
+    for (size_t i = 0; i < x->n_orgs; i++)
+        if (x->orgs[i].parent && !nc_extractor_org(x, x->orgs[i].parent))
+            return nc_error_set(err, NC_E_RULES, path, "org %s: parent %s is not in the gazetteer",
+                                x->orgs[i].id, x->orgs[i].parent);
+    return NC_OK;
+}
+
+void orgs_free(nc_extractor *x)
+{
+    for (size_t i = 0; i < x->n_orgs; i++)
+        free(x->orgs[i].aliases);
+    free(x->orgs);
+    free(x->orgs_text);
+    x->orgs = NULL;
+    x->orgs_text = NULL;
+    x->n_orgs = 0;
+}
+
+const nc_org *nc_extractor_org(const nc_extractor *x, const char *id)
+{
+    for (size_t i = 0; i < x->n_orgs; i++)
+        if (!strcmp(x->orgs[i].id, id))
+            return &x->orgs[i];
+    return NULL;
+}
+
+size_t nc_extractor_orgs(const nc_extractor *x, const nc_org **orgs)
+{
+    *orgs = x->orgs;
+    return x->n_orgs;
+}
+
+static int lang_ok(const char *alias_lang, const char *lang)
+{
+    return !strcmp(alias_lang, "*") || !strcmp(alias_lang, lang);
+}
+
+const nc_org *org_by_alias(const nc_extractor *x, const char *lang, const char *s, size_t len)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < x->n_orgs; i++)
+            for (size_t k = 0; k < x->orgs[i].n_aliases; k++) {
+                const nc_org_alias *a = &x->orgs[i].aliases[k];
+                if (!lang_ok(a->lang, lang) || strlen(a->alias) != len)
+                    continue;
+                if (pass == 0 ? !memcmp(a->alias, s, len) : !strncasecmp(a->alias, s, len))
+                    return &x->orgs[i];
+            }
+    return NULL;
+}
+
+static int cmp_len_desc(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    size_t lx = strlen(x), ly = strlen(y);
+    if (lx != ly)
+        return lx < ly ? 1 : -1;
+    return strcmp(x, y);
+}
+
+char *orgs_pattern(const nc_extractor *x, const char *lang)
+{
+    size_t n = 0, total = 32;
+    for (size_t i = 0; i < x->n_orgs; i++)
+        n += x->orgs[i].n_aliases;
+    const char **v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    n = 0;
+    for (size_t i = 0; i < x->n_orgs; i++)
+        for (size_t k = 0; k < x->orgs[i].n_aliases; k++)
+            if (lang_ok(x->orgs[i].aliases[k].lang, lang)) {
+                v[n++] = x->orgs[i].aliases[k].alias;
+                total += 2 * strlen(x->orgs[i].aliases[k].alias) + 8;
+            }
+    qsort(v, n, sizeof *v, cmp_len_desc);
+    char *out = malloc(total);
+    if (!out) {
+        free(v);
+        return NULL;
+    }
+    size_t k = 0;
+    k += (size_t)sprintf(out, "(?-i:");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            out[k++] = '|';
+        for (const char *p = v[i]; *p; p++) {
+            if (*p == ' ') {
+                memcpy(out + k, "\\s+", 3);
+                k += 3;
+                continue;
+            }
+            if (strchr("\\^$.|?*+()[]{}-/#", *p))
+                out[k++] = '\\';
+            out[k++] = *p;
+        }
+    }
+    if (!n)
+        k += (size_t)sprintf(out + k, "(*FAIL)");
+    out[k++] = ')';
+    out[k] = 0;
+    free(v);
+    return out;
+}

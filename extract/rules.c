@@ -1,0 +1,660 @@
+/*
+** rules.c — load <lang>.rules files, expand them, compile them with PCRE2 JIT.
+**
+** File format: rules/README.md. In short: "lex NAME VALUE|surface|surface"
+** lines define lexicons (canonical value first, then the ways it is
+** written); "def NAME REGEX" names a sub-pattern; "rule ID" starts a rule,
+** followed by "kind", "pattern" (and "pattern+" to continue it), optional
+** "predicate", "unit", "value", "qualifier", and "example TEXT => EXPECTED".
+**
+** In a pattern, {NAME} stands for a def (inserted as a non-capturing group)
+** or a lexicon (an alternation of its surfaces, longest first, regex
+** metacharacters escaped, a space matching any run of white space); {orgs}
+** is the gazetteer's aliases for the language. A '{' followed by a digit is
+** an ordinary quantifier.
+**
+** Rules compile with PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES
+** (a rule may use (?-i) for case-sensitive parts), then pcre2_jit_compile;
+** if JIT fails the interpreted code is kept. Group names are resolved to
+** numbers once, here, per role (num, scale, currency, ...), so the C code
+** never looks at language words.
+*/
+#include "extract_int.h"
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ustring.h>
+#include <unicode/uchar.h>
+
+static const char *const role_names[G_ROLE_COUNT] = {
+    "num", "num2", "word", "word2", "scale", "scale2", "currency", "currency2",
+    "qual", "vague", "half", "unit", "noun", "day", "month", "year", "quarter",
+    "halfyear", "rel", "ago", "src", "name", "day2", "month2", "year2"
+};
+
+static const char *const kind_names[RK_KIND_COUNT] = {
+    "money", "percent", "count", "date", "duration", "org",
+    "trigger", "negation", "hedge", "attribution", "reference"
+};
+
+const char *rule_kind_name(rule_kind k)
+{
+    return (unsigned)k < RK_KIND_COUNT ? kind_names[k] : "?";
+}
+
+static char *dupn(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = 0;
+    }
+    return p;
+}
+
+static char *dup(const char *s) { return s ? dupn(s, strlen(s)) : NULL; }
+
+/* ---------------------------------------------------------------- folding */
+
+void fold_utf8(const char *s, size_t len, char *out, size_t size)
+{
+    UChar u[512], f[512];
+    int32_t ulen = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    if (len > 400)
+        len = 400;
+    u_strFromUTF8WithSub(u, 512, &ulen, s, (int32_t)len, 0xFFFD, NULL, &st);
+    if (U_FAILURE(st)) {
+        snprintf(out, size, "%.*s", (int)len, s);
+        return;
+    }
+    st = U_ZERO_ERROR;
+    int32_t flen = u_strFoldCase(f, 512, u, ulen, U_FOLD_CASE_DEFAULT, &st);
+    if (U_FAILURE(st) || flen > 512)
+        flen = 0;
+    /* unify white space (NBSP, tabs) to one plain space, trim */
+    UChar g[512];
+    int32_t glen = 0;
+    int sp = 0;
+    for (int32_t i = 0; i < flen; i++) {
+        UChar c = f[i];
+        if (u_isUWhiteSpace(c) || c == 0xA0 || c == 0x202F) {
+            sp = glen > 0;
+            continue;
+        }
+        if (sp)
+            g[glen++] = ' ';
+        sp = 0;
+        g[glen++] = c;
+    }
+    int32_t blen = 0;
+    st = U_ZERO_ERROR;
+    u_strToUTF8(out, (int32_t)size - 1, &blen, g, glen, &st);
+    if (U_FAILURE(st))
+        blen = 0;
+    out[blen] = 0;
+}
+
+/* --------------------------------------------------------------- lexicons */
+
+const lexicon *lex_find(const ruleset *rs, const char *name)
+{
+    for (size_t i = 0; i < rs->n_lex; i++)
+        if (!strcmp(rs->lex[i].name, name))
+            return &rs->lex[i];
+    return NULL;
+}
+
+const char *lex_lookup(const ruleset *rs, const char *name, const char *text, size_t len)
+{
+    const lexicon *lx = lex_find(rs, name);
+    if (!lx)
+        return NULL;
+    char f[512];
+    fold_utf8(text, len, f, sizeof f);
+    for (size_t i = 0; i < lx->n; i++)
+        if (!strcmp(lx->v[i].folded, f))
+            return lx->v[i].value;
+    return NULL;
+}
+
+static lexicon *lex_get(ruleset *rs, const char *name)
+{
+    for (size_t i = 0; i < rs->n_lex; i++)
+        if (!strcmp(rs->lex[i].name, name))
+            return &rs->lex[i];
+    lexicon *v = realloc(rs->lex, (rs->n_lex + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    rs->lex = v;
+    lexicon *l = &rs->lex[rs->n_lex++];
+    memset(l, 0, sizeof *l);
+    snprintf(l->name, sizeof l->name, "%s", name);
+    return l;
+}
+
+static int lex_add_line(ruleset *rs, const char *name, const char *val)
+{
+    lexicon *l = lex_get(rs, name);
+    if (!l)
+        return 0;
+    const char *bar = strchr(val, '|');
+    if (!bar)
+        return 0;
+    char *value = dupn(val, (size_t)(bar - val));
+    const char *s = bar + 1;
+    for (;;) {
+        const char *e = strchr(s, '|');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        while (n && s[n - 1] == ' ')
+            n--;
+        while (n && *s == ' ')
+            s++, n--;
+        if (n) {
+            lex_entry *v = realloc(l->v, (l->n + 1) * sizeof *v);
+            if (!v) {
+                free(value);
+                return 0;
+            }
+            l->v = v;
+            lex_entry *en = &l->v[l->n++];
+            en->value = dup(value);
+            en->surface = dupn(s, n);
+            en->folded = malloc(256);
+            fold_utf8(s, n, en->folded, 256);
+        }
+        if (!e)
+            break;
+        s = e + 1;
+    }
+    free(value);
+    return 1;
+}
+
+static int cmp_len_desc(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    size_t lx = strlen(x), ly = strlen(y);
+    if (lx != ly)
+        return lx < ly ? 1 : -1;
+    return strcmp(x, y);
+}
+
+/* ------------------------------------------------------------ expansion */
+
+typedef struct sb {
+    char *p;
+    size_t len, cap;
+    int is_oom;
+} sb;
+
+static void sb_add(sb *b, const char *s, size_t n)
+{
+    if (b->is_oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->is_oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+}
+
+static void sb_adds(sb *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+/* s with regex metacharacters escaped; a space matches any white space run */
+static void sb_add_literal(sb *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == ' ') {
+            sb_adds(b, "\\s+");
+        } else if (strchr("\\^$.|?*+()[]{}-/#", *s)) {
+            char e[3] = { '\\', *s, 0 };
+            sb_adds(b, e);
+        } else {
+            sb_add(b, s, 1);
+        }
+    }
+}
+
+static void sb_add_alternation(sb *b, const lexicon *l)
+{
+    const char **s = malloc((l->n ? l->n : 1) * sizeof *s);
+    if (!s) {
+        b->is_oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < l->n; i++)
+        s[i] = l->v[i].surface;
+    qsort(s, l->n, sizeof *s, cmp_len_desc);   /* longest first: "millions" before "million" */
+    sb_adds(b, "(?:");
+    for (size_t i = 0; i < l->n; i++) {
+        if (i)
+            sb_adds(b, "|");
+        sb_add_literal(b, s[i]);
+    }
+    if (!l->n)
+        sb_adds(b, "(*FAIL)");
+    sb_adds(b, ")");
+    free(s);
+}
+
+typedef struct def {
+    char *name;
+    char *regex;     /* expanded */
+} def;
+
+typedef struct loader {
+    nc_extractor *x;
+    ruleset *rs;
+    def *defs;
+    size_t n_defs;
+    char where[512];
+} loader;
+
+/* Expand {NAME} references. Returns a malloc'd string or NULL with err. */
+static char *expand(loader *ld, const char *src, nc_error *err)
+{
+    sb b = { 0 };
+    for (const char *p = src; *p;) {
+        if (*p == '\\' && p[1]) {
+            /* \x{A0}, \p{L}, \g{1}: the braces belong to the escape */
+            if (p[2] == '{' && strchr("xpPgkNo", p[1])) {
+                const char *e = strchr(p + 3, '}');
+                size_t n = e ? (size_t)(e - p) + 1 : 2;
+                sb_add(&b, p, n);
+                p += n;
+                continue;
+            }
+            sb_add(&b, p, 2);
+            p += 2;
+            continue;
+        }
+        if (*p == '{' && (isalpha((unsigned char)p[1]) || p[1] == '_')) {
+            const char *e = strchr(p, '}');
+            if (!e) {
+                free(b.p);
+                nc_error_set(err, NC_E_RULES, ld->where, "unclosed {reference}");
+                return NULL;
+            }
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(e - p - 1), p + 1);
+            const def *d = NULL;
+            for (size_t i = 0; i < ld->n_defs; i++)
+                if (!strcmp(ld->defs[i].name, name))
+                    d = &ld->defs[i];
+            const lexicon *l = lex_find(ld->rs, name);
+            if (d) {
+                sb_adds(&b, "(?:");
+                sb_adds(&b, d->regex);
+                sb_adds(&b, ")");
+            } else if (l) {
+                sb_add_alternation(&b, l);
+            } else if (!strcmp(name, "orgs")) {
+                char *alt = orgs_pattern(ld->x, ld->rs->lang);
+                if (!alt) {
+                    free(b.p);
+                    nc_error_set(err, NC_E_NOMEM, ld->where, "out of memory");
+                    return NULL;
+                }
+                sb_adds(&b, alt);
+                free(alt);
+            } else {
+                free(b.p);
+                nc_error_set(err, NC_E_RULES, ld->where, "unknown reference {%s} (no def or lex of that name above)", name);
+                return NULL;
+            }
+            p = e + 1;
+            continue;
+        }
+        sb_add(&b, p, 1);
+        p++;
+    }
+    if (b.is_oom) {
+        free(b.p);
+        nc_error_set(err, NC_E_NOMEM, ld->where, "out of memory");
+        return NULL;
+    }
+    return b.p ? b.p : dup("");
+}
+
+/* ---------------------------------------------------------------- rules */
+
+static void rule_free(rule *r)
+{
+    free(r->id);
+    free(r->pattern_src);
+    if (r->code)
+        pcre2_code_free(r->code);
+    free(r->predicate);
+    free(r->unit);
+    free(r->value);
+    free(r->qualifier);
+    for (size_t i = 0; i < r->n_examples; i++) {
+        free(r->examples[i].text);
+        free(r->examples[i].expect);
+    }
+    free(r->examples);
+}
+
+int role_group(const rule *r, int role, const PCRE2_SIZE *ov, int n_groups)
+{
+    for (int k = 0; k < 4; k++) {
+        int g = r->group[role][k];
+        if (g > 0 && g < n_groups && ov[2 * g] != PCRE2_UNSET)
+            return g;
+    }
+    return -1;
+}
+
+static int compile_rule(loader *ld, rule *r, const char *raw, nc_error *err)
+{
+    snprintf(ld->where, sizeof ld->where, "%s:%d", ld->rs->path, r->line);
+    char *src = expand(ld, raw, err);
+    if (!src)
+        return NC_E_RULES;
+    int ec;
+    PCRE2_SIZE eo;
+    r->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+                            PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES, &ec, &eo, NULL);
+    if (!r->code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        nc_error_set(err, NC_E_RULES, ld->where, "rule %s: offset %zu of the expanded pattern: %s",
+                     r->id, (size_t)eo, (char *)msg);
+        free(src);
+        return NC_E_RULES;
+    }
+    r->pattern_src = src;
+    pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);   /* interpreted code kept if JIT is unavailable */
+    /* group numbers per role, duplicates included */
+    uint32_t count = 0, esize = 0;
+    PCRE2_SPTR table = NULL;
+    pcre2_pattern_info(r->code, PCRE2_INFO_NAMECOUNT, &count);
+    pcre2_pattern_info(r->code, PCRE2_INFO_NAMEENTRYSIZE, &esize);
+    pcre2_pattern_info(r->code, PCRE2_INFO_NAMETABLE, &table);
+    for (uint32_t i = 0; i < count; i++) {
+        PCRE2_SPTR e = table + i * esize;
+        int num = (e[0] << 8) | e[1];
+        const char *name = (const char *)e + 2;
+        int found = 0;
+        for (int role = 0; role < G_ROLE_COUNT; role++) {
+            if (strcmp(name, role_names[role]))
+                continue;
+            found = 1;
+            for (int k = 0; k < 4; k++)
+                if (!r->group[role][k]) {
+                    r->group[role][k] = num;
+                    break;
+                }
+        }
+        if (!found)
+            return nc_error_set(err, NC_E_RULES, ld->where,
+                                "rule %s: group name \"%s\" has no meaning (see rules/README.md for the names)",
+                                r->id, name);
+    }
+    return NC_OK;
+}
+
+static void ruleset_free(ruleset *rs)
+{
+    for (size_t i = 0; i < rs->n_rules; i++)
+        rule_free(&rs->rules[i]);
+    free(rs->rules);
+    for (size_t i = 0; i < rs->n_lex; i++) {
+        for (size_t k = 0; k < rs->lex[i].n; k++) {
+            free(rs->lex[i].v[k].value);
+            free(rs->lex[i].v[k].surface);
+            free(rs->lex[i].v[k].folded);
+        }
+        free(rs->lex[i].v);
+    }
+    free(rs->lex);
+    free(rs->path);
+    memset(rs, 0, sizeof *rs);
+}
+
+static char *rtrim(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = 0;
+    return s;
+}
+
+static int load_rules_file(nc_extractor *x, const char *path, ruleset *rs, nc_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return nc_error_set(err, NC_E_IO, path, "cannot open rule file");
+    memset(rs, 0, sizeof *rs);
+    rs->path = dup(path);
+    loader ld = { x, rs, NULL, 0, "" };
+    char line[16384];
+    int lineno = 0, rc = NC_OK;
+    sb pat = { 0 };        /* pattern of the rule being read */
+    rule *cur = NULL;
+    while (rc == NC_OK) {
+        char *got = fgets(line, sizeof line, f);
+        if (got)
+            lineno++;
+        snprintf(ld.where, sizeof ld.where, "%s:%d", path, lineno);
+        char *s = got ? rtrim(line) : NULL;
+        if (s && (!*s || *s == '#'))
+            continue;
+        char *dir = s, *val = NULL;
+        if (s) {
+            char *sp = strchr(s, ' ');
+            if (sp) {
+                *sp = 0;
+                val = sp + 1;
+                while (*val == ' ')
+                    val++;
+            } else {
+                val = s + strlen(s);
+            }
+        }
+        /* a new rule, or the end, finishes the current one */
+        if (cur && (!s || !strcmp(dir, "rule"))) {
+            if (!pat.p) {
+                rc = nc_error_set(err, NC_E_RULES, ld.where, "rule %s has no pattern", cur->id);
+                break;
+            }
+            rc = compile_rule(&ld, cur, pat.p, err);
+            free(pat.p);
+            memset(&pat, 0, sizeof pat);
+            cur = NULL;
+            if (rc != NC_OK)
+                break;
+        }
+        if (!s)
+            break;
+        if (!strcmp(dir, "lang")) {
+            snprintf(rs->lang, sizeof rs->lang, "%s", val);
+        } else if (!strcmp(dir, "locale")) {
+            snprintf(rs->locale, sizeof rs->locale, "%s", val);
+        } else if (!strcmp(dir, "lex")) {
+            char *sp = strchr(val, ' ');
+            if (!sp || !strchr(sp, '|')) {
+                rc = nc_error_set(err, NC_E_RULES, ld.where, "expected \"lex NAME VALUE|surface|...\"");
+                break;
+            }
+            *sp = 0;
+            if (!lex_add_line(rs, val, sp + 1))
+                rc = nc_error_set(err, NC_E_NOMEM, ld.where, "out of memory");
+        } else if (!strcmp(dir, "def")) {
+            char *sp = strchr(val, ' ');
+            if (!sp) {
+                rc = nc_error_set(err, NC_E_RULES, ld.where, "expected \"def NAME REGEX\"");
+                break;
+            }
+            *sp = 0;
+            char *re = expand(&ld, sp + 1, err);
+            if (!re) {
+                rc = NC_E_RULES;
+                break;
+            }
+            def *d = realloc(ld.defs, (ld.n_defs + 1) * sizeof *d);
+            if (!d) {
+                free(re);
+                rc = nc_error_set(err, NC_E_NOMEM, ld.where, "out of memory");
+                break;
+            }
+            ld.defs = d;
+            ld.defs[ld.n_defs].name = dup(val);
+            ld.defs[ld.n_defs].regex = re;
+            ld.n_defs++;
+        } else if (!strcmp(dir, "rule")) {
+            rule *v = realloc(rs->rules, (rs->n_rules + 1) * sizeof *v);
+            if (!v) {
+                rc = nc_error_set(err, NC_E_NOMEM, ld.where, "out of memory");
+                break;
+            }
+            rs->rules = v;
+            cur = &rs->rules[rs->n_rules++];
+            memset(cur, 0, sizeof *cur);
+            cur->id = dup(val);
+            cur->line = lineno;
+            cur->kind = RK_KIND_COUNT;
+            for (size_t i = 0; i + 1 < rs->n_rules; i++)
+                if (!strcmp(rs->rules[i].id, val))
+                    rc = nc_error_set(err, NC_E_RULES, ld.where, "rule id %s used twice", val);
+        } else if (!cur) {
+            rc = nc_error_set(err, NC_E_RULES, ld.where, "\"%s\" outside a rule (or unknown directive)", dir);
+        } else if (!strcmp(dir, "kind")) {
+            for (int k = 0; k < RK_KIND_COUNT; k++)
+                if (!strcmp(val, kind_names[k]))
+                    cur->kind = (rule_kind)k;
+            if (cur->kind == RK_KIND_COUNT)
+                rc = nc_error_set(err, NC_E_RULES, ld.where, "unknown kind \"%s\"", val);
+        } else if (!strcmp(dir, "pattern")) {
+            free(pat.p);
+            memset(&pat, 0, sizeof pat);
+            sb_adds(&pat, val);
+        } else if (!strcmp(dir, "pattern+")) {
+            sb_adds(&pat, val);
+        } else if (!strcmp(dir, "predicate")) {
+            if (!nc_predicate_find(val))
+                rc = nc_error_set(err, NC_E_RULES, ld.where, "predicate \"%s\" is not in the vocabulary (README, \"Predicates\")", val);
+            free(cur->predicate);
+            cur->predicate = dup(val);
+        } else if (!strcmp(dir, "unit")) {
+            free(cur->unit);
+            cur->unit = dup(val);
+        } else if (!strcmp(dir, "value")) {
+            free(cur->value);
+            cur->value = dup(val);
+        } else if (!strcmp(dir, "qualifier")) {
+            free(cur->qualifier);
+            cur->qualifier = dup(val);
+        } else if (!strcmp(dir, "example")) {
+            char *arrow = strstr(val, " => ");
+            example *v = realloc(cur->examples, (cur->n_examples + 1) * sizeof *v);
+            if (!v) {
+                rc = nc_error_set(err, NC_E_NOMEM, ld.where, "out of memory");
+                break;
+            }
+            cur->examples = v;
+            example *e = &cur->examples[cur->n_examples++];
+            e->line = lineno;
+            e->text = arrow ? dupn(val, (size_t)(arrow - val)) : dup(val);
+            e->expect = arrow ? dup(arrow + 4) : dup("");
+        } else {
+            rc = nc_error_set(err, NC_E_RULES, ld.where, "unknown directive \"%s\"", dir);
+        }
+        if (rc == NC_OK && cur && !strcmp(dir, "pattern+") && !pat.p)
+            rc = nc_error_set(err, NC_E_RULES, ld.where, "pattern+ before pattern");
+    }
+    fclose(f);
+    free(pat.p);
+    for (size_t i = 0; i < ld.n_defs; i++) {
+        free(ld.defs[i].name);
+        free(ld.defs[i].regex);
+    }
+    free(ld.defs);
+    if (rc == NC_OK) {
+        for (size_t i = 0; i < rs->n_rules && rc == NC_OK; i++)
+            if (rs->rules[i].kind == RK_KIND_COUNT)
+                rc = nc_error_set(err, NC_E_RULES, path, "rule %s has no kind", rs->rules[i].id);
+            else if (rs->rules[i].kind == RK_TRIGGER && !rs->rules[i].predicate)
+                rc = nc_error_set(err, NC_E_RULES, path, "trigger rule %s has no predicate", rs->rules[i].id);
+        if (rc == NC_OK && !rs->lang[0])
+            rc = nc_error_set(err, NC_E_RULES, path, "no \"lang\" line");
+        if (rc == NC_OK && !rs->locale[0])
+            snprintf(rs->locale, sizeof rs->locale, "%s", rs->lang);
+    }
+    if (rc != NC_OK)
+        ruleset_free(rs);
+    return rc;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int rules_load_all(nc_extractor *x, nc_error *err)
+{
+    DIR *d = opendir(x->rules_dir);
+    if (!d)
+        return nc_error_set(err, NC_E_RULES, x->rules_dir,
+                            "cannot open the rules folder (use --rules DIR or NEWSCLAIMS_RULES)");
+    char *names[64];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 64) {
+        size_t l = strlen(e->d_name);
+        if (l > 6 && !strcmp(e->d_name + l - 6, ".rules") && e->d_name[0] != '.')
+            names[n++] = dup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_name);
+    int rc = NC_OK;
+    x->sets = calloc(n ? n : 1, sizeof *x->sets);
+    if (!x->sets)
+        rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (rc == NC_OK) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", x->rules_dir, names[i]);
+            rc = load_rules_file(x, path, &x->sets[x->n_sets], err);
+            if (rc == NC_OK) {
+                for (size_t r = 0; r < x->sets[x->n_sets].n_rules; r++)
+                    x->sets[x->n_sets].rules[r].file = x->sets[x->n_sets].path;
+                x->n_sets++;
+            }
+        }
+        free(names[i]);
+    }
+    if (rc == NC_OK && x->n_sets == 0)
+        rc = nc_error_set(err, NC_E_RULES, x->rules_dir, "no <lang>.rules files in the rules folder");
+    return rc;
+}
+
+void rules_free_all(nc_extractor *x)
+{
+    for (size_t i = 0; i < x->n_sets; i++)
+        ruleset_free(&x->sets[i]);
+    free(x->sets);
+    x->sets = NULL;
+    x->n_sets = 0;
+}
+
+const ruleset *ruleset_find(const nc_extractor *x, const char *lang)
+{
+    for (size_t i = 0; i < x->n_sets; i++)
+        if (!strcmp(x->sets[i].lang, lang))
+            return &x->sets[i];
+    return NULL;
+}

@@ -1,0 +1,708 @@
+/*
+** values.c — from a rule match to a mention's normalized value.
+**
+** Amounts are exact decimals (mant * 10^exp in an int64) so that
+** "1,57 Milliarden" is 1570000000 and never 1569999999.9999998. Digits are
+** parsed by ICU's decimal formatter for the rule file's locale
+** (unum_parseDecimal), after any space-like grouping character is replaced
+** by the locale's own grouping symbol ("300 000" with U+00A0 in French).
+** Spelled-out numbers come from the "numword" lexicon, else from ICU's
+** spell-out rules (UNUM_SPELLOUT), which know "cinq cents" and "zehn".
+**
+** Dates are ISO strings at a precision (2023, 2023-H1, 2023-Q1, 2023-03,
+** 2023-03-15). A partial date ("30 juin", "im Dezember") takes the year that
+** puts it closest to the article's publication date and is flagged
+** resolved; a relative one ("last month", "vor über 5 Jahren") is computed
+** from the publication date at the coarser of the two precisions. Vague
+** references ("il y a quelques semaines") keep a TIMEX-style marker
+** (PAST_REF, PRESENT_REF, FUTURE_REF). Durations are ISO 8601 (P5Y6M; PXY
+** when the number of years is unsaid).
+**
+** Not done on purpose: no arithmetic on dates finer than a day; no time
+** zones (news dates are calendar dates).
+*/
+#include "extract_int.h"
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ustring.h>
+
+/* ------------------------------------------------------------ decimals */
+
+int dec_parse(const char *s, dec *out)
+{
+    memset(out, 0, sizeof *out);
+    int neg = 0, seen = 0, frac = 0, exp = 0;
+    int64_t m = 0;
+    if (*s == '-' || *s == '+')
+        neg = *s++ == '-';
+    for (; *s; s++) {
+        if (*s == '.') {
+            if (frac)
+                return 0;
+            frac = 1;
+            continue;
+        }
+        if (*s == 'e' || *s == 'E') {
+            int e = atoi(s + 1);
+            if (e > 30 || e < -30)
+                return 0;
+            exp += e;
+            break;
+        }
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        seen = 1;
+        if (m > (INT64_MAX - 9) / 10) {   /* too many digits: drop precision, keep magnitude */
+            if (!frac)
+                exp++;
+            continue;
+        }
+        m = m * 10 + (*s - '0');
+        if (frac)
+            exp--;
+    }
+    if (!seen)
+        return 0;
+    while (m && m % 10 == 0) {
+        m /= 10;
+        exp++;
+    }
+    out->mant = neg ? -m : m;
+    out->exp = m ? exp : 0;
+    out->is_set = 1;
+    return 1;
+}
+
+int dec_mul(dec a, dec b, dec *out)
+{
+    int64_t p;
+    if (__builtin_mul_overflow(a.mant, b.mant, &p))
+        return 0;
+    int e = a.exp + b.exp;
+    while (p != 0 && p % 10 == 0) {
+        p /= 10;
+        e++;
+    }
+    out->mant = p;
+    out->exp = p ? e : 0;
+    out->is_set = 1;
+    return 1;
+}
+
+int dec_add(dec a, dec b, dec *out)
+{
+    /* align to the smaller exponent */
+    while (a.exp > b.exp) {
+        if (a.mant > INT64_MAX / 10 || a.mant < -INT64_MAX / 10)
+            return 0;
+        a.mant *= 10;
+        a.exp--;
+    }
+    while (b.exp > a.exp) {
+        if (b.mant > INT64_MAX / 10 || b.mant < -INT64_MAX / 10)
+            return 0;
+        b.mant *= 10;
+        b.exp--;
+    }
+    int64_t s;
+    if (__builtin_add_overflow(a.mant, b.mant, &s))
+        return 0;
+    out->mant = s;
+    out->exp = a.exp;
+    while (out->mant && out->mant % 10 == 0) {
+        out->mant /= 10;
+        out->exp++;
+    }
+    if (!out->mant)
+        out->exp = 0;
+    out->is_set = 1;
+    return 1;
+}
+
+void dec_format(dec d, char *out, size_t size)
+{
+    char digits[32];
+    int64_t m = d.mant < 0 ? -d.mant : d.mant;
+    snprintf(digits, sizeof digits, "%lld", (long long)m);
+    size_t nd = strlen(digits);
+    char tmp[96];
+    size_t k = 0;
+    if (d.mant < 0)
+        tmp[k++] = '-';
+    if (d.exp >= 0) {
+        if (nd + (size_t)d.exp + 2 > sizeof tmp) {
+            snprintf(out, size, "%se%d", digits, d.exp);
+            return;
+        }
+        memcpy(tmp + k, digits, nd);
+        k += nd;
+        for (int i = 0; i < d.exp && m; i++)
+            tmp[k++] = '0';
+    } else {
+        size_t frac = (size_t)(-d.exp);
+        if (frac + nd + 4 > sizeof tmp) {
+            snprintf(out, size, "%se%d", digits, d.exp);
+            return;
+        }
+        if (nd <= frac) {
+            tmp[k++] = '0';
+            tmp[k++] = '.';
+            for (size_t i = 0; i < frac - nd; i++)
+                tmp[k++] = '0';
+            memcpy(tmp + k, digits, nd);
+            k += nd;
+        } else {
+            memcpy(tmp + k, digits, nd - frac);
+            k += nd - frac;
+            tmp[k++] = '.';
+            memcpy(tmp + k, digits + nd - frac, frac);
+            k += frac;
+        }
+    }
+    tmp[k] = 0;
+    snprintf(out, size, "%s", tmp);
+}
+
+double dec_to_double(dec d)
+{
+    return (double)d.mant * pow(10.0, d.exp);
+}
+
+/* ------------------------------------------------------- value context */
+
+void value_ctx_init(value_ctx *vc, const ruleset *rs, const nc_article *a)
+{
+    memset(vc, 0, sizeof *vc);
+    vc->rs = rs;
+    vc->pub_date = a && a->pub_date[0] ? a->pub_date : "";
+    vc->pub_precision = a ? a->pub_date_precision : NC_PREC_NONE;
+}
+
+void value_ctx_free(value_ctx *vc)
+{
+    if (vc->dec_fmt)
+        unum_close(vc->dec_fmt);
+    if (vc->spell_fmt)
+        unum_close(vc->spell_fmt);
+    vc->dec_fmt = vc->spell_fmt = NULL;
+}
+
+/* Digits as written in the rule file's locale. */
+static int parse_digits(value_ctx *vc, const char *s, size_t len, dec *out)
+{
+    if (!vc->dec_fmt) {
+        UErrorCode st = U_ZERO_ERROR;
+        vc->dec_fmt = unum_open(UNUM_DECIMAL, NULL, 0, vc->rs->locale, NULL, &st);
+        if (U_FAILURE(st)) {
+            vc->dec_fmt = NULL;
+            return 0;
+        }
+        UChar sym[8];
+        st = U_ZERO_ERROR;
+        int32_t n = unum_getSymbol(vc->dec_fmt, UNUM_GROUPING_SEPARATOR_SYMBOL, sym, 8, &st);
+        vc->group_sep = U_SUCCESS(st) && n == 1 ? sym[0] : ',';
+    }
+    UChar u[128];
+    int32_t ulen = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    if (len > 100)
+        return 0;                       /* no money has 100 digits: refuse, don't guess */
+    u_strFromUTF8(u, 128, &ulen, s, (int32_t)len, &st);
+    if (U_FAILURE(st))
+        return 0;
+    /* spaces that group digits become the locale's grouping symbol */
+    int32_t k = 0;
+    for (int32_t i = 0; i < ulen; i++) {
+        UChar c = u[i];
+        if (c == ' ' || c == 0xA0 || c == 0x202F || c == 0x2009 || c == '\'')
+            c = vc->group_sep;
+        u[k++] = c;
+    }
+    ulen = k;
+    char outbuf[64];
+    int32_t pos = 0;
+    st = U_ZERO_ERROR;
+    unum_parseDecimal(vc->dec_fmt, u, ulen, &pos, outbuf, sizeof outbuf, &st);
+    if (U_FAILURE(st) || pos != ulen)
+        return 0;
+    return dec_parse(outbuf, out);
+}
+
+/* A spelled-out number: the numword lexicon, else ICU spell-out rules. */
+static int parse_words(value_ctx *vc, const char *s, size_t len, dec *out)
+{
+    const char *v = lex_lookup(vc->rs, "numword", s, len);
+    if (v)
+        return dec_parse(v, out);
+    /* Several words ("cinq cents", "vingt-cinq", "two hundred"): words for
+    ** 100 and above multiply what precedes them, others add; joining words
+    ** of the "numjoin" lexicon ("et", "und", "and") are skipped. */
+    {
+        double total = 0, part = 0;
+        int ok = 1, any = 0;
+        size_t i = 0;
+        while (i < len && ok) {
+            while (i < len && (s[i] == ' ' || s[i] == '-' || (unsigned char)s[i] == 0xC2))
+                i++;
+            size_t b = i;
+            while (i < len && s[i] != ' ' && s[i] != '-' && (unsigned char)s[i] != 0xC2)
+                i++;
+            if (i == b)
+                break;
+            if (lex_lookup(vc->rs, "numjoin", s + b, i - b))
+                continue;
+            const char *w = lex_lookup(vc->rs, "numword", s + b, i - b);
+            if (!w) {
+                ok = 0;
+                break;
+            }
+            double d = strtod(w, NULL);
+            any = 1;
+            if (d >= 100) {
+                if (d >= 1000) {
+                    total += (part ? part : 1) * d;
+                    part = 0;
+                } else {
+                    part = (part ? part : 1) * d;
+                }
+            } else {
+                part += d;
+            }
+        }
+        if (ok && any) {
+            char tmp[32];
+            snprintf(tmp, sizeof tmp, "%.0f", total + part);
+            return dec_parse(tmp, out);
+        }
+    }
+    if (!vc->spell_fmt) {
+        UErrorCode st = U_ZERO_ERROR;
+        vc->spell_fmt = unum_open(UNUM_SPELLOUT, NULL, 0, vc->rs->locale, NULL, &st);
+        if (U_FAILURE(st)) {
+            vc->spell_fmt = NULL;
+            return 0;
+        }
+    }
+    char low[256];
+    fold_utf8(s, len, low, sizeof low);
+    UChar u[256];
+    int32_t ulen = 0, pos = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    u_strFromUTF8(u, 256, &ulen, low, -1, &st);
+    if (U_FAILURE(st))
+        return 0;
+    st = U_ZERO_ERROR;
+    double d = unum_parseDouble(vc->spell_fmt, u, ulen, &pos, &st);
+    if (U_FAILURE(st) || pos != ulen || d <= 0 || d > 1e15 || d != floor(d))
+        return 0;
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%.0f", d);
+    return dec_parse(tmp, out);
+}
+
+typedef struct groups {
+    const rule *r;
+    const char *text;
+    const PCRE2_SIZE *ov;
+    int n;
+} groups;
+
+static int get(const groups *g, int role, const char **s, size_t *len)
+{
+    int k = role_group(g->r, role, g->ov, g->n);
+    if (k < 0)
+        return 0;
+    *s = g->text + g->ov[2 * k];
+    *len = g->ov[2 * k + 1] - g->ov[2 * k];
+    return 1;
+}
+
+static const char *lex_of(value_ctx *vc, const groups *g, int role, const char *lexname)
+{
+    const char *s;
+    size_t n;
+    if (!get(g, role, &s, &n))
+        return NULL;
+    return lex_lookup(vc->rs, lexname, s, n);
+}
+
+/* The number for roles num/word (or num2/word2). 1 if found. */
+static int number(value_ctx *vc, const groups *g, int role_num, int role_word, dec *out)
+{
+    const char *s;
+    size_t n;
+    if (get(g, role_num, &s, &n))
+        return parse_digits(vc, s, n, out);
+    if (get(g, role_word, &s, &n))
+        return parse_words(vc, s, n, out);
+    return 0;
+}
+
+static int scale_of(value_ctx *vc, const groups *g, int role, dec *out)
+{
+    const char *v = lex_of(vc, g, role, "scale");
+    if (!v)
+        return 0;
+    return dec_parse(v, out);
+}
+
+static void set_qualifier(value_ctx *vc, const groups *g, nc_mention *m)
+{
+    const char *q = lex_of(vc, g, G_QUAL, "qual");
+    if (!q && g->r->qualifier)
+        q = g->r->qualifier;
+    if (q)
+        snprintf(m->qualifier, sizeof m->qualifier, "%s", q);
+}
+
+/* ---------------------------------------------------------------- dates */
+
+typedef struct ymd {
+    int y, m, d;      /* 0 where unknown */
+    int q, h;         /* quarter 1-4, half 1-2 */
+} ymd;
+
+static int parse_iso(const char *s, ymd *o)
+{
+    memset(o, 0, sizeof *o);
+    if (!s || strlen(s) < 4)
+        return 0;
+    o->y = atoi(s);
+    if (s[4] == '-' && s[5] == 'Q')
+        o->q = s[6] - '0';
+    else if (s[4] == '-' && s[5] == 'H')
+        o->h = s[6] - '0';
+    else if (s[4] == '-') {
+        o->m = atoi(s + 5);
+        if (s[7] == '-')
+            o->d = atoi(s + 8);
+    }
+    return o->y > 0;
+}
+
+static void format_date(const ymd *v, nc_date_precision p, char *out, size_t size)
+{
+    switch (p) {
+    case NC_PREC_DAY: snprintf(out, size, "%04d-%02d-%02d", v->y, v->m, v->d); break;
+    case NC_PREC_MONTH: snprintf(out, size, "%04d-%02d", v->y, v->m); break;
+    case NC_PREC_QUARTER: snprintf(out, size, "%04d-Q%d", v->y, v->q); break;
+    case NC_PREC_HALF: snprintf(out, size, "%04d-H%d", v->y, v->h); break;
+    case NC_PREC_YEAR: snprintf(out, size, "%04d", v->y); break;
+    default: out[0] = 0;
+    }
+}
+
+/* Months since year 0 of a date's midpoint, in half-months, for "closest". */
+static int mid_halfmonths(const ymd *v)
+{
+    if (v->m)
+        return (v->y * 12 + v->m - 1) * 2 + (v->d ? (v->d >= 15) : 1);
+    if (v->q)
+        return (v->y * 12 + (v->q - 1) * 3 + 1) * 2 + 1;
+    if (v->h)
+        return (v->y * 12 + (v->h - 1) * 6 + 3) * 2;
+    return (v->y * 12 + 6) * 2;
+}
+
+/* A year for a date given without one: the year that puts it closest to
+** the publication date. */
+static int closest_year(const ymd *partial, const ymd *pub)
+{
+    if (!pub->m && !pub->q && !pub->h)
+        return pub->y;          /* publication known to the year only */
+    int best = pub->y, bestd = 1 << 30;
+    for (int y = pub->y - 1; y <= pub->y + 1; y++) {
+        ymd c = *partial;
+        c.y = y;
+        int dist = abs(mid_halfmonths(&c) - mid_halfmonths(pub));
+        if (dist < bestd) {
+            bestd = dist;
+            best = y;
+        }
+    }
+    return best;
+}
+
+/* Add n units (Y, Q, M, W, D) to a date; returns the precision the result
+** keeps. */
+static nc_date_precision shift(ymd *v, nc_date_precision p, long n, char unit)
+{
+    long months = 0;
+    switch (unit) {
+    case 'Y': months = 12 * n; break;
+    case 'Q': months = 3 * n; break;
+    case 'M': months = n; break;
+    case 'W': case 'D': {
+        if (p < NC_PREC_DAY) {
+            months = (unit == 'W' ? n * 7 : n) / 30;
+            break;
+        }
+        long days = unit == 'W' ? n * 7 : n;
+        static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+        while (days != 0) {
+            if (days > 0) {
+                int md = mdays[v->m - 1] + (v->m == 2 && v->y % 4 == 0 && (v->y % 100 || v->y % 400 == 0));
+                v->d++;
+                if (v->d > md) { v->d = 1; v->m++; if (v->m > 12) { v->m = 1; v->y++; } }
+                days--;
+            } else {
+                v->d--;
+                if (v->d < 1) {
+                    v->m--;
+                    if (v->m < 1) { v->m = 12; v->y--; }
+                    v->d = mdays[v->m - 1] + (v->m == 2 && v->y % 4 == 0 && (v->y % 100 || v->y % 400 == 0));
+                }
+                days++;
+            }
+        }
+        return p;
+    }
+    }
+    if (p >= NC_PREC_MONTH && v->m) {
+        long t = (long)v->y * 12 + (v->m - 1) + months;
+        v->y = (int)(t / 12);
+        v->m = (int)(t % 12) + 1;
+    } else if (p == NC_PREC_QUARTER) {
+        long t = (long)v->y * 4 + (v->q - 1) + months / 3;
+        v->y = (int)(t / 4);
+        v->q = (int)(t % 4) + 1;
+    } else {
+        v->y += (int)(months / 12);
+    }
+    return p;
+}
+
+static nc_date_precision unit_precision(char unit)
+{
+    switch (unit) {
+    case 'Y': return NC_PREC_YEAR;
+    case 'Q': return NC_PREC_QUARTER;
+    case 'M': return NC_PREC_MONTH;
+    default: return NC_PREC_DAY;
+    }
+}
+
+static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
+{
+    ymd v = { 0 }, pub;
+    int has_pub = parse_iso(vc->pub_date, &pub);
+    const char *s;
+    size_t n;
+    const char *lv;
+    if (get(g, G_YEAR, &s, &n)) {
+        v.y = atoi(s);
+        if (n == 2)
+            v.y += v.y < 70 ? 2000 : 1900;
+    }
+    if ((lv = lex_of(vc, g, G_MONTH, "month")))
+        v.m = atoi(lv);
+    else if (get(g, G_MONTH, &s, &n))
+        v.m = atoi(s);
+    if (get(g, G_DAY, &s, &n))
+        v.d = atoi(s);
+    if ((lv = lex_of(vc, g, G_QUARTER, "quarter")))
+        v.q = atoi(lv);
+    else if (get(g, G_QUARTER, &s, &n))
+        v.q = atoi(s);
+    if ((lv = lex_of(vc, g, G_HALFYEAR, "halfyear")))
+        v.h = atoi(lv);
+    set_qualifier(vc, g, m);
+
+    /* relative: "vor über 5 Jahren", "a few weeks ago", "last month" */
+    const char *unit = lex_of(vc, g, G_UNIT, "unit");
+    const char *rel = lex_of(vc, g, G_REL, "rel");
+    if (!rel && g->r->value && !v.y && !v.m && !v.q && !v.h)
+        rel = g->r->value;
+    dec num;
+    int has_num = number(vc, g, G_NUM, G_WORD, &num);
+    int is_ago = role_group(g->r, G_AGO, g->ov, g->n) >= 0;
+    if (unit && has_num && (is_ago || rel)) {
+        m->flags |= NC_MF_RELATIVE;
+        long k = (long)dec_to_double(num);
+        if (!has_pub || k > 1000) {
+            snprintf(m->value, sizeof m->value, "PAST_REF");
+            return 1;
+        }
+        ymd r = pub;
+        nc_date_precision p = unit_precision(unit[0]);
+        if (p > vc->pub_precision)
+            p = vc->pub_precision;
+        shift(&r, vc->pub_precision, is_ago ? -k : k, unit[0]);
+        format_date(&r, p, m->value, sizeof m->value);
+        m->precision = p;
+        m->flags |= NC_MF_RESOLVED;
+        /* "more than five years ago" is before that date */
+        if (!strcmp(m->qualifier, "more_than") || !strcmp(m->qualifier, "at_least"))
+            snprintf(m->qualifier, sizeof m->qualifier, "%s", is_ago ? "before" : "after");
+        return 1;
+    }
+    if (rel) {
+        m->flags |= NC_MF_RELATIVE;
+        if (rel[0] == '-' || rel[0] == '+' || rel[0] == '0') {
+            /* "-P1M": one month before publication; "0M": this month */
+            const char *p = rel + (rel[0] == '0' ? 0 : 1);
+            if (*p == 'P')
+                p++;
+            long k = strtol(p, (char **)&p, 10);
+            char u = *p;
+            if (!has_pub || !u) {
+                snprintf(m->value, sizeof m->value, "%s", rel[0] == '+' ? "FUTURE_REF" : "PAST_REF");
+                return 1;
+            }
+            ymd r = pub;
+            nc_date_precision pr = unit_precision(u);
+            if (pr > vc->pub_precision)
+                pr = vc->pub_precision;
+            if (u == 'Q' && pr == NC_PREC_QUARTER && !r.q && r.m)
+                r.q = (r.m - 1) / 3 + 1;
+            shift(&r, pr == NC_PREC_QUARTER ? NC_PREC_QUARTER : vc->pub_precision,
+                  rel[0] == '-' ? -k : k, u);
+            format_date(&r, pr, m->value, sizeof m->value);
+            m->precision = pr;
+            m->flags |= NC_MF_RESOLVED;
+            return 1;
+        }
+        snprintf(m->value, sizeof m->value, "%s", rel);   /* PAST_REF ... */
+        return 1;
+    }
+
+    nc_date_precision p = v.d && v.m ? NC_PREC_DAY : v.m ? NC_PREC_MONTH :
+                          v.q ? NC_PREC_QUARTER : v.h ? NC_PREC_HALF : v.y ? NC_PREC_YEAR : NC_PREC_NONE;
+    if (p == NC_PREC_NONE)
+        return 0;
+    if (v.m > 12 || v.d > 31 || v.q > 4 || v.h > 2 || (v.y && (v.y < 1800 || v.y > 2200)))
+        return 0;
+    if (!v.y) {
+        if (!has_pub) {
+            ymd x = v;
+            x.y = 0;
+            char tmp[16];
+            format_date(&x, p, tmp, sizeof tmp);
+            snprintf(m->value, sizeof m->value, "XXXX%s", tmp + 4);
+            m->precision = p;
+            return 1;
+        }
+        v.y = closest_year(&v, &pub);
+        m->flags |= NC_MF_RESOLVED;
+    }
+    format_date(&v, p, m->value, sizeof m->value);
+    m->precision = p;
+    return 1;
+}
+
+/* ------------------------------------------------------------- mentions */
+
+static int amount(value_ctx *vc, const groups *g, int rn, int rw, int rs, dec *shared_scale,
+                  dec *out, int *is_vague)
+{
+    dec n, sc;
+    int has = number(vc, g, rn, rw, &n);
+    if (!has) {
+        const char *vg = lex_of(vc, g, G_VAGUE, "vague");
+        if (!vg || rn != G_NUM)
+            return 0;
+        dec_parse(vg, &n);
+        *is_vague = 1;
+    }
+    if (scale_of(vc, g, rs, &sc)) {
+        if (!dec_mul(n, sc, &n))
+            return 0;
+    } else if (shared_scale && shared_scale->is_set) {
+        if (!dec_mul(n, *shared_scale, &n))
+            return 0;
+    }
+    if (role_group(g->r, G_HALF, g->ov, g->n) >= 0) {
+        dec half = { 5, -1, 1 }, h;
+        if (scale_of(vc, g, rs, &sc) && dec_mul(half, sc, &h))
+            dec_add(n, h, &n);
+    }
+    *out = n;
+    return 1;
+}
+
+int mention_from_match(value_ctx *vc, const rule *r, const char *text,
+                       const PCRE2_SIZE *ov, int n_groups, nc_mention *m)
+{
+    groups g = { r, text, ov, n_groups };
+    memset(m, 0, sizeof *m);
+    m->start = ov[0];
+    m->end = ov[1];
+    m->rule = r->id;
+    dec v, v2, sc2 = { 0 };
+    int vague = 0, vague2 = 0;
+    switch (r->kind) {
+    case RK_MONEY:
+    case RK_COUNT:
+    case RK_PERCENT: {
+        m->kind = r->kind == RK_MONEY ? NC_MENTION_MONEY : r->kind == RK_COUNT ? NC_MENTION_COUNT : NC_MENTION_PERCENT;
+        /* a range's single scale word applies to both bounds: "entre 5 et 10 millions" */
+        scale_of(vc, &g, G_SCALE2, &sc2);
+        if (!amount(vc, &g, G_NUM, G_WORD, G_SCALE, &sc2, &v, &vague))
+            return 0;
+        dec_format(v, m->value, sizeof m->value);
+        if (amount(vc, &g, G_NUM2, G_WORD2, G_SCALE2, NULL, &v2, &vague2)) {
+            dec_format(v2, m->value_max, sizeof m->value_max);
+            m->flags |= NC_MF_RANGE;
+        }
+        if (vague) {
+            m->flags |= NC_MF_VAGUE;
+            if (!m->qualifier[0])
+                snprintf(m->qualifier, sizeof m->qualifier, "at_least");
+        }
+        set_qualifier(vc, &g, m);
+        if (r->kind == RK_MONEY) {
+            const char *cur = lex_of(vc, &g, G_CURRENCY, "currency");
+            if (!cur)
+                cur = lex_of(vc, &g, G_CURRENCY2, "currency");
+            if (!cur)
+                cur = r->unit;
+            if (!cur)
+                return 0;
+            snprintf(m->unit, sizeof m->unit, "%s", cur);
+        } else if (r->kind == RK_PERCENT) {
+            snprintf(m->unit, sizeof m->unit, "%%");
+        } else {
+            const char *noun = lex_of(vc, &g, G_NOUN, "noun");
+            if (!noun)
+                noun = r->unit;
+            snprintf(m->unit, sizeof m->unit, "%s", noun ? noun : "");
+        }
+        return 1;
+    }
+    case RK_DURATION: {
+        m->kind = NC_MENTION_DURATION;
+        set_qualifier(vc, &g, m);
+        const char *unit = lex_of(vc, &g, G_UNIT, "unit");
+        if (!unit)
+            unit = r->unit;
+        dec n;
+        if (!number(vc, &g, G_NUM, G_WORD, &n)) {
+            if (!r->value)
+                return 0;
+            snprintf(m->value, sizeof m->value, "%s", r->value);   /* "PXY": unsaid */
+            m->flags |= NC_MF_VAGUE;
+            return 1;
+        }
+        if (!unit || n.mant <= 0)
+            return 0;
+        long k = (long)dec_to_double(n);
+        int half = role_group(r, G_HALF, ov, n_groups) >= 0;
+        char u = unit[0];
+        if (half && u == 'Y')
+            snprintf(m->value, sizeof m->value, "P%ldY6M", k);
+        else if (half && u == 'M')
+            snprintf(m->value, sizeof m->value, "P%ldM15D", k);
+        else
+            snprintf(m->value, sizeof m->value, "P%ld%c", k, u);
+        return 1;
+    }
+    case RK_DATE:
+        m->kind = NC_MENTION_DATE;
+        return date_mention(vc, &g, m);
+    default:
+        return 0;
+    }
+}

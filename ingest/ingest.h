@@ -1,0 +1,199 @@
+/*
+** ingest.h — public interface of the ingest stage of newsclaims.
+**
+** Ingest turns files (plain text in any common encoding, HTML pages, RSS and
+** Atom feeds) into article records: NFC-normalized UTF-8 text, sentences with
+** byte spans into that text, language, metadata (title, publisher, URL,
+** publication date with its precision and provenance) and content hashes.
+**
+** This header also holds the few types every stage shares (nc_error, date
+** precision), because data flows one way, ingest -> extract -> store: the
+** later stages include this header, never the other way round.
+**
+** Conventions (see each function):
+**   - functions that can fail return 0 (NC_OK) or a negative NC_E_* code and
+**     fill an optional nc_error; library code prints nothing and never exits;
+**   - every pointer a function returns is either owned by the caller (and the
+**     comment names the function that frees it) or borrowed (and the comment
+**     says for how long it stays valid).
+*/
+#ifndef NC_INGEST_H
+#define NC_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NC_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- errors */
+
+enum {
+    NC_OK = 0,
+    NC_E_IO = -1,        /* a file could not be read or written */
+    NC_E_NOMEM = -2,     /* an allocation failed */
+    NC_E_ENCODING = -3,  /* bytes invalid in every candidate encoding */
+    NC_E_FORMAT = -4,    /* not an article: binary, unparsable markup */
+    NC_E_EMPTY = -5,     /* no article text left */
+    NC_E_TOOBIG = -6,    /* over a configured size limit */
+    NC_E_RULES = -7,     /* a rule or data file is wrong */
+    NC_E_DB = -8,        /* SQLite reported an error */
+    NC_E_SCHEMA = -9,    /* not a newsclaims database, or a newer one */
+    NC_E_USAGE = -10,    /* bad argument from the caller */
+    NC_E_LIMIT = -11,    /* a match, depth or time limit was hit */
+    NC_E_ICU = -12,      /* ICU reported an error */
+    NC_E_BUSY = -13      /* the database is locked by another process */
+};
+
+/* An error report: a code, where it happened ("corpus/002.html:14",
+** "extract/rules/de.rules:31") and a message a user can act on. */
+typedef struct nc_error {
+    int  code;
+    char where[256];
+    char msg[512];
+} nc_error;
+
+/* Short constant text for an NC_E_* code. Never NULL, never freed. */
+const char *nc_strerror(int code);
+
+/* Fill *e (if e is not NULL) and return code. where may be NULL. */
+int nc_error_set(nc_error *e, int code, const char *where, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* ------------------------------------------------------- shared values */
+
+/* Precision of a date, coarse to fine. ISO forms: 2023, 2023-H1, 2023-Q1,
+** 2023-03, 2023-03-15. NC_PREC_NONE means no date. */
+typedef enum nc_date_precision {
+    NC_PREC_NONE = 0,
+    NC_PREC_YEAR,
+    NC_PREC_HALF,
+    NC_PREC_QUARTER,
+    NC_PREC_MONTH,
+    NC_PREC_DAY
+} nc_date_precision;
+
+/* "year", "half", "quarter", "month", "day" or "none". Static string. */
+const char *nc_precision_name(nc_date_precision p);
+/* Precision of an ISO date string as above (NC_PREC_NONE if not one). */
+nc_date_precision nc_precision_of_iso(const char *iso);
+
+/* A sentence: a byte span [start, end) into nc_article.text. */
+typedef struct nc_sentence {
+    size_t start, end;
+} nc_sentence;
+
+/* ------------------------------------------------------------ articles */
+
+/* One article. Every string is NUL-terminated UTF-8 owned by the article
+** (free the whole array with nc_articles_free). Optional strings are NULL
+** when unknown. */
+typedef struct nc_article {
+    char  *path;           /* the file it came from, as given */
+    int    item;           /* 0 for a file holding one article; 1.. for feed items */
+    char   file_hash[65];  /* SHA-256 (hex) of the file's raw bytes */
+    char   text_hash[65];  /* SHA-256 (hex) of text */
+    char  *text;           /* normalized NFC text; paragraphs end with '\n' */
+    size_t text_len;       /* bytes, without the terminating NUL */
+    nc_sentence *sentences;
+    size_t n_sentences;
+    char   lang[8];        /* ISO 639-1 code, "und" if undetermined */
+    int    lang_supported; /* 1 if extraction rules exist for lang */
+    double lang_score;     /* detector's margin (0..1); 1 when given */
+    char   lang_source[16];   /* "detected", "metadata", "option" */
+    char   format[8];      /* "text", "html", "rss", "atom" */
+    char   encoding[32];   /* detected source encoding, e.g. "UTF-8", "windows-1252" */
+    char  *title;
+    char  *publisher;
+    char  *url;
+    char  *cited_source;   /* e.g. "The Information" from "Source : The Information" */
+    char   pub_date[16];   /* ISO date at pub_date_precision, "" if unknown */
+    nc_date_precision pub_date_precision;
+    char   pub_date_source[16];  /* "metadata", "header", "html", "feed", "inferred", "" */
+    char  *pub_date_note;  /* free text: how the date was obtained */
+} nc_article;
+
+/* Free n articles allocated by nc_ingest_buffer / nc_ingest_file and the
+** array itself. NULL is a no-op. */
+void nc_articles_free(nc_article *a, size_t n);
+
+/* ------------------------------------------------------------ ingester */
+
+typedef struct nc_ingest_opts {
+    const char *data_dir;       /* folder of <lang>.lang files; default "ingest/data" */
+    size_t      max_file_bytes; /* larger files are refused (NC_E_TOOBIG); default 64 MiB */
+    const char *force_lang;     /* if set, skip detection and use this code */
+    int         xml_max_depth;  /* deepest markup nesting accepted; default 256 */
+} nc_ingest_opts;
+
+/* Defaults as documented on each field. */
+nc_ingest_opts nc_ingest_default_opts(void);
+
+/* Opaque: language profiles, abbreviations, boilerplate patterns. */
+typedef struct nc_ingester nc_ingester;
+
+/* Load every <lang>.lang file in opts->data_dir (opts may be NULL for the
+** defaults). Returns NULL and fills *err on failure. The ingester is
+** read-only after creation and may be shared by threads. Free with
+** nc_ingester_free. */
+nc_ingester *nc_ingester_new(const nc_ingest_opts *opts, nc_error *err);
+void nc_ingester_free(nc_ingester *ing);   /* NULL is a no-op */
+
+/* Codes of the languages the ingester knows, supported or not (borrowed,
+** valid while ing lives). */
+size_t nc_ingester_languages(const nc_ingester *ing, const char *const **codes);
+
+/* Metadata given by the user beside a file (see README, "Metadata
+** sidecar"), applied over what was detected. All fields optional; strings
+** are borrowed by nc_ingest_buffer for the length of the call. */
+typedef struct nc_meta {
+    const char *lang, *title, *publisher, *url, *source;
+    const char *date;        /* ISO date at any precision */
+    const char *date_note;   /* how the date was obtained */
+} nc_meta;
+
+/* Parse the sidecar file PATH.meta if it exists. On success *out points to
+** a new nc_meta whose strings it owns (free with nc_meta_free); *out is NULL
+** when there is no sidecar. Returns NC_OK or an error (with file:line). */
+int nc_meta_load(const char *path, nc_meta **out, nc_error *err);
+void nc_meta_free(nc_meta *m);
+
+/* Turn one file's raw bytes into articles. name is used in messages and
+** stored as the article path; meta may be NULL. On NC_OK, *out is a new array
+** of *n_out >= 1 articles (free with nc_articles_free). On error *out is
+** NULL, *n_out is 0 and err says why (naming the file). */
+int nc_ingest_buffer(const nc_ingester *ing, const char *name,
+                     const unsigned char *data, size_t len,
+                     const nc_meta *meta,
+                     nc_article **out, size_t *n_out, nc_error *err);
+
+/* Read a whole file (at most max_bytes; NC_E_TOOBIG beyond). *data is
+** malloc'd (free with free()), NUL-terminated for convenience. */
+int nc_read_file(const char *path, size_t max_bytes,
+                 unsigned char **data, size_t *len, nc_error *err);
+
+/* SHA-256 of a buffer as 64 lowercase hex digits plus NUL into hex[65]. */
+void nc_sha256_hex(const void *data, size_t len, char hex[65]);
+
+/* ---------------------------------------------------------------- walk */
+
+/* Called for each path the walk cannot use (unreadable, loop, vanished);
+** the walk goes on. */
+typedef void (*nc_walk_error_fn)(void *ud, const char *path, const char *reason);
+
+/* Collect the article files under each root (a file or a directory,
+** walked recursively). Skips hidden entries, *.meta sidecars, the database
+** files named by skip (may be NULL; matched by device and inode, together
+** with its -wal, -shm and -journal siblings) and anything not a regular
+** file; survives symlink loops. The result is sorted bytewise so the walk
+** order never changes results. *paths is a malloc'd array of malloc'd
+** strings (free with nc_paths_free). Returns NC_OK, or an error only when a
+** root itself cannot be used (also reported through on_error). */
+int nc_walk(const char *const *roots, size_t n_roots, const char *skip,
+            char ***paths, size_t *n_paths,
+            nc_walk_error_fn on_error, void *ud);
+void nc_paths_free(char **paths, size_t n);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+** sentence.c — sentences as byte spans, with ICU's break iterator.
+**
+** The break iterator runs over a UText opened on the UTF-8 text itself, so
+** the boundaries it returns are byte offsets (no UTF-16 copy). ICU's own
+** abbreviation suppressions ("@ss=standard") are not used: with ICU 72 the
+** French data suppresses real boundaries ("médias sociaux. Cette absence"
+** stays one sentence). The language file's abbreviation list ("Mio.",
+** "Mrd.", "z.", "U.S.") does that job instead, with two corrections ICU's
+** rules (UAX #29) do not make:
+**   - no break after an abbreviation or inside a number, and none before a
+**     lower-case letter;
+**   - a break where a period is glued to the next sentence, as scraped text
+**     often has it ("en 2020.Ce contrat"): lower-case letter or digit, '.',
+**     then an upper-case letter followed by a lower-case one.
+** Sentences never cross a paragraph ('\n'); spans exclude surrounding spaces.
+*/
+#include "ingest_int.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+
+typedef struct spans {
+    nc_sentence *v;
+    size_t n, cap;
+    int is_oom;
+} spans;
+
+static void push(spans *s, const char *t, size_t a, size_t b)
+{
+    while (a < b && (t[a] == ' ' || t[a] == '\n'))
+        a++;
+    while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\n'))
+        b--;
+    if (a >= b)
+        return;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        nc_sentence *v = realloc(s->v, cap * sizeof *v);
+        if (!v) {
+            s->is_oom = 1;
+            return;
+        }
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n].start = a;
+    s->v[s->n].end = b;
+    s->n++;
+}
+
+static uint32_t cp_at(const char *t, size_t len, size_t i)
+{
+    size_t k = i;
+    return i < len ? utf8_next(t, len, &k) : 0;
+}
+
+/* code point ending at byte i (exclusive) */
+static uint32_t cp_before(const char *t, size_t i, size_t *start)
+{
+    if (!i)
+        return 0;
+    size_t k = i - 1;
+    while (k > 0 && ((unsigned char)t[k] & 0xC0) == 0x80)
+        k--;
+    size_t j = k;
+    uint32_t c = utf8_next(t, i, &j);
+    if (start)
+        *start = k;
+    return c;
+}
+
+/* Should the boundary ICU proposes at b be ignored? */
+static int suppressed(const lang_profile *lp, const char *t, size_t len, size_t b)
+{
+    size_t e = b;
+    while (e > 0 && t[e - 1] == ' ')
+        e--;
+    if (e == 0 || t[e - 1] == '\n')
+        return 0;                       /* a paragraph end is always a boundary */
+    size_t n = b;
+    while (n < len && t[n] == ' ')
+        n++;
+    if (n >= len)
+        return 0;
+    uint32_t next = cp_at(t, len, n);
+    if (u_islower((UChar32)next))
+        return 1;                       /* "z. B. im Jahr", "Mio. dollars" */
+    if (t[e - 1] != '.')
+        return 0;
+    /* the token ending at the period */
+    size_t s = e;
+    while (s > 0 && t[s - 1] != ' ' && t[s - 1] != '\n')
+        s--;
+    while (s < e && (t[s] == '(' || t[s] == '"' || t[s] == '\''))
+        s++;
+    size_t tl = e - s;
+    for (size_t i = 0; i < lp->n_abbrevs; i++)
+        if (strlen(lp->abbrevs[i]) == tl && !memcmp(lp->abbrevs[i], t + s, tl))
+            return 1;
+    /* a single capital and a period: an initial ("Donald J. Trump") */
+    if (tl == 2 && t[s] >= 'A' && t[s] <= 'Z')
+        return 1;
+    /* "30. Juni": in languages that write day ordinals with a period, one
+    ** or two digits and a period do not end a sentence */
+    if (lp->has_ordinal_dot && (tl == 2 || tl == 3)) {
+        int all_digits = 1;
+        for (size_t i = s; i + 1 < e; i++)
+            all_digits &= t[i] >= '0' && t[i] <= '9';
+        if (all_digits)
+            return 1;
+    }
+    return 0;
+}
+
+/* Split [a, b) further where a period is glued to the next sentence. */
+static void push_glued(spans *s, const char *t, size_t a, size_t b)
+{
+    size_t from = a;
+    for (size_t i = a + 2; i + 2 < b; i++) {
+        if (t[i] != '.' && t[i] != '!' && t[i] != '?')
+            continue;
+        size_t ps;
+        uint32_t p1 = cp_before(t, i, &ps);
+        uint32_t p2 = cp_before(t, ps, NULL);
+        if (!((u_islower((UChar32)p1) && u_islower((UChar32)p2)) || (p1 >= '0' && p1 <= '9' && p2 >= '0' && p2 <= '9')))
+            continue;
+        size_t k = i + 1;
+        uint32_t n1 = utf8_next(t, b, &k);
+        uint32_t n2 = k < b ? cp_at(t, b, k) : 0;
+        if (!u_isupper((UChar32)n1) || !u_islower((UChar32)n2))
+            continue;
+        push(s, t, from, i + 1);
+        from = i + 1;
+    }
+    push(s, t, from, b);
+}
+
+int split_sentences(const lang_profile *lp, const char *t, size_t len,
+                    nc_sentence **out, size_t *n_out, nc_error *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    char loc[64];
+    snprintf(loc, sizeof loc, "%s", lp && lp->locale[0] ? lp->locale : "en");
+    UErrorCode st = U_ZERO_ERROR;
+    UText *ut = utext_openUTF8(NULL, t, (int64_t)len, &st);
+    UBreakIterator *bi = ubrk_open(UBRK_SENTENCE, loc, NULL, 0, &st);
+    if (U_SUCCESS(st))
+        ubrk_setUText(bi, ut, &st);
+    if (U_FAILURE(st)) {
+        if (bi)
+            ubrk_close(bi);
+        utext_close(ut);
+        return nc_error_set(err, NC_E_ICU, NULL, "sentence break iterator: %s", u_errorName(st));
+    }
+    spans s = { 0 };
+    size_t start = 0;
+    int32_t b = ubrk_first(bi);
+    while ((b = ubrk_next(bi)) != UBRK_DONE) {
+        size_t off = (size_t)b;
+        if (off < len && lp && suppressed(lp, t, len, off))
+            continue;
+        push_glued(&s, t, start, off);
+        start = off;
+    }
+    if (start < len)
+        push_glued(&s, t, start, len);
+    ubrk_close(bi);
+    utext_close(ut);
+    if (s.is_oom) {
+        free(s.v);
+        return nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");
+    }
+    *out = s.v;
+    *n_out = s.n;
+    return NC_OK;
+}

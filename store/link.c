@@ -1,0 +1,515 @@
+/*
+** link.c — claim groups and conflicts, recomputed from the claims table.
+**
+** Claims that state the same fact form one group. Two claims are the same
+** fact when:
+**   - they have the same predicate, or one is a bare "amount" claim and the
+**     other has an amount in the same currency;
+**   - subjects and objects are compatible: equal, one an ancestor of the
+**     other in the gazetteer (AWS matches Amazon), or one unknown; for
+**     contracts the two parties may come in either order;
+**   - amounts are equal within 2% (rounding), whatever their qualifiers
+**     ("at least $70M" and "$70M"); vague amounts only match vague ones;
+**   - dates stated in the sentences are compatible at their precision
+**     (2023-03 and 2023-03-15), except for predicates whose content is a
+**     date (contract_signed, may_cut_off), where differing dates are a
+**     conflict rather than another fact.
+** Within a group, fields on which sources disagree become conflict rows:
+** qualifier, event_date, duration, negated.
+**
+** Order independence: claims are read in a canonical order that depends on
+** their content and file paths only (never on row ids), each joins the first
+** compatible group in that order, and groups are numbered by date, predicate
+** and parties. The same set of files gives the same groups, whatever the
+** order they were ingested in. The whole computation runs in one
+** transaction after each ingest.
+**
+** Not done on purpose: recomputation is global; at the sizes measured in
+** bench/RESULTS.md it costs less than the extraction it follows.
+*/
+#include "store_int.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct org_row {
+    char *id, *parent;
+} org_row;
+
+typedef struct crow {
+    sqlite3_int64 id, article_id;
+    char *predicate, *family, *subject, *object, *amount, *currency, *qualifier, *duration;
+    char *event_date, *event_precision, *event_source, *event_qual, *lang, *pub_date;
+    double amount_num;
+    int has_amount, is_vague, is_negated;
+    int group;            /* index into groups */
+} crow;
+
+typedef struct group {
+    int rep;              /* index of the representative claim */
+    const struct crow *r; /* that claim, for sorting */
+    int *members;
+    size_t n, cap;
+    sqlite3_int64 db_id;
+} group;
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t)
+        return NULL;
+    size_t n = (size_t)sqlite3_column_bytes(st, i);
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, t, n);
+        p[n] = 0;
+    }
+    return p;
+}
+
+static int streq(const char *a, const char *b)
+{
+    return a && b ? !strcmp(a, b) : (!a && !b);
+}
+
+static const char *parent_of(const org_row *orgs, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(orgs[i].id, id))
+            return orgs[i].parent;
+    return NULL;
+}
+
+static int is_ancestor(const org_row *orgs, size_t n, const char *anc, const char *id)
+{
+    const char *p = id;
+    for (int depth = 0; p && depth < 16; depth++) {
+        p = parent_of(orgs, n, p);
+        if (p && !strcmp(p, anc))
+            return 1;
+    }
+    return 0;
+}
+
+static int org_compat(const org_row *orgs, size_t n, const char *a, const char *b)
+{
+    if (!a || !b)
+        return 1;
+    return !strcmp(a, b) || is_ancestor(orgs, n, a, b) || is_ancestor(orgs, n, b, a);
+}
+
+static int date_compat(const char *a, const char *b)
+{
+    if (!a || !b)
+        return 1;
+    size_t la = strlen(a), lb = strlen(b), l = la < lb ? la : lb;
+    /* quarters and halves against months: compare the year only */
+    if ((la == 7 && (a[5] == 'Q' || a[5] == 'H')) || (lb == 7 && (b[5] == 'Q' || b[5] == 'H')))
+        l = 4;
+    return !strncmp(a, b, l);
+}
+
+static int is_date_predicate(const char *p)
+{
+    const nc_predicate *pr = nc_predicate_find(p);
+    return pr && pr->expects == NC_MENTION_DATE;
+}
+
+static int compatible(const org_row *orgs, size_t no, const crow *a, const crow *b)
+{
+    int same_pred = !strcmp(a->predicate, b->predicate);
+    int a_bare = !strcmp(a->predicate, "amount"), b_bare = !strcmp(b->predicate, "amount");
+    if (!same_pred) {
+        if (!(a_bare || b_bare) || !a->has_amount || !b->has_amount)
+            return 0;
+    }
+    int parties;
+    if (!strcmp(a->family, "contract") && !strcmp(b->family, "contract"))
+        parties = (org_compat(orgs, no, a->subject, b->subject) && org_compat(orgs, no, a->object, b->object)) ||
+                  (org_compat(orgs, no, a->subject, b->object) && org_compat(orgs, no, a->object, b->subject));
+    else
+        parties = org_compat(orgs, no, a->subject, b->subject) && org_compat(orgs, no, a->object, b->object);
+    if (!parties)
+        return 0;
+    if (a->has_amount && b->has_amount) {
+        if (!streq(a->currency, b->currency) || a->is_vague != b->is_vague)
+            return 0;
+        double m = fmax(fabs(a->amount_num), fabs(b->amount_num));
+        if (fabs(a->amount_num - b->amount_num) > 0.02 * m)
+            return 0;
+    } else if (a->has_amount != b->has_amount && !same_pred) {
+        return 0;
+    }
+    if (!is_date_predicate(a->predicate) && a->event_source && b->event_source &&
+        !strcmp(a->event_source, "sentence") && !strcmp(b->event_source, "sentence") &&
+        !date_compat(a->event_date, b->event_date))
+        return 0;
+    return 1;
+}
+
+static int add_member(group *g, int idx)
+{
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 4;
+        int *v = realloc(g->members, cap * sizeof *v);
+        if (!v)
+            return 0;
+        g->members = v;
+        g->cap = cap;
+    }
+    g->members[g->n++] = idx;
+    return 1;
+}
+
+static void free_rows(crow *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(c[i].predicate); free(c[i].family); free(c[i].subject); free(c[i].object);
+        free(c[i].amount); free(c[i].currency); free(c[i].qualifier); free(c[i].duration);
+        free(c[i].event_date); free(c[i].event_precision); free(c[i].event_source);
+        free(c[i].event_qual); free(c[i].lang); free(c[i].pub_date);
+    }
+    free(c);
+}
+
+/* A date as shown in conflicts: "before 2018", "2020". */
+static void date_value(const crow *c, char *out, size_t size)
+{
+    if (!c->event_date)
+        snprintf(out, size, "none");
+    else if (c->event_qual && *c->event_qual)
+        snprintf(out, size, "%s %s", c->event_qual, c->event_date);
+    else
+        snprintf(out, size, "%s", c->event_date);
+}
+
+/* Do two members' event dates disagree? ("before 2018" against "2020") */
+static int dates_disagree(const crow *a, const crow *b)
+{
+    if (!a->event_date || !b->event_date)
+        return 0;
+    if (!date_compat(a->event_date, b->event_date))
+        return 1;
+    return !streq(a->event_qual, b->event_qual) &&
+           ((a->event_qual && (!strcmp(a->event_qual, "before") || !strcmp(a->event_qual, "after"))) ||
+            (b->event_qual && (!strcmp(b->event_qual, "before") || !strcmp(b->event_qual, "after"))));
+}
+
+typedef struct ctx {
+    nc_store *s;
+    crow *c;
+    size_t n;
+    group *g;
+    size_t ng;
+} ctx;
+
+static int cmp_group(const void *x, const void *y)
+{
+    const group *a = x, *b = y;
+    const crow *ra = a->r, *rb = b->r;
+    const char *da = ra->event_date, *db = rb->event_date;
+    if (!da != !db)
+        return da ? -1 : 1;
+    int r;
+    if (da && (r = strcmp(da, db)))
+        return r;
+    if ((r = strcmp(ra->predicate, rb->predicate)))
+        return r;
+    if ((r = strcmp(ra->subject ? ra->subject : "", rb->subject ? rb->subject : "")))
+        return r;
+    if ((r = strcmp(ra->object ? ra->object : "", rb->object ? rb->object : "")))
+        return r;
+    if (ra->amount_num != rb->amount_num)
+        return ra->amount_num < rb->amount_num ? -1 : 1;
+    return a->rep < b->rep ? -1 : a->rep > b->rep;
+}
+
+static int insert_conflict(nc_store *s, sqlite3_stmt *st, sqlite3_int64 gid, const char *field,
+                           sqlite3_int64 cid, const char *value, nc_error *err)
+{
+    sqlite3_bind_int64(st, 1, gid);
+    sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, cid);
+    sqlite3_bind_text(st, 4, value, -1, SQLITE_TRANSIENT);
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? NC_OK : store_err(s, err, "storing a conflict");
+}
+
+static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sqlite3_stmt *ic, nc_error *err)
+{
+    nc_store *s = x->s;
+    const crow *rep = &x->c[g->rep];
+    /* finest sentence date among members; parties from the first that has them */
+    const crow *dated = NULL, *subj = NULL, *obj = NULL, *dur = NULL;
+    for (size_t i = 0; i < g->n; i++) {
+        const crow *m = &x->c[g->members[i]];
+        if (m->event_date && m->event_source && !strcmp(m->event_source, "sentence") &&
+            (!dated || strlen(m->event_date) > strlen(dated->event_date)))
+            dated = m;
+        if (!subj && m->subject)
+            subj = m;
+        if (!obj && m->object)
+            obj = m;
+        if (!dur && m->duration)
+            dur = m;
+    }
+    if (!dated)
+        dated = rep;
+    /* sources and languages */
+    sqlite3_int64 arts[256];
+    size_t na = 0;
+    char langs[128] = "", first[16] = "", last[16] = "";
+    int n_langs = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        const crow *m = &x->c[g->members[i]];
+        int seen = 0;
+        for (size_t k = 0; k < na; k++)
+            seen |= arts[k] == m->article_id;
+        if (!seen && na < 256)
+            arts[na++] = m->article_id;
+        if (m->pub_date) {
+            if (!first[0] || strcmp(m->pub_date, first) < 0)
+                snprintf(first, sizeof first, "%s", m->pub_date);
+            if (!last[0] || strcmp(m->pub_date, last) > 0)
+                snprintf(last, sizeof last, "%s", m->pub_date);
+        }
+    }
+    /* languages, sorted */
+    const char *lv[64];
+    size_t nl = 0;
+    for (size_t i = 0; i < g->n && nl < 64; i++) {
+        const char *l = x->c[g->members[i]].lang;
+        int seen = 0;
+        for (size_t k = 0; k < nl; k++)
+            seen |= !strcmp(lv[k], l);
+        if (!seen)
+            lv[nl++] = l;
+    }
+    for (size_t i = 1; i < nl; i++)
+        for (size_t k = i; k > 0 && strcmp(lv[k - 1], lv[k]) > 0; k--) {
+            const char *t = lv[k];
+            lv[k] = lv[k - 1];
+            lv[k - 1] = t;
+        }
+    for (size_t i = 0; i < nl; i++) {
+        size_t l = strlen(langs);
+        snprintf(langs + l, sizeof langs - l, "%s%s", i ? "," : "", lv[i]);
+    }
+    n_langs = (int)nl;
+    sqlite3_bind_text(ig, 1, rep->predicate, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ig, 2, rep->family, -1, SQLITE_STATIC);
+    if (subj) sqlite3_bind_text(ig, 3, subj->subject, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 3);
+    if (obj) sqlite3_bind_text(ig, 4, obj->object, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 4);
+    if (rep->has_amount) {
+        sqlite3_bind_text(ig, 5, rep->amount, -1, SQLITE_STATIC);
+        sqlite3_bind_double(ig, 6, rep->amount_num);
+    } else {
+        sqlite3_bind_null(ig, 5);
+        sqlite3_bind_null(ig, 6);
+    }
+    if (rep->currency) sqlite3_bind_text(ig, 7, rep->currency, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 7);
+    if (rep->qualifier) sqlite3_bind_text(ig, 8, rep->qualifier, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 8);
+    if (dur) sqlite3_bind_text(ig, 9, dur->duration, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 9);
+    if (dated->event_date) {
+        sqlite3_bind_text(ig, 10, dated->event_date, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ig, 11, dated->event_precision, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(ig, 10);
+        sqlite3_bind_null(ig, 11);
+    }
+    sqlite3_bind_int(ig, 12, (int)g->n);
+    sqlite3_bind_int(ig, 13, (int)na);
+    sqlite3_bind_int(ig, 14, n_langs);
+    sqlite3_bind_text(ig, 15, langs, -1, SQLITE_TRANSIENT);
+    if (first[0]) sqlite3_bind_text(ig, 16, first, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(ig, 16);
+    if (last[0]) sqlite3_bind_text(ig, 17, last, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(ig, 17);
+    int r = sqlite3_step(ig);
+    sqlite3_reset(ig);
+    sqlite3_clear_bindings(ig);
+    if (r != SQLITE_DONE)
+        return store_err(s, err, "storing a claim group");
+    g->db_id = sqlite3_last_insert_rowid(s->db);
+    for (size_t i = 0; i < g->n; i++) {
+        sqlite3_bind_int64(im, 1, g->db_id);
+        sqlite3_bind_int64(im, 2, x->c[g->members[i]].id);
+        r = sqlite3_step(im);
+        sqlite3_reset(im);
+        if (r != SQLITE_DONE)
+            return store_err(s, err, "storing a group member");
+    }
+    if (g->n < 2)
+        return NC_OK;
+    /* conflicts */
+    int q_differs = 0, d_differs = 0, dur_differs = 0, neg_differs = 0;
+    for (size_t i = 0; i < g->n; i++)
+        for (size_t k = i + 1; k < g->n; k++) {
+            const crow *a = &x->c[g->members[i]], *b = &x->c[g->members[k]];
+            if (a->has_amount && b->has_amount && !streq(a->qualifier, b->qualifier))
+                q_differs = 1;
+            if (a->event_source && b->event_source && !strcmp(a->event_source, "sentence") &&
+                !strcmp(b->event_source, "sentence") && dates_disagree(a, b))
+                d_differs = 1;
+            if (a->duration && b->duration && strcmp(a->duration, b->duration))
+                dur_differs = 1;
+            if (a->is_negated != b->is_negated)
+                neg_differs = 1;
+        }
+    int rc = NC_OK;
+    char v[64];
+    for (size_t i = 0; rc == NC_OK && i < g->n; i++) {
+        const crow *m = &x->c[g->members[i]];
+        if (q_differs && m->has_amount)
+            rc = insert_conflict(s, ic, g->db_id, "qualifier", m->id, m->qualifier ? m->qualifier : "none", err);
+        if (rc == NC_OK && d_differs && m->event_source && !strcmp(m->event_source, "sentence")) {
+            date_value(m, v, sizeof v);
+            rc = insert_conflict(s, ic, g->db_id, "event_date", m->id, v, err);
+        }
+        if (rc == NC_OK && dur_differs && m->duration)
+            rc = insert_conflict(s, ic, g->db_id, "duration", m->id, m->duration, err);
+        if (rc == NC_OK && neg_differs)
+            rc = insert_conflict(s, ic, g->db_id, "negated", m->id, m->is_negated ? "yes" : "no", err);
+    }
+    return rc;
+}
+
+int nc_store_link(nc_store *s, nc_error *err)
+{
+    int rc = store_exec(s, "BEGIN IMMEDIATE", err);
+    if (rc != NC_OK)
+        return rc;
+    org_row *orgs = NULL;
+    size_t no = 0;
+    crow *c = NULL;
+    size_t n = 0, cap = 0;
+    group *g = NULL;
+    size_t ng = 0, gcap = 0;
+    sqlite3_stmt *st = NULL, *ig = NULL, *im = NULL, *ic = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, parent_id FROM orgs ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
+        rc = store_err(s, err, "reading organisations");
+        goto done;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        org_row *v = realloc(orgs, (no + 1) * sizeof *v);
+        if (!v) { rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory"); goto done; }
+        orgs = v;
+        orgs[no].id = col_dup(st, 0);
+        orgs[no].parent = col_dup(st, 1);
+        no++;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    /* canonical order: content and paths, typed predicates before bare amounts */
+    const char *sql =
+        "SELECT c.id, c.predicate, c.family, c.subject_org, c.object_org, c.amount, c.amount_num,"
+        " c.currency, c.qualifier, c.is_vague, c.duration, c.event_date, c.event_precision,"
+        " c.event_date_source, c.event_qualifier, a.lang, a.pub_date, a.id, c.is_negated"
+        " FROM claims c JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
+        " ORDER BY c.family = 'mention', c.family, c.predicate, ifnull(c.subject_org, ''),"
+        " ifnull(c.object_org, ''), ifnull(c.currency, ''), ifnull(c.amount_num, -1),"
+        " ifnull(c.event_date, ''), a.path, a.item, s.idx, c.idx";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        rc = store_err(s, err, "reading claims");
+        goto done;
+    }
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            crow *v = realloc(c, cap * sizeof *v);
+            if (!v) { rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory"); goto done; }
+            c = v;
+        }
+        crow *w = &c[n++];
+        memset(w, 0, sizeof *w);
+        w->id = sqlite3_column_int64(st, 0);
+        w->predicate = col_dup(st, 1);
+        w->family = col_dup(st, 2);
+        w->subject = col_dup(st, 3);
+        w->object = col_dup(st, 4);
+        w->amount = col_dup(st, 5);
+        w->has_amount = w->amount != NULL;
+        w->amount_num = sqlite3_column_double(st, 6);
+        w->currency = col_dup(st, 7);
+        w->qualifier = col_dup(st, 8);
+        w->is_vague = sqlite3_column_int(st, 9);
+        w->duration = col_dup(st, 10);
+        w->event_date = col_dup(st, 11);
+        w->event_precision = col_dup(st, 12);
+        w->event_source = col_dup(st, 13);
+        w->event_qual = col_dup(st, 14);
+        w->lang = col_dup(st, 15);
+        w->pub_date = col_dup(st, 16);
+        w->article_id = sqlite3_column_int64(st, 17);
+        w->is_negated = sqlite3_column_int(st, 18);
+        if (!w->predicate || !w->family || !w->lang) {
+            rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+            goto done;
+        }
+    }
+    if (r != SQLITE_DONE) {
+        rc = store_err(s, err, "reading claims");
+        goto done;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    for (size_t i = 0; i < n; i++) {
+        int found = -1;
+        for (size_t k = 0; k < ng && found < 0; k++)
+            if (compatible(orgs, no, &c[g[k].rep], &c[i]))
+                found = (int)k;
+        if (found < 0) {
+            if (ng == gcap) {
+                gcap = gcap ? gcap * 2 : 64;
+                group *v = realloc(g, gcap * sizeof *v);
+                if (!v) { rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory"); goto done; }
+                g = v;
+            }
+            memset(&g[ng], 0, sizeof g[ng]);
+            g[ng].rep = (int)i;
+            found = (int)ng++;
+        }
+        if (!add_member(&g[found], (int)i)) {
+            rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+            goto done;
+        }
+    }
+    ctx x = { s, c, n, g, ng };
+    for (size_t i = 0; i < ng; i++)
+        g[i].r = &c[g[i].rep];
+    qsort(g, ng, sizeof *g, cmp_group);
+    if ((rc = store_exec(s, "DELETE FROM conflicts; DELETE FROM claim_group_members; DELETE FROM claim_groups;", err)))
+        goto done;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO claim_groups(predicate, family, subject_org, object_org, amount, amount_num,"
+                           " currency, qualifier, duration, event_date, event_precision, n_claims, n_sources, n_langs,"
+                           " langs, first_report, last_report) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
+                           -1, &ig, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "INSERT INTO claim_group_members(group_id, claim_id) VALUES(?1, ?2)", -1, &im, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "INSERT INTO conflicts(group_id, field, claim_id, value) VALUES(?1, ?2, ?3, ?4)", -1, &ic, NULL) != SQLITE_OK) {
+        rc = store_err(s, err, "prepare");
+        goto done;
+    }
+    for (size_t i = 0; rc == NC_OK && i < ng; i++)
+        rc = write_group(&x, &g[i], ig, im, ic, err);
+    if (rc == NC_OK)
+        rc = store_exec(s, "COMMIT", err);
+done:
+    if (rc != NC_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_finalize(st);
+    sqlite3_finalize(ig);
+    sqlite3_finalize(im);
+    sqlite3_finalize(ic);
+    for (size_t i = 0; i < no; i++) {
+        free(orgs[i].id);
+        free(orgs[i].parent);
+    }
+    free(orgs);
+    free_rows(c, n);
+    for (size_t i = 0; i < ng; i++)
+        free(g[i].members);
+    free(g);
+    return rc;
+}

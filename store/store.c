@@ -1,0 +1,648 @@
+/*
+** store.c — the SQLite database: opening, schema migrations, writes.
+**
+** Opening: sqlite3_open_v2, then WAL, synchronous=NORMAL, foreign_keys=ON,
+** a busy timeout. A database is ours when its application_id is NC_APP_ID;
+** an empty file becomes ours; anything else is refused without a write.
+** user_version is the schema version; migrations run in order, each in its
+** own transaction that also sets user_version; a newer version than this
+** program knows is refused.
+**
+** Writes: every statement is prepared once (SQLITE_PREPARE_PERSISTENT) and
+** reused. A file and all its articles, sentences, mentions and claims are
+** written in one BEGIN IMMEDIATE ... COMMIT, after deleting the rows of any
+** earlier version of the same path (ON DELETE CASCADE does the rest). On
+** error: ROLLBACK, and nothing stored before changes.
+*/
+#include "store_int.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NC_APP_ID 0x6E636C6D   /* "nclm" */
+
+static const char *const migrations[] = {
+    /* 1: the first schema; store/SCHEMA.md documents every table and view */
+    "CREATE TABLE files(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  path TEXT NOT NULL UNIQUE,\n"
+    "  content_hash TEXT NOT NULL,\n"
+    "  size INTEGER NOT NULL);\n"
+    "CREATE TABLE articles(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,\n"
+    "  item INTEGER NOT NULL DEFAULT 0,\n"
+    "  path TEXT NOT NULL,\n"
+    "  text_hash TEXT NOT NULL,\n"
+    "  format TEXT NOT NULL,\n"
+    "  encoding TEXT,\n"
+    "  lang TEXT NOT NULL,\n"
+    "  lang_source TEXT,\n"
+    "  lang_supported INTEGER NOT NULL,\n"
+    "  title TEXT, publisher TEXT, url TEXT, cited_source TEXT,\n"
+    "  pub_date TEXT, pub_date_precision TEXT, pub_date_source TEXT, pub_date_note TEXT,\n"
+    "  text TEXT NOT NULL,\n"
+    "  UNIQUE(file_id, item));\n"
+    "CREATE TABLE sentences(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+    "  idx INTEGER NOT NULL,\n"
+    "  start INTEGER NOT NULL,\n"
+    "  \"end\" INTEGER NOT NULL,\n"
+    "  text TEXT NOT NULL,\n"
+    "  UNIQUE(article_id, idx));\n"
+    "CREATE TABLE orgs(\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  name TEXT NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  parent_id TEXT);\n"
+    "CREATE TABLE org_aliases(\n"
+    "  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,\n"
+    "  lang TEXT NOT NULL,\n"
+    "  alias TEXT NOT NULL,\n"
+    "  PRIMARY KEY(org_id, lang, alias));\n"
+    "CREATE TABLE mentions(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+    "  sentence_id INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,\n"
+    "  idx INTEGER NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  start INTEGER NOT NULL,\n"
+    "  \"end\" INTEGER NOT NULL,\n"
+    "  surface TEXT NOT NULL,\n"
+    "  value TEXT,\n"
+    "  value_num REAL,\n"
+    "  value_max TEXT,\n"
+    "  unit TEXT,\n"
+    "  qualifier TEXT,\n"
+    "  precision TEXT,\n"
+    "  is_resolved INTEGER NOT NULL,\n"
+    "  is_vague INTEGER NOT NULL,\n"
+    "  is_relative INTEGER NOT NULL,\n"
+    "  rule TEXT NOT NULL,\n"
+    "  UNIQUE(article_id, idx));\n"
+    "CREATE TABLE claims(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+    "  sentence_id INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,\n"
+    "  idx INTEGER NOT NULL,\n"
+    "  predicate TEXT NOT NULL,\n"
+    "  family TEXT NOT NULL,\n"
+    "  subject_org TEXT,\n"
+    "  object_org TEXT,\n"
+    "  amount TEXT,\n"
+    "  amount_num REAL,\n"
+    "  amount_max TEXT,\n"
+    "  currency TEXT,\n"
+    "  qualifier TEXT,\n"
+    "  is_vague INTEGER NOT NULL DEFAULT 0,\n"
+    "  amount_mention_id INTEGER REFERENCES mentions(id) ON DELETE SET NULL,\n"
+    "  duration TEXT,\n"
+    "  event_date TEXT,\n"
+    "  event_precision TEXT,\n"
+    "  event_date_source TEXT,\n"
+    "  event_qualifier TEXT,\n"
+    "  source_org TEXT,\n"
+    "  is_negated INTEGER NOT NULL,\n"
+    "  is_hedged INTEGER NOT NULL,\n"
+    "  confidence REAL NOT NULL,\n"
+    "  rule TEXT NOT NULL,\n"
+    "  UNIQUE(article_id, idx));\n"
+    "CREATE TABLE claim_groups(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  predicate TEXT NOT NULL,\n"
+    "  family TEXT NOT NULL,\n"
+    "  subject_org TEXT,\n"
+    "  object_org TEXT,\n"
+    "  amount TEXT,\n"
+    "  amount_num REAL,\n"
+    "  currency TEXT,\n"
+    "  qualifier TEXT,\n"
+    "  duration TEXT,\n"
+    "  event_date TEXT,\n"
+    "  event_precision TEXT,\n"
+    "  n_claims INTEGER NOT NULL,\n"
+    "  n_sources INTEGER NOT NULL,\n"
+    "  n_langs INTEGER NOT NULL,\n"
+    "  langs TEXT NOT NULL,\n"
+    "  first_report TEXT,\n"
+    "  last_report TEXT);\n"
+    "CREATE TABLE claim_group_members(\n"
+    "  group_id INTEGER NOT NULL REFERENCES claim_groups(id) ON DELETE CASCADE,\n"
+    "  claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,\n"
+    "  PRIMARY KEY(group_id, claim_id));\n"
+    "CREATE TABLE conflicts(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  group_id INTEGER NOT NULL REFERENCES claim_groups(id) ON DELETE CASCADE,\n"
+    "  field TEXT NOT NULL,\n"
+    "  claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,\n"
+    "  value TEXT NOT NULL);\n"
+    "CREATE TABLE ingest_log(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  at TEXT NOT NULL,\n"
+    "  path TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL,\n"
+    "  reason TEXT);\n"
+    "CREATE INDEX articles_file ON articles(file_id);\n"
+    "CREATE INDEX sentences_article ON sentences(article_id);\n"
+    "CREATE INDEX mentions_article ON mentions(article_id);\n"
+    "CREATE INDEX mentions_sentence ON mentions(sentence_id);\n"
+    "CREATE INDEX mentions_kind ON mentions(kind, unit);\n"
+    "CREATE INDEX claims_article ON claims(article_id);\n"
+    "CREATE INDEX claims_sentence ON claims(sentence_id);\n"
+    "CREATE INDEX claims_subject ON claims(subject_org);\n"
+    "CREATE INDEX claims_object ON claims(object_org);\n"
+    "CREATE INDEX claims_predicate ON claims(predicate);\n"
+    "CREATE INDEX claims_mention ON claims(amount_mention_id);\n"
+    "CREATE INDEX members_claim ON claim_group_members(claim_id);\n"
+    "CREATE INDEX groups_date ON claim_groups(event_date);\n"
+    "CREATE INDEX groups_subject ON claim_groups(subject_org);\n"
+    "CREATE INDEX groups_object ON claim_groups(object_org);\n"
+    "CREATE INDEX conflicts_group ON conflicts(group_id);\n"
+    "CREATE INDEX conflicts_claim ON conflicts(claim_id);\n"
+    "CREATE INDEX ingest_log_path ON ingest_log(path);\n"
+    /* views: the documented way to read the database */
+    "CREATE VIEW v_claims AS\n"
+    "SELECT c.id AS claim_id, m.group_id, c.predicate, c.family,\n"
+    "  c.subject_org, so.name AS subject, c.object_org, oo.name AS object,\n"
+    "  c.amount, c.amount_num, c.currency, c.qualifier, c.is_vague, c.duration,\n"
+    "  c.event_date, c.event_precision, c.event_date_source, c.event_qualifier,\n"
+    "  c.source_org, src.name AS attributed_to, c.is_negated, c.is_hedged, c.confidence, c.rule,\n"
+    "  a.id AS article_id, a.path, a.lang, a.title, a.pub_date,\n"
+    "  s.idx AS sentence_idx, s.start AS sentence_start, s.\"end\" AS sentence_end, s.text AS sentence\n"
+    "FROM claims c\n"
+    "JOIN articles a ON a.id = c.article_id\n"
+    "JOIN sentences s ON s.id = c.sentence_id\n"
+    "LEFT JOIN claim_group_members m ON m.claim_id = c.id\n"
+    "LEFT JOIN orgs so ON so.id = c.subject_org\n"
+    "LEFT JOIN orgs oo ON oo.id = c.object_org\n"
+    "LEFT JOIN orgs src ON src.id = c.source_org;\n"
+    "CREATE VIEW v_timeline AS\n"
+    "SELECT g.id AS group_id, g.event_date, g.event_precision, g.predicate, g.family,\n"
+    "  g.subject_org, so.name AS subject, g.object_org, oo.name AS object,\n"
+    "  g.amount, g.amount_num, g.currency, g.qualifier, g.duration,\n"
+    "  g.n_claims, g.n_sources, g.n_langs, g.langs, g.first_report, g.last_report,\n"
+    "  (SELECT count(DISTINCT f.field) FROM conflicts f WHERE f.group_id = g.id) AS n_conflicts\n"
+    "FROM claim_groups g\n"
+    "LEFT JOIN orgs so ON so.id = g.subject_org\n"
+    "LEFT JOIN orgs oo ON oo.id = g.object_org;\n"
+    "CREATE VIEW v_conflicts AS\n"
+    "SELECT f.group_id, g.predicate, g.subject_org, g.object_org, f.field, f.value,\n"
+    "  f.claim_id, a.path, a.lang, a.pub_date, s.text AS sentence\n"
+    "FROM conflicts f\n"
+    "JOIN claim_groups g ON g.id = f.group_id\n"
+    "JOIN claims c ON c.id = f.claim_id\n"
+    "JOIN articles a ON a.id = c.article_id\n"
+    "JOIN sentences s ON s.id = c.sentence_id;\n"
+    "CREATE VIEW v_mentions AS\n"
+    "SELECT m.id AS mention_id, m.kind, m.surface, m.value, m.value_num, m.value_max, m.unit,\n"
+    "  m.qualifier, m.precision, m.is_resolved, m.is_vague, m.rule, m.start, m.\"end\",\n"
+    "  a.id AS article_id, a.path, a.lang, a.pub_date, s.idx AS sentence_idx, s.text AS sentence\n"
+    "FROM mentions m\n"
+    "JOIN articles a ON a.id = m.article_id\n"
+    "JOIN sentences s ON s.id = m.sentence_id;\n"
+    "CREATE VIEW v_org_tree AS\n"
+    "WITH RECURSIVE up(org_id, ancestor_id, depth) AS (\n"
+    "  SELECT id, id, 0 FROM orgs\n"
+    "  UNION ALL SELECT up.org_id, o.parent_id, up.depth + 1 FROM up JOIN orgs o ON o.id = up.ancestor_id\n"
+    "  WHERE o.parent_id IS NOT NULL AND up.depth < 16)\n"
+    "SELECT org_id, ancestor_id, depth FROM up;\n"
+    "CREATE VIEW v_amounts_owed AS\n"
+    "SELECT group_id, subject, object, amount, currency, qualifier, n_sources, n_langs, langs, event_date\n"
+    "FROM v_timeline WHERE family = 'debt' AND amount IS NOT NULL;\n",
+};
+
+int nc_store_schema_version(void)
+{
+    return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+nc_store_opts nc_store_default_opts(void)
+{
+    nc_store_opts o;
+    memset(&o, 0, sizeof o);
+    o.busy_timeout_ms = 5000;
+    return o;
+}
+
+int store_err(nc_store *s, nc_error *err, const char *what)
+{
+    int ec = sqlite3_errcode(s->db);
+    int code = (ec == SQLITE_BUSY || ec == SQLITE_LOCKED) ? NC_E_BUSY : NC_E_DB;
+    return nc_error_set(err, code, s->path, "%s: %s%s", what, sqlite3_errmsg(s->db),
+                        code == NC_E_BUSY ? " (another process holds the database; try again when it is done)" :
+                        ec == SQLITE_READONLY ? " (the database or its folder is read-only)" : "");
+}
+
+int store_exec(nc_store *s, const char *sql, nc_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int ec = sqlite3_errcode(s->db);
+        int code = (ec == SQLITE_BUSY || ec == SQLITE_LOCKED) ? NC_E_BUSY : NC_E_DB;
+        nc_error_set(err, code, s->path, "%s", msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return code;
+    }
+    return NC_OK;
+}
+
+int store_prepare(nc_store *s, const char *sql, sqlite3_stmt **st, nc_error *err)
+{
+    if (*st)
+        return NC_OK;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+        return store_err(s, err, "prepare");
+    return NC_OK;
+}
+
+static int pragma_int(nc_store *s, const char *sql, int *out)
+{
+    sqlite3_stmt *st = NULL;
+    *out = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    int ok = sqlite3_step(st) == SQLITE_ROW;
+    if (ok)
+        *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return ok;
+}
+
+static int migrate(nc_store *s, nc_error *err)
+{
+    int version = 0, app = 0, n_tables = 0;
+    if (!pragma_int(s, "PRAGMA user_version", &version) || !pragma_int(s, "PRAGMA application_id", &app) ||
+        !pragma_int(s, "SELECT count(*) FROM sqlite_master", &n_tables)) {
+        int ec = sqlite3_errcode(s->db);
+        if (ec == SQLITE_NOTADB)
+            return nc_error_set(err, NC_E_SCHEMA, s->path, "not an SQLite database; refusing to touch it");
+        if (ec == SQLITE_BUSY || ec == SQLITE_LOCKED)
+            return store_err(s, err, "reading the schema version");
+        return store_err(s, err, "reading the schema version");
+    }
+    if (n_tables > 0 && app != NC_APP_ID)
+        return nc_error_set(err, NC_E_SCHEMA, s->path,
+                            "an SQLite database that newsclaims did not create; refusing to write to it "
+                            "(name another --db)");
+    int target = nc_store_schema_version();
+    if (version > target)
+        return nc_error_set(err, NC_E_SCHEMA, s->path,
+                            "schema version %d is newer than this program's %d: upgrade newsclaims", version, target);
+    if (version == target)
+        return NC_OK;
+    if (s->is_readonly)
+        return nc_error_set(err, NC_E_SCHEMA, s->path,
+                            n_tables ? "schema version %d is older than %d: run 'newsclaims ingest' once to upgrade it"
+                                     : "not a newsclaims database yet (empty): run 'newsclaims ingest' first",
+                            version, target);
+    for (int v = version; v < target; v++) {
+        int rc = store_exec(s, "BEGIN IMMEDIATE", err);
+        if (rc != NC_OK)
+            return rc;
+        char set[96];
+        snprintf(set, sizeof set, "PRAGMA user_version = %d; PRAGMA application_id = %d;", v + 1, NC_APP_ID);
+        if ((rc = store_exec(s, migrations[v], err)) != NC_OK || (rc = store_exec(s, set, err)) != NC_OK ||
+            (rc = store_exec(s, "COMMIT", err)) != NC_OK) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+    }
+    return NC_OK;
+}
+
+nc_store *nc_store_open(const char *path, const nc_store_opts *opts, nc_error *err)
+{
+    nc_store_opts o = opts ? *opts : nc_store_default_opts();
+    nc_store *s = calloc(1, sizeof *s);
+    if (!s) {
+        nc_error_set(err, NC_E_NOMEM, path, "out of memory");
+        return NULL;
+    }
+    s->path = malloc(strlen(path) + 1);
+    if (!s->path) {
+        free(s);
+        nc_error_set(err, NC_E_NOMEM, path, "out of memory");
+        return NULL;
+    }
+    strcpy(s->path, path);
+    s->is_readonly = o.is_readonly;
+    if (o.is_readonly) {
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            nc_error_set(err, NC_E_IO, path, "no such database (create it with 'newsclaims ingest DIR --db %s')", path);
+            nc_store_close(s);
+            return NULL;
+        }
+    }
+    int flags = o.is_readonly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        nc_error_set(err, NC_E_DB, path, "cannot open the database: %s",
+                     s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        nc_store_close(s);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->db, o.busy_timeout_ms > 0 ? o.busy_timeout_ms : 5000);
+    sqlite3_extended_result_codes(s->db, 0);
+    int rc = migrate(s, err);
+    if (rc == NC_OK && !o.is_readonly)
+        rc = store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err);
+    if (rc == NC_OK)
+        rc = store_exec(s, "PRAGMA foreign_keys=ON;", err);
+    if (rc != NC_OK) {
+        nc_store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void nc_store_close(nc_store *s)
+{
+    if (!s)
+        return;
+    sqlite3_stmt **all[] = { &s->st_file_get, &s->st_file_del, &s->st_file_ins, &s->st_art_ins,
+                             &s->st_sent_ins, &s->st_ment_ins, &s->st_claim_ins, &s->st_log_ins };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        sqlite3_finalize(*all[i]);
+    if (s->db)
+        sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+/* --------------------------------------------------------------- writes */
+
+int nc_store_is_unchanged(nc_store *s, const char *path, const char *hash, int *is_unchanged, nc_error *err)
+{
+    *is_unchanged = 0;
+    int rc = store_prepare(s, "SELECT content_hash FROM files WHERE path = ?1", &s->st_file_get, err);
+    if (rc != NC_OK)
+        return rc;
+    sqlite3_bind_text(s->st_file_get, 1, path, -1, SQLITE_STATIC);
+    int r = sqlite3_step(s->st_file_get);
+    if (r == SQLITE_ROW) {
+        const char *h = (const char *)sqlite3_column_text(s->st_file_get, 0);
+        *is_unchanged = h && !strcmp(h, hash);
+    }
+    sqlite3_reset(s->st_file_get);
+    sqlite3_clear_bindings(s->st_file_get);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return store_err(s, err, "looking up the file");
+    return NC_OK;
+}
+
+int nc_store_put_orgs(nc_store *s, const nc_extractor *x, nc_error *err)
+{
+    const nc_org *orgs;
+    size_t n = nc_extractor_orgs(x, &orgs);
+    int rc = store_exec(s, "BEGIN IMMEDIATE", err);
+    if (rc != NC_OK)
+        return rc;
+    sqlite3_stmt *io = NULL, *ia = NULL;
+    rc = store_exec(s, "DELETE FROM org_aliases; DELETE FROM orgs;", err);
+    if (rc == NC_OK)
+        rc = store_prepare(s, "INSERT INTO orgs(id, name, kind, parent_id) VALUES(?1, ?2, ?3, ?4)", &io, err);
+    if (rc == NC_OK)
+        rc = store_prepare(s, "INSERT OR IGNORE INTO org_aliases(org_id, lang, alias) VALUES(?1, ?2, ?3)", &ia, err);
+    for (size_t i = 0; rc == NC_OK && i < n; i++) {
+        sqlite3_bind_text(io, 1, orgs[i].id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(io, 2, orgs[i].name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(io, 3, orgs[i].kind, -1, SQLITE_STATIC);
+        if (orgs[i].parent)
+            sqlite3_bind_text(io, 4, orgs[i].parent, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(io, 4);
+        if (sqlite3_step(io) != SQLITE_DONE)
+            rc = store_err(s, err, "storing the gazetteer");
+        sqlite3_reset(io);
+        for (size_t k = 0; rc == NC_OK && k < orgs[i].n_aliases; k++) {
+            sqlite3_bind_text(ia, 1, orgs[i].id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ia, 2, orgs[i].aliases[k].lang, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ia, 3, orgs[i].aliases[k].alias, -1, SQLITE_STATIC);
+            if (sqlite3_step(ia) != SQLITE_DONE)
+                rc = store_err(s, err, "storing the gazetteer");
+            sqlite3_reset(ia);
+        }
+    }
+    sqlite3_finalize(io);
+    sqlite3_finalize(ia);
+    if (rc == NC_OK)
+        rc = store_exec(s, "COMMIT", err);
+    if (rc != NC_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v && *v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static int step_done(nc_store *s, sqlite3_stmt *st, nc_error *err, const char *what)
+{
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return r == SQLITE_DONE ? NC_OK : store_err(s, err, what);
+}
+
+static int put_article(nc_store *s, sqlite3_int64 file_id, const nc_article *a, const nc_extraction *ex,
+                       nc_error *err)
+{
+    sqlite3_stmt *st = s->st_art_ins;
+    sqlite3_bind_int64(st, 1, file_id);
+    sqlite3_bind_int(st, 2, a->item);
+    sqlite3_bind_text(st, 3, a->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, a->text_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, a->format, -1, SQLITE_STATIC);
+    bind_opt(st, 6, a->encoding);
+    sqlite3_bind_text(st, 7, a->lang, -1, SQLITE_STATIC);
+    bind_opt(st, 8, a->lang_source);
+    sqlite3_bind_int(st, 9, a->lang_supported);
+    bind_opt(st, 10, a->title);
+    bind_opt(st, 11, a->publisher);
+    bind_opt(st, 12, a->url);
+    bind_opt(st, 13, a->cited_source);
+    bind_opt(st, 14, a->pub_date);
+    if (a->pub_date[0])
+        sqlite3_bind_text(st, 15, nc_precision_name(a->pub_date_precision), -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 15);
+    bind_opt(st, 16, a->pub_date_source);
+    bind_opt(st, 17, a->pub_date_note);
+    sqlite3_bind_text(st, 18, a->text, (int)a->text_len, SQLITE_STATIC);
+    int rc = step_done(s, st, err, "storing an article");
+    if (rc != NC_OK)
+        return rc;
+    sqlite3_int64 art_id = sqlite3_last_insert_rowid(s->db);
+
+    sqlite3_int64 *sent_ids = malloc((a->n_sentences ? a->n_sentences : 1) * sizeof *sent_ids);
+    sqlite3_int64 *ment_ids = malloc((ex && ex->n_mentions ? ex->n_mentions : 1) * sizeof *ment_ids);
+    if (!sent_ids || !ment_ids) {
+        free(sent_ids);
+        free(ment_ids);
+        return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
+    }
+    for (size_t i = 0; rc == NC_OK && i < a->n_sentences; i++) {
+        st = s->st_sent_ins;
+        const nc_sentence *se = &a->sentences[i];
+        sqlite3_bind_int64(st, 1, art_id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)se->start);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)se->end);
+        sqlite3_bind_text(st, 5, a->text + se->start, (int)(se->end - se->start), SQLITE_STATIC);
+        rc = step_done(s, st, err, "storing a sentence");
+        sent_ids[i] = sqlite3_last_insert_rowid(s->db);
+    }
+    for (size_t i = 0; rc == NC_OK && ex && i < ex->n_mentions; i++) {
+        const nc_mention *m = &ex->mentions[i];
+        st = s->st_ment_ins;
+        sqlite3_bind_int64(st, 1, art_id);
+        sqlite3_bind_int64(st, 2, sent_ids[m->sentence]);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
+        sqlite3_bind_text(st, 4, nc_mention_kind_name(m->kind), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 5, (sqlite3_int64)m->start);
+        sqlite3_bind_int64(st, 6, (sqlite3_int64)m->end);
+        sqlite3_bind_text(st, 7, a->text + m->start, (int)(m->end - m->start), SQLITE_STATIC);
+        bind_opt(st, 8, m->value);
+        if (m->kind == NC_MENTION_MONEY || m->kind == NC_MENTION_COUNT || m->kind == NC_MENTION_PERCENT)
+            sqlite3_bind_double(st, 9, strtod(m->value, NULL));
+        else
+            sqlite3_bind_null(st, 9);
+        bind_opt(st, 10, m->value_max);
+        bind_opt(st, 11, m->unit);
+        bind_opt(st, 12, m->qualifier);
+        if (m->kind == NC_MENTION_DATE)
+            sqlite3_bind_text(st, 13, nc_precision_name(m->precision), -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 13);
+        sqlite3_bind_int(st, 14, !!(m->flags & NC_MF_RESOLVED));
+        sqlite3_bind_int(st, 15, !!(m->flags & NC_MF_VAGUE));
+        sqlite3_bind_int(st, 16, !!(m->flags & NC_MF_RELATIVE));
+        sqlite3_bind_text(st, 17, m->rule, -1, SQLITE_STATIC);
+        rc = step_done(s, st, err, "storing a mention");
+        ment_ids[i] = sqlite3_last_insert_rowid(s->db);
+    }
+    for (size_t i = 0; rc == NC_OK && ex && i < ex->n_claims; i++) {
+        const nc_claim *c = &ex->claims[i];
+        const nc_predicate *p = nc_predicate_find(c->predicate);
+        const nc_mention *am = c->amount >= 0 ? &ex->mentions[c->amount] : NULL;
+        const nc_mention *dm = c->date >= 0 ? &ex->mentions[c->date] : NULL;
+        st = s->st_claim_ins;
+        sqlite3_bind_int64(st, 1, art_id);
+        sqlite3_bind_int64(st, 2, sent_ids[c->sentence]);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
+        sqlite3_bind_text(st, 4, c->predicate, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, p ? p->family : "other", -1, SQLITE_STATIC);
+        bind_opt(st, 6, c->subject);
+        bind_opt(st, 7, c->object);
+        bind_opt(st, 8, am ? am->value : NULL);
+        if (am)
+            sqlite3_bind_double(st, 9, strtod(am->value, NULL));
+        else
+            sqlite3_bind_null(st, 9);
+        bind_opt(st, 10, am ? am->value_max : NULL);
+        bind_opt(st, 11, am ? am->unit : NULL);
+        bind_opt(st, 12, am ? am->qualifier : NULL);
+        sqlite3_bind_int(st, 13, am && (am->flags & NC_MF_VAGUE));
+        if (am)
+            sqlite3_bind_int64(st, 14, ment_ids[c->amount]);
+        else
+            sqlite3_bind_null(st, 14);
+        bind_opt(st, 15, c->duration >= 0 ? ex->mentions[c->duration].value : NULL);
+        bind_opt(st, 16, c->event_date);
+        if (c->event_date[0])
+            sqlite3_bind_text(st, 17, nc_precision_name(c->event_precision), -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 17);
+        bind_opt(st, 18, c->event_date_source);
+        bind_opt(st, 19, dm ? dm->qualifier : NULL);
+        bind_opt(st, 20, c->source);
+        sqlite3_bind_int(st, 21, c->is_negated);
+        sqlite3_bind_int(st, 22, c->is_hedged);
+        sqlite3_bind_double(st, 23, c->confidence);
+        sqlite3_bind_text(st, 24, c->rule ? c->rule : "", -1, SQLITE_STATIC);
+        rc = step_done(s, st, err, "storing a claim");
+    }
+    free(sent_ids);
+    free(ment_ids);
+    return rc;
+}
+
+int nc_store_put_file(nc_store *s, const char *path, const char *hash, size_t size,
+                      const nc_article *arts, const nc_extraction *ex, size_t n,
+                      int *was_replaced, nc_error *err)
+{
+    if (was_replaced)
+        *was_replaced = 0;
+    int rc;
+    if ((rc = store_prepare(s, "DELETE FROM files WHERE path = ?1", &s->st_file_del, err)) ||
+        (rc = store_prepare(s, "INSERT INTO files(path, content_hash, size) VALUES(?1, ?2, ?3)", &s->st_file_ins, err)) ||
+        (rc = store_prepare(s,
+                            "INSERT INTO articles(file_id, item, path, text_hash, format, encoding, lang, lang_source,"
+                            " lang_supported, title, publisher, url, cited_source, pub_date, pub_date_precision,"
+                            " pub_date_source, pub_date_note, text)"
+                            " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
+                            &s->st_art_ins, err)) ||
+        (rc = store_prepare(s, "INSERT INTO sentences(article_id, idx, start, \"end\", text) VALUES(?1,?2,?3,?4,?5)",
+                            &s->st_sent_ins, err)) ||
+        (rc = store_prepare(s,
+                            "INSERT INTO mentions(article_id, sentence_id, idx, kind, start, \"end\", surface, value,"
+                            " value_num, value_max, unit, qualifier, precision, is_resolved, is_vague, is_relative, rule)"
+                            " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
+                            &s->st_ment_ins, err)) ||
+        (rc = store_prepare(s,
+                            "INSERT INTO claims(article_id, sentence_id, idx, predicate, family, subject_org,"
+                            " object_org, amount, amount_num, amount_max, currency, qualifier, is_vague,"
+                            " amount_mention_id, duration, event_date, event_precision, event_date_source,"
+                            " event_qualifier, source_org, is_negated, is_hedged, confidence, rule)"
+                            " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)",
+                            &s->st_claim_ins, err)))
+        return rc;
+    if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)) != NC_OK)
+        return rc;
+    sqlite3_bind_text(s->st_file_del, 1, path, -1, SQLITE_STATIC);
+    rc = step_done(s, s->st_file_del, err, "removing the earlier version");
+    if (rc == NC_OK && was_replaced)
+        *was_replaced = sqlite3_changes(s->db) > 0;
+    if (rc == NC_OK) {
+        sqlite3_bind_text(s->st_file_ins, 1, path, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s->st_file_ins, 2, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s->st_file_ins, 3, (sqlite3_int64)size);
+        rc = step_done(s, s->st_file_ins, err, "storing the file");
+    }
+    sqlite3_int64 file_id = sqlite3_last_insert_rowid(s->db);
+    for (size_t i = 0; rc == NC_OK && i < n; i++)
+        rc = put_article(s, file_id, &arts[i], ex ? &ex[i] : NULL, err);
+    if (rc == NC_OK)
+        rc = store_exec(s, "COMMIT", err);
+    if (rc != NC_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int nc_store_log(nc_store *s, const char *path, const char *status, const char *reason, nc_error *err)
+{
+    if (s->is_readonly)
+        return NC_OK;
+    int rc = store_prepare(s, "INSERT INTO ingest_log(at, path, status, reason) VALUES(?1, ?2, ?3, ?4)",
+                           &s->st_log_ins, err);
+    if (rc != NC_OK)
+        return rc;
+    char at[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    sqlite3_bind_text(s->st_log_ins, 1, at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s->st_log_ins, 2, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->st_log_ins, 3, status, -1, SQLITE_STATIC);
+    bind_opt(s->st_log_ins, 4, reason);
+    return step_done(s, s->st_log_ins, err, "writing the ingest log");
+}

@@ -1,0 +1,100 @@
+/*
+** store.h — public interface of the store stage of newsclaims.
+**
+** The store keeps files, articles, sentences, mentions, organisations, claims,
+** claim groups and conflicts in one SQLite database (schema: store/SCHEMA.md),
+** and renders the claim timeline from the database alone.
+**
+** SQLite use: WAL, foreign keys on, schema versioned with PRAGMA user_version,
+** prepared statements only, one transaction per stored file (a file holds one
+** article, or several for a feed, and is replaced as a whole when it changes).
+*/
+#ifndef NC_STORE_H
+#define NC_STORE_H
+
+#include <stdio.h>
+#include "../extract/extract.h"
+
+typedef struct nc_store nc_store;
+
+typedef struct nc_store_opts {
+    int is_readonly;      /* open without creating or migrating */
+    int busy_timeout_ms;  /* wait this long for a lock held by another process; default 5000 */
+} nc_store_opts;
+
+nc_store_opts nc_store_default_opts(void);
+
+/* Open (creating and migrating if needed, unless is_readonly) the database
+** at path. Refuses a file that is not a newsclaims database or has a newer
+** schema version, without writing to it (NC_E_SCHEMA). Returns NULL and
+** fills *err on failure. Close with nc_store_close. One handle is used by
+** one thread at a time. */
+nc_store *nc_store_open(const char *path, const nc_store_opts *opts, nc_error *err);
+void nc_store_close(nc_store *s);   /* NULL is a no-op */
+
+/* The schema version this program writes. */
+int nc_store_schema_version(void);
+
+/* Is the file at path already stored with this content hash? Sets
+** *is_unchanged to 1 or 0. Returns NC_OK or an error. */
+int nc_store_is_unchanged(nc_store *s, const char *path, const char *file_hash,
+                          int *is_unchanged, nc_error *err);
+
+/* Write the gazetteer of x into the orgs and org_aliases tables (replacing
+** what was there) so the database explains itself. One transaction. */
+int nc_store_put_orgs(nc_store *s, const nc_extractor *x, nc_error *err);
+
+/* Store one file's articles and their extractions (ex[i] belongs to
+** arts[i]; ex may hold n_mentions = 0 for unsupported languages) in one
+** transaction, replacing whatever that path had before. *was_replaced is
+** set to 1 when an earlier version was replaced (may be NULL). On error
+** the transaction is rolled back, nothing already stored changes, and err
+** carries SQLite's message. */
+int nc_store_put_file(nc_store *s, const char *path, const char *file_hash,
+                      size_t file_size, const nc_article *arts,
+                      const nc_extraction *ex, size_t n,
+                      int *was_replaced, nc_error *err);
+
+/* Record the outcome of one input in the ingest_log table: status is
+** "stored", "replaced", "unchanged", "failed" or "skipped"; reason may be
+** NULL. */
+int nc_store_log(nc_store *s, const char *path, const char *status,
+                 const char *reason, nc_error *err);
+
+/* Recompute claim groups and conflicts from the claims table (one
+** transaction). The result depends only on the stored claims, not on the
+** order in which files were stored. */
+int nc_store_link(nc_store *s, nc_error *err);
+
+/* ------------------------------------------------------------ timeline */
+
+typedef enum nc_timeline_format {
+    NC_TL_TEXT = 0, NC_TL_MARKDOWN, NC_TL_JSON, NC_TL_CSV, NC_TL_HTML
+} nc_timeline_format;
+
+/* Parse "text", "md" / "markdown", "json", "csv", "html"; -1 if unknown. */
+int nc_timeline_format_parse(const char *name);
+
+typedef struct nc_timeline_opts {
+    nc_timeline_format format;
+    const char *company;    /* org id, name or alias; its parent/children match too */
+    const char *from, *to;  /* ISO dates at any precision, inclusive */
+    const char *lang;       /* only groups with a source in this language */
+    const char *predicate;  /* only this predicate */
+    int min_sources;        /* only groups with at least this many sources */
+    int use_color;          /* ANSI colour in text output */
+} nc_timeline_opts;
+
+nc_timeline_opts nc_timeline_default_opts(void);
+
+/* Write the claim timeline to out. The output depends only on the database
+** content and opts: the same database gives the same bytes. Returns NC_OK,
+** NC_E_USAGE for a bad filter (message says which), or NC_E_DB. */
+int nc_timeline_write(nc_store *s, const nc_timeline_opts *opts, FILE *out,
+                      nc_error *err);
+
+/* Write counts per table, per language and per mention kind, as text or as
+** one JSON document (is_json). */
+int nc_store_stats(nc_store *s, int is_json, FILE *out, nc_error *err);
+
+#endif

@@ -1,0 +1,25 @@
+/* store_int.h — shared by the files of the store stage only. */
+#ifndef NC_STORE_INT_H
+#define NC_STORE_INT_H
+
+#include "store.h"
+#include <sqlite3.h>
+
+struct nc_store {
+    sqlite3 *db;
+    char *path;
+    int is_readonly;
+    sqlite3_stmt *st_file_get, *st_file_del, *st_file_ins, *st_art_ins, *st_sent_ins,
+                 *st_ment_ins, *st_claim_ins, *st_log_ins;
+};
+
+int  store_err(nc_store *s, nc_error *err, const char *what);
+int  store_exec(nc_store *s, const char *sql, nc_error *err);
+/* prepare once (persistent) */
+int  store_prepare(nc_store *s, const char *sql, sqlite3_stmt **st, nc_error *err);
+
+/* Human-readable amount: "$70 million", "€1.57 billion". */
+void format_amount(const char *value, const char *currency, char *out, size_t size);
+const char *qualifier_words(const char *q);
+
+#endif

@@ -1,0 +1,904 @@
+/*
+** timeline.c — the claim timeline and the stats, read from the database
+** alone through the same tables and views users query.
+**
+** One entry per claim group, ordered by event date (groups with no date
+** last, showing their first report date), then predicate, then group id.
+** Each entry: date and precision, one readable English line, every source
+** sentence with its language and article, the numbers of sources and
+** languages, and the conflicts between sources.
+**
+** Formats: text (colour optional), Markdown, JSON (one document; field names
+** are documented in the README and stable), CSV (one row per source
+** sentence, RFC 4180 quoting), and a self-contained HTML page with an SVG
+** timeline. Every piece of article text is escaped for the format it goes
+** into. Nothing depends on the clock or the environment: the same database
+** gives the same bytes.
+*/
+#include "store_int.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+nc_timeline_opts nc_timeline_default_opts(void)
+{
+    nc_timeline_opts o;
+    memset(&o, 0, sizeof o);
+    o.format = NC_TL_TEXT;
+    return o;
+}
+
+int nc_timeline_format_parse(const char *name)
+{
+    if (!strcmp(name, "text") || !strcmp(name, "txt")) return NC_TL_TEXT;
+    if (!strcmp(name, "md") || !strcmp(name, "markdown")) return NC_TL_MARKDOWN;
+    if (!strcmp(name, "json")) return NC_TL_JSON;
+    if (!strcmp(name, "csv")) return NC_TL_CSV;
+    if (!strcmp(name, "html")) return NC_TL_HTML;
+    return -1;
+}
+
+/* ------------------------------------------------------------ formatting */
+
+const char *qualifier_words(const char *q)
+{
+    if (!q || !*q) return "";
+    if (!strcmp(q, "at_least")) return "at least ";
+    if (!strcmp(q, "more_than")) return "more than ";
+    if (!strcmp(q, "about")) return "about ";
+    if (!strcmp(q, "nearly")) return "nearly ";
+    if (!strcmp(q, "up_to")) return "up to ";
+    if (!strcmp(q, "less_than")) return "less than ";
+    if (!strcmp(q, "since")) return "since ";
+    if (!strcmp(q, "before")) return "before ";
+    if (!strcmp(q, "after")) return "after ";
+    return "";
+}
+
+static const char *currency_symbol(const char *c)
+{
+    if (!c) return "";
+    if (!strcmp(c, "USD")) return "$";
+    if (!strcmp(c, "EUR")) return "€";
+    if (!strcmp(c, "GBP")) return "£";
+    if (!strcmp(c, "JPY")) return "¥";
+    return NULL;
+}
+
+/* Trim trailing zeros of a %.2f rendering: "1.50" -> "1.5", "70.00" -> "70". */
+static void trim_num(char *s)
+{
+    char *dot = strchr(s, '.');
+    if (!dot) return;
+    size_t n = strlen(s);
+    while (n > (size_t)(dot - s) && (s[n - 1] == '0'))
+        s[--n] = 0;
+    if (s[n - 1] == '.')
+        s[n - 1] = 0;
+}
+
+void format_amount(const char *value, const char *currency, char *out, size_t size)
+{
+    double v = value ? strtod(value, NULL) : 0;
+    char num[64];
+    if (fabs(v) >= 1e9) {
+        snprintf(num, sizeof num, "%.3f", v / 1e9);
+        trim_num(num);
+        strcat(num, " billion");
+    } else if (fabs(v) >= 1e6) {
+        snprintf(num, sizeof num, "%.3f", v / 1e6);
+        trim_num(num);
+        strcat(num, " million");
+    } else {
+        snprintf(num, sizeof num, "%s", value ? value : "?");
+    }
+    const char *sym = currency_symbol(currency);
+    if (!currency || !*currency)
+        snprintf(out, size, "%s", num);
+    else if (sym)
+        snprintf(out, size, "%s%s", sym, num);
+    else
+        snprintf(out, size, "%s %s", num, currency);
+}
+
+static void format_duration(const char *d, char *out, size_t size)
+{
+    /* P5Y6M -> "5.5 years"; P5Y -> "5 years"; PXY -> "several years" */
+    out[0] = 0;
+    if (!d || d[0] != 'P') {
+        snprintf(out, size, "%s", d ? d : "");
+        return;
+    }
+    if (!strcmp(d, "PXY")) {
+        snprintf(out, size, "several years");
+        return;
+    }
+    int y = 0, m = 0, w = 0, days = 0;
+    const char *p = d + 1;
+    while (*p) {
+        long k = strtol(p, (char **)&p, 10);
+        switch (*p) {
+        case 'Y': y = (int)k; break;
+        case 'M': m = (int)k; break;
+        case 'W': w = (int)k; break;
+        case 'D': days = (int)k; break;
+        default: snprintf(out, size, "%s", d); return;
+        }
+        p++;
+    }
+    if (y && m == 6)
+        snprintf(out, size, "%d.5 years", y);
+    else if (y && m)
+        snprintf(out, size, "%d years %d months", y, m);
+    else if (y)
+        snprintf(out, size, "%d year%s", y, y == 1 ? "" : "s");
+    else if (m)
+        snprintf(out, size, "%d month%s", m, m == 1 ? "" : "s");
+    else if (w)
+        snprintf(out, size, "%d week%s", w, w == 1 ? "" : "s");
+    else
+        snprintf(out, size, "%d day%s", days, days == 1 ? "" : "s");
+}
+
+/* ------------------------------------------------------------- entries */
+
+typedef struct source {
+    sqlite3_int64 claim_id, article_id;
+    char *path, *title, *lang, *pub_date, *sentence, *attributed, *amount, *currency, *qualifier;
+    char *event_date, *event_qual, *duration, *predicate;
+    int is_negated, is_hedged;
+    double confidence;
+} source;
+
+typedef struct conflict {
+    char *field, *value, *path, *lang;
+    sqlite3_int64 claim_id;
+} conflict;
+
+typedef struct entry {
+    sqlite3_int64 id;
+    char *date, *precision, *predicate, *family, *subject_id, *subject, *object_id, *object;
+    char *amount, *currency, *qualifier, *duration, *langs, *first_report, *last_report;
+    int n_sources, n_langs, n_claims;
+    char line[512];
+    source *src;
+    size_t n_src;
+    conflict *cf;
+    size_t n_cf;
+} entry;
+
+static char *cdup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t)
+        return NULL;
+    size_t n = (size_t)sqlite3_column_bytes(st, i);
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, t, n);
+        p[n] = 0;
+    }
+    return p;
+}
+
+static void entry_free(entry *e)
+{
+    free(e->date); free(e->precision); free(e->predicate); free(e->family); free(e->subject_id);
+    free(e->subject); free(e->object_id); free(e->object); free(e->amount); free(e->currency);
+    free(e->qualifier); free(e->duration); free(e->langs); free(e->first_report); free(e->last_report);
+    for (size_t i = 0; i < e->n_src; i++) {
+        source *s = &e->src[i];
+        free(s->path); free(s->title); free(s->lang); free(s->pub_date); free(s->sentence);
+        free(s->attributed); free(s->amount); free(s->currency); free(s->qualifier);
+        free(s->event_date); free(s->event_qual); free(s->duration); free(s->predicate);
+    }
+    free(e->src);
+    for (size_t i = 0; i < e->n_cf; i++) {
+        free(e->cf[i].field); free(e->cf[i].value); free(e->cf[i].path); free(e->cf[i].lang);
+    }
+    free(e->cf);
+}
+
+/* The one-line English rendering of a group. */
+static void make_line(entry *e)
+{
+    const nc_predicate *p = nc_predicate_find(e->predicate);
+    const char *subj = e->subject ? e->subject : e->subject_id ? e->subject_id : "(unknown)";
+    const char *obj = e->object ? e->object : e->object_id;
+    char amount[96] = "", dur[64] = "";
+    if (e->amount)
+        format_amount(e->amount, e->currency, amount, sizeof amount);
+    if (e->duration)
+        format_duration(e->duration, dur, sizeof dur);
+    const char *verb = p ? p->english : e->predicate;
+    char *o = e->line;
+    size_t sz = sizeof e->line;
+    if (!strcmp(e->predicate, "amount")) {
+        snprintf(o, sz, "%s: %s%s reported%s%s", subj, qualifier_words(e->qualifier), amount,
+                 obj ? " with " : "", obj ? obj : "");
+    } else if (!strcmp(e->predicate, "contract_value") || !strcmp(e->predicate, "contract_term")) {
+        snprintf(o, sz, "%s has a contract%s%s%s%s%s%s%s", subj, obj ? " with " : "", obj ? obj : "",
+                 amount[0] ? " worth " : "", qualifier_words(amount[0] ? e->qualifier : NULL), amount,
+                 dur[0] ? " running " : "", dur);
+    } else if (!strcmp(e->predicate, "acquired")) {
+        snprintf(o, sz, "%s was acquired for %s%s", subj, qualifier_words(e->qualifier), amount);
+    } else {
+        snprintf(o, sz, "%s %s%s%s%s%s%s%s", subj, verb, obj ? " " : "", obj ? obj : "",
+                 amount[0] ? " " : "", qualifier_words(amount[0] ? e->qualifier : NULL), amount,
+                 dur[0] ? "" : "");
+        if (dur[0]) {
+            size_t l = strlen(o);
+            snprintf(o + l, sz - l, " (%s)", dur);
+        }
+    }
+}
+
+typedef struct entries {
+    entry *v;
+    size_t n;
+} entries;
+
+static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (o->from && nc_precision_of_iso(o->from) == NC_PREC_NONE)
+        return nc_error_set(err, NC_E_USAGE, NULL, "--from \"%s\" is not a date like 2023, 2023-03 or 2023-03-15", o->from);
+    if (o->to && nc_precision_of_iso(o->to) == NC_PREC_NONE)
+        return nc_error_set(err, NC_E_USAGE, NULL, "--to \"%s\" is not a date like 2023, 2023-03 or 2023-03-15", o->to);
+    if (o->predicate && !nc_predicate_find(o->predicate))
+        return nc_error_set(err, NC_E_USAGE, NULL, "unknown predicate \"%s\" (see the README for the vocabulary)", o->predicate);
+    sqlite3_stmt *st = NULL;
+    if (o->company) {
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT count(*) FROM orgs WHERE id = ?1 OR name = ?1 COLLATE NOCASE"
+                               " OR id IN (SELECT org_id FROM org_aliases WHERE alias = ?1 COLLATE NOCASE)",
+                               -1, &st, NULL) != SQLITE_OK)
+            return store_err(s, err, "prepare");
+        sqlite3_bind_text(st, 1, o->company, -1, SQLITE_STATIC);
+        int found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+        sqlite3_finalize(st);
+        st = NULL;
+        if (!found)
+            return nc_error_set(err, NC_E_USAGE, NULL,
+                                "unknown company \"%s\" (query the orgs and org_aliases tables for known names)", o->company);
+    }
+    const char *sql =
+        "WITH RECURSIVE target(id) AS ("
+        "  SELECT id FROM orgs WHERE ?1 IS NOT NULL AND (id = ?1 OR name = ?1 COLLATE NOCASE"
+        "   OR id IN (SELECT org_id FROM org_aliases WHERE alias = ?1 COLLATE NOCASE))"
+        "  UNION SELECT o.id FROM orgs o JOIN target t ON o.parent_id = t.id) "
+        "SELECT g.id, g.event_date, g.event_precision, g.predicate, g.family, g.subject_org, so.name,"
+        " g.object_org, oo.name, g.amount, g.currency, g.qualifier, g.duration, g.n_sources, g.n_langs,"
+        " g.langs, g.first_report, g.last_report, g.n_claims"
+        " FROM claim_groups g LEFT JOIN orgs so ON so.id = g.subject_org LEFT JOIN orgs oo ON oo.id = g.object_org"
+        " WHERE (?1 IS NULL OR g.subject_org IN target OR g.object_org IN target"
+        "        OR EXISTS (SELECT 1 FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
+        "                   WHERE m.group_id = g.id AND (c.subject_org IN target OR c.object_org IN target)))"
+        "   AND (?2 IS NULL OR (g.event_date IS NOT NULL AND g.event_date >= substr(?2, 1, length(g.event_date))))"
+        "   AND (?3 IS NULL OR (g.event_date IS NOT NULL AND substr(g.event_date, 1, length(?3)) <= ?3))"
+        "   AND (?4 IS NULL OR EXISTS (SELECT 1 FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
+        "        JOIN articles a ON a.id = c.article_id WHERE m.group_id = g.id AND a.lang = ?4))"
+        "   AND (?5 IS NULL OR g.predicate = ?5)"
+        "   AND g.n_sources >= ?6"
+        " ORDER BY g.event_date IS NULL, g.event_date, g.predicate, g.id";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_err(s, err, "prepare");
+    if (o->company) sqlite3_bind_text(st, 1, o->company, -1, SQLITE_STATIC);
+    if (o->from) sqlite3_bind_text(st, 2, o->from, -1, SQLITE_STATIC);
+    if (o->to) sqlite3_bind_text(st, 3, o->to, -1, SQLITE_STATIC);
+    if (o->lang) sqlite3_bind_text(st, 4, o->lang, -1, SQLITE_STATIC);
+    if (o->predicate) sqlite3_bind_text(st, 5, o->predicate, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, o->min_sources);
+    size_t cap = 0;
+    int r, rc = NC_OK;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 64;
+            entry *v = realloc(out->v, cap * sizeof *v);
+            if (!v) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
+            out->v = v;
+        }
+        entry *e = &out->v[out->n++];
+        memset(e, 0, sizeof *e);
+        e->id = sqlite3_column_int64(st, 0);
+        e->date = cdup(st, 1); e->precision = cdup(st, 2); e->predicate = cdup(st, 3);
+        e->family = cdup(st, 4); e->subject_id = cdup(st, 5); e->subject = cdup(st, 6);
+        e->object_id = cdup(st, 7); e->object = cdup(st, 8); e->amount = cdup(st, 9);
+        e->currency = cdup(st, 10); e->qualifier = cdup(st, 11); e->duration = cdup(st, 12);
+        e->n_sources = sqlite3_column_int(st, 13); e->n_langs = sqlite3_column_int(st, 14);
+        e->langs = cdup(st, 15); e->first_report = cdup(st, 16); e->last_report = cdup(st, 17);
+        e->n_claims = sqlite3_column_int(st, 18);
+        if (!e->predicate) e->predicate = calloc(1, 1);
+        make_line(e);
+    }
+    if (rc == NC_OK && r != SQLITE_DONE)
+        rc = store_err(s, err, "reading claim groups");
+    sqlite3_finalize(st);
+    st = NULL;
+    sqlite3_stmt *ss = NULL, *sc = NULL;
+    if (rc == NC_OK &&
+        (sqlite3_prepare_v2(s->db,
+                            "SELECT c.id, a.id, a.path, a.title, a.lang, a.pub_date, s.text, src.name, c.amount,"
+                            " c.currency, c.qualifier, c.event_date, c.event_qualifier, c.duration, c.predicate,"
+                            " c.is_negated, c.is_hedged, c.confidence"
+                            " FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
+                            " JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
+                            " LEFT JOIN orgs src ON src.id = c.source_org"
+                            " WHERE m.group_id = ?1 ORDER BY a.pub_date, a.path, a.item, s.idx, c.idx",
+                            -1, &ss, NULL) != SQLITE_OK ||
+         sqlite3_prepare_v2(s->db,
+                            "SELECT f.field, f.value, a.path, a.lang, f.claim_id FROM conflicts f"
+                            " JOIN claims c ON c.id = f.claim_id JOIN articles a ON a.id = c.article_id"
+                            " JOIN sentences s ON s.id = c.sentence_id"
+                            " WHERE f.group_id = ?1 ORDER BY f.field, a.pub_date, a.path, a.item, s.idx, c.idx",
+                            -1, &sc, NULL) != SQLITE_OK))
+        rc = store_err(s, err, "prepare");
+    for (size_t i = 0; rc == NC_OK && i < out->n; i++) {
+        entry *e = &out->v[i];
+        sqlite3_bind_int64(ss, 1, e->id);
+        size_t scap = 0;
+        while ((r = sqlite3_step(ss)) == SQLITE_ROW) {
+            if (e->n_src == scap) {
+                scap = scap ? scap * 2 : 4;
+                source *v = realloc(e->src, scap * sizeof *v);
+                if (!v) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
+                e->src = v;
+            }
+            source *x = &e->src[e->n_src++];
+            memset(x, 0, sizeof *x);
+            x->claim_id = sqlite3_column_int64(ss, 0);
+            x->article_id = sqlite3_column_int64(ss, 1);
+            x->path = cdup(ss, 2); x->title = cdup(ss, 3); x->lang = cdup(ss, 4); x->pub_date = cdup(ss, 5);
+            x->sentence = cdup(ss, 6); x->attributed = cdup(ss, 7); x->amount = cdup(ss, 8);
+            x->currency = cdup(ss, 9); x->qualifier = cdup(ss, 10); x->event_date = cdup(ss, 11);
+            x->event_qual = cdup(ss, 12); x->duration = cdup(ss, 13); x->predicate = cdup(ss, 14);
+            x->is_negated = sqlite3_column_int(ss, 15); x->is_hedged = sqlite3_column_int(ss, 16);
+            x->confidence = sqlite3_column_double(ss, 17);
+        }
+        sqlite3_reset(ss);
+        sqlite3_bind_int64(sc, 1, e->id);
+        size_t ccap = 0;
+        while (rc == NC_OK && (r = sqlite3_step(sc)) == SQLITE_ROW) {
+            if (e->n_cf == ccap) {
+                ccap = ccap ? ccap * 2 : 4;
+                conflict *v = realloc(e->cf, ccap * sizeof *v);
+                if (!v) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
+                e->cf = v;
+            }
+            conflict *c = &e->cf[e->n_cf++];
+            c->field = cdup(sc, 0); c->value = cdup(sc, 1); c->path = cdup(sc, 2); c->lang = cdup(sc, 3);
+            c->claim_id = sqlite3_column_int64(sc, 4);
+        }
+        sqlite3_reset(sc);
+    }
+    sqlite3_finalize(ss);
+    sqlite3_finalize(sc);
+    return rc;
+}
+
+/* -------------------------------------------------------------- escaping */
+
+static void put_json(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
+        else if (*p == '\n') fputs("\\n", f);
+        else if (*p == '\r') fputs("\\r", f);
+        else if (*p == '\t') fputs("\\t", f);
+        else if (*p < 0x20 || *p == 0x7F) fprintf(f, "\\u%04x", *p);
+        else if (*p >= 0x80) {
+            /* pass valid UTF-8 through; replace anything else so the JSON stays valid */
+            int n = (*p >= 0xF0 && *p <= 0xF4) ? 3 : (*p >= 0xE0) ? 2 : (*p >= 0xC2 && *p < 0xE0) ? 1 : -1;
+            int ok = n > 0;
+            for (int k = 1; ok && k <= n; k++)
+                ok = (p[k] & 0xC0) == 0x80;
+            if (ok) {
+                fwrite(p, 1, (size_t)n + 1, f);
+                p += n;
+            } else {
+                fputs("\\ufffd", f);
+            }
+        } else fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void put_html(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+static void put_csv(FILE *f, const char *s)
+{
+    if (!s)
+        return;
+    int quote = strpbrk(s, ",\"\r\n") != NULL || *s == ' ' || (*s && s[strlen(s) - 1] == ' ');
+    /* a leading = + - @ makes spreadsheets run a formula: quote and prefix */
+    int formula = *s == '=' || *s == '+' || *s == '-' || *s == '@';
+    if (!quote && !formula) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    if (formula)
+        fputc('\'', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void put_md(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        if (strchr("\\`*_[]<>|#", *s))
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+}
+
+static const char *date_or(const entry *e)
+{
+    return e->date ? e->date : "undated";
+}
+
+/* ------------------------------------------------------------ renderers */
+
+static void render_text(FILE *f, const entries *es, int color)
+{
+    const char *B = color ? "\033[1m" : "", *R = color ? "\033[0m" : "", *C = color ? "\033[36m" : "",
+               *Y = color ? "\033[33m" : "", *D = color ? "\033[2m" : "";
+    fprintf(f, "%zu claim%s\n", es->n, es->n == 1 ? "" : "s");
+    for (size_t i = 0; i < es->n; i++) {
+        const entry *e = &es->v[i];
+        fprintf(f, "\n%s%s%s", B, date_or(e), R);
+        if (e->date)
+            fprintf(f, " (%s)", e->precision ? e->precision : "?");
+        else if (e->first_report)
+            fprintf(f, " (first reported %s)", e->first_report);
+        fprintf(f, "  %s%s%s  [#%lld %s]\n", C, e->line, R, (long long)e->id, e->predicate);
+        fprintf(f, "  %d source%s, %d language%s (%s)\n", e->n_sources, e->n_sources == 1 ? "" : "s",
+                e->n_langs, e->n_langs == 1 ? "" : "s", e->langs ? e->langs : "");
+        for (size_t k = 0; k < e->n_src; k++) {
+            const source *x = &e->src[k];
+            fprintf(f, "  %s[%s] %s%s%s%s%s%s\n", D, x->lang ? x->lang : "?", x->path ? x->path : "",
+                    x->pub_date ? " " : "", x->pub_date ? x->pub_date : "",
+                    x->attributed ? ", according to " : "", x->attributed ? x->attributed : "", R);
+            fprintf(f, "      \"%s\"%s%s\n", x->sentence ? x->sentence : "", x->is_negated ? " (negated)" : "",
+                    x->is_hedged ? " (reported/hedged)" : "");
+        }
+        const char *last_field = NULL;
+        for (size_t k = 0; k < e->n_cf; k++) {
+            const conflict *c = &e->cf[k];
+            if (!last_field || strcmp(last_field, c->field))
+                fprintf(f, "  %sconflict on %s:%s\n", Y, c->field, R);
+            last_field = c->field;
+            fprintf(f, "      %s  [%s] %s\n", c->value, c->lang, c->path);
+        }
+    }
+}
+
+static void render_md(FILE *f, const entries *es)
+{
+    fprintf(f, "# Claim timeline\n\n%zu claim%s.\n", es->n, es->n == 1 ? "" : "s");
+    for (size_t i = 0; i < es->n; i++) {
+        const entry *e = &es->v[i];
+        fprintf(f, "\n## %s", date_or(e));
+        if (e->date)
+            fprintf(f, " (%s)", e->precision ? e->precision : "?");
+        fputs(": ", f);
+        put_md(f, e->line);
+        fprintf(f, "\n\n- group %lld, predicate `%s`\n- %d source%s, %d language%s: %s\n", (long long)e->id,
+                e->predicate, e->n_sources, e->n_sources == 1 ? "" : "s", e->n_langs, e->n_langs == 1 ? "" : "s",
+                e->langs ? e->langs : "");
+        if (!e->date && e->first_report)
+            fprintf(f, "- first reported %s\n", e->first_report);
+        fputs("\n", f);
+        for (size_t k = 0; k < e->n_src; k++) {
+            const source *x = &e->src[k];
+            fprintf(f, "> **[%s]** ", x->lang ? x->lang : "?");
+            put_md(f, x->sentence);
+            fputs("  \n> — ", f);
+            put_md(f, x->path);
+            if (x->pub_date)
+                fprintf(f, ", %s", x->pub_date);
+            if (x->attributed) {
+                fputs(", according to ", f);
+                put_md(f, x->attributed);
+            }
+            fputs(x->is_negated ? " (negated)" : "", f);
+            fputs(x->is_hedged ? " (reported/hedged)" : "", f);
+            fputs("\n\n", f);
+        }
+        if (e->n_cf) {
+            fputs("Conflicts:\n\n", f);
+            for (size_t k = 0; k < e->n_cf; k++) {
+                fprintf(f, "- %s: ", e->cf[k].field);
+                put_md(f, e->cf[k].value);
+                fprintf(f, " (%s, ", e->cf[k].lang);
+                put_md(f, e->cf[k].path);
+                fputs(")\n", f);
+            }
+        }
+    }
+}
+
+static void render_json(FILE *f, const entries *es, const nc_timeline_opts *o)
+{
+    fputs("{\"newsclaims_timeline\":1,\"filters\":{\"company\":", f);
+    put_json(f, o->company);
+    fputs(",\"from\":", f);
+    put_json(f, o->from);
+    fputs(",\"to\":", f);
+    put_json(f, o->to);
+    fputs(",\"lang\":", f);
+    put_json(f, o->lang);
+    fputs(",\"predicate\":", f);
+    put_json(f, o->predicate);
+    fprintf(f, ",\"min_sources\":%d},\"entries\":[", o->min_sources);
+    for (size_t i = 0; i < es->n; i++) {
+        const entry *e = &es->v[i];
+        fprintf(f, "%s\n{\"group_id\":%lld,\"date\":", i ? "," : "", (long long)e->id);
+        put_json(f, e->date);
+        fputs(",\"precision\":", f);
+        put_json(f, e->precision);
+        fputs(",\"predicate\":", f);
+        put_json(f, e->predicate);
+        fputs(",\"family\":", f);
+        put_json(f, e->family);
+        fputs(",\"subject\":{\"id\":", f);
+        put_json(f, e->subject_id);
+        fputs(",\"name\":", f);
+        put_json(f, e->subject);
+        fputs("},\"object\":{\"id\":", f);
+        put_json(f, e->object_id);
+        fputs(",\"name\":", f);
+        put_json(f, e->object);
+        fputs("},\"amount\":", f);
+        put_json(f, e->amount);
+        fputs(",\"currency\":", f);
+        put_json(f, e->currency);
+        fputs(",\"qualifier\":", f);
+        put_json(f, e->qualifier);
+        fputs(",\"duration\":", f);
+        put_json(f, e->duration);
+        fputs(",\"line\":", f);
+        put_json(f, e->line);
+        fprintf(f, ",\"n_claims\":%d,\"n_sources\":%d,\"n_languages\":%d,\"languages\":[", e->n_claims,
+                e->n_sources, e->n_langs);
+        const char *l = e->langs ? e->langs : "";
+        int first = 1;
+        while (*l) {
+            const char *c = strchr(l, ',');
+            size_t n = c ? (size_t)(c - l) : strlen(l);
+            fprintf(f, "%s\"%.*s\"", first ? "" : ",", (int)n, l);
+            first = 0;
+            l += n + (c ? 1 : 0);
+        }
+        fputs("],\"first_report\":", f);
+        put_json(f, e->first_report);
+        fputs(",\"last_report\":", f);
+        put_json(f, e->last_report);
+        fputs(",\"sources\":[", f);
+        for (size_t k = 0; k < e->n_src; k++) {
+            const source *x = &e->src[k];
+            fprintf(f, "%s{\"claim_id\":%lld,\"article_id\":%lld,\"path\":", k ? "," : "", (long long)x->claim_id,
+                    (long long)x->article_id);
+            put_json(f, x->path);
+            fputs(",\"title\":", f);
+            put_json(f, x->title);
+            fputs(",\"lang\":", f);
+            put_json(f, x->lang);
+            fputs(",\"pub_date\":", f);
+            put_json(f, x->pub_date);
+            fputs(",\"sentence\":", f);
+            put_json(f, x->sentence);
+            fputs(",\"predicate\":", f);
+            put_json(f, x->predicate);
+            fputs(",\"amount\":", f);
+            put_json(f, x->amount);
+            fputs(",\"qualifier\":", f);
+            put_json(f, x->qualifier);
+            fputs(",\"event_date\":", f);
+            put_json(f, x->event_date);
+            fputs(",\"attributed_to\":", f);
+            put_json(f, x->attributed);
+            fprintf(f, ",\"negated\":%s,\"hedged\":%s,\"confidence\":%.2f}", x->is_negated ? "true" : "false",
+                    x->is_hedged ? "true" : "false", x->confidence);
+        }
+        fputs("],\"conflicts\":[", f);
+        for (size_t k = 0; k < e->n_cf; k++) {
+            fprintf(f, "%s{\"field\":", k ? "," : "");
+            put_json(f, e->cf[k].field);
+            fputs(",\"value\":", f);
+            put_json(f, e->cf[k].value);
+            fprintf(f, ",\"claim_id\":%lld,\"path\":", (long long)e->cf[k].claim_id);
+            put_json(f, e->cf[k].path);
+            fputs(",\"lang\":", f);
+            put_json(f, e->cf[k].lang);
+            fputs("}", f);
+        }
+        fputs("]}", f);
+    }
+    fputs("\n]}\n", f);
+}
+
+static void render_csv(FILE *f, const entries *es)
+{
+    fputs("group_id,date,precision,predicate,subject,object,amount,currency,qualifier,duration,line,"
+          "n_sources,n_languages,languages,source_lang,source_path,source_pub_date,sentence,negated,hedged,conflicts\r\n", f);
+    for (size_t i = 0; i < es->n; i++) {
+        const entry *e = &es->v[i];
+        char cf[1024] = "";
+        for (size_t k = 0; k < e->n_cf; k++) {
+            size_t l = strlen(cf);
+            snprintf(cf + l, sizeof cf - l, "%s%s=%s (%s)", k ? "; " : "", e->cf[k].field, e->cf[k].value, e->cf[k].lang);
+        }
+        for (size_t k = 0; k < (e->n_src ? e->n_src : 1); k++) {
+            const source *x = e->n_src ? &e->src[k] : NULL;
+            char n1[16], n2[16];
+            fprintf(f, "%lld,", (long long)e->id);
+            put_csv(f, e->date); fputc(',', f);
+            put_csv(f, e->precision); fputc(',', f);
+            put_csv(f, e->predicate); fputc(',', f);
+            put_csv(f, e->subject ? e->subject : e->subject_id); fputc(',', f);
+            put_csv(f, e->object ? e->object : e->object_id); fputc(',', f);
+            put_csv(f, e->amount); fputc(',', f);
+            put_csv(f, e->currency); fputc(',', f);
+            put_csv(f, e->qualifier); fputc(',', f);
+            put_csv(f, e->duration); fputc(',', f);
+            put_csv(f, e->line); fputc(',', f);
+            snprintf(n1, sizeof n1, "%d", e->n_sources);
+            snprintf(n2, sizeof n2, "%d", e->n_langs);
+            fprintf(f, "%s,%s,", n1, n2);
+            put_csv(f, e->langs); fputc(',', f);
+            put_csv(f, x ? x->lang : NULL); fputc(',', f);
+            put_csv(f, x ? x->path : NULL); fputc(',', f);
+            put_csv(f, x ? x->pub_date : NULL); fputc(',', f);
+            put_csv(f, x ? x->sentence : NULL); fputc(',', f);
+            fprintf(f, "%d,%d,", x ? x->is_negated : 0, x ? x->is_hedged : 0);
+            put_csv(f, cf);
+            fputs("\r\n", f);
+        }
+    }
+}
+
+/* Position on the axis: fractional years at the middle of the period. */
+static double date_pos(const char *d)
+{
+    if (!d || strlen(d) < 4)
+        return NAN;
+    double y = atof(d);
+    size_t n = strlen(d);
+    if (n == 4) return y + 0.5;
+    if (d[5] == 'Q') return y + (d[6] - '1') * 0.25 + 0.125;
+    if (d[5] == 'H') return y + (d[6] - '1') * 0.5 + 0.25;
+    int m = atoi(d + 5);
+    if (n == 7) return y + (m - 1) / 12.0 + 1 / 24.0;
+    int day = atoi(d + 8);
+    return y + (m - 1) / 12.0 + (day - 1) / 365.0;
+}
+
+static void render_html(FILE *f, const entries *es)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+          "<title>Claim timeline</title>\n<style>\n"
+          "body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;padding:0 1em;color:#222}\n"
+          "h1{font-size:1.5em} .entry{border-top:1px solid #ccc;padding:.6em 0}\n"
+          ".date{font-weight:bold;margin-right:.6em} .meta{color:#666;font-size:.9em}\n"
+          ".src{margin:.3em 0 .3em 1.5em} .lang{display:inline-block;min-width:2em;font-weight:bold;color:#036}\n"
+          "blockquote{margin:.2em 0 .2em 2.5em;color:#333} .conflict{color:#a40;margin-left:1.5em}\n"
+          "svg text{font:11px sans-serif} .mark{fill:#2a6fb0} .mark.c{fill:#d2691e}\n"
+          "</style>\n</head>\n<body>\n<h1>Claim timeline</h1>\n", f);
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < es->n; i++) {
+        double p = date_pos(es->v[i].date);
+        if (!isnan(p)) {
+            lo = fmin(lo, p);
+            hi = fmax(hi, p);
+        }
+    }
+    fprintf(f, "<p class=\"meta\">%zu claims; marks are claim groups on a date axis (radius: number of sources; "
+               "orange: sources disagree). Undated claims are listed after the dated ones.</p>\n", es->n);
+    if (!isinf(lo)) {
+        double y0 = floor(lo), y1 = ceil(hi);
+        if (y1 <= y0)
+            y1 = y0 + 1;
+        const double W = 1000, L = 40, Rr = 20, axis = 150;
+        fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f 190\" width=\"100%%\" role=\"img\" "
+                   "aria-label=\"Claim timeline\">\n", W);
+        fprintf(f, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#444\"/>\n", L, axis, W - Rr, axis);
+        for (int y = (int)y0; y <= (int)y1; y++) {
+            double x = L + (y - y0) / (y1 - y0) * (W - L - Rr);
+            fprintf(f, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#444\"/>"
+                       "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%d</text>\n",
+                    x, axis - 5, x, axis + 5, x, axis + 20, y);
+        }
+        /* stack marks that fall on the same spot */
+        double *used = calloc(es->n ? es->n : 1, sizeof *used);
+        size_t nu = 0;
+        for (size_t i = 0; i < es->n; i++) {
+            const entry *e = &es->v[i];
+            double p = date_pos(e->date);
+            if (isnan(p))
+                continue;
+            double x = L + (p - y0) / (y1 - y0) * (W - L - Rr);
+            int level = 0;
+            for (size_t k = 0; used && k < nu; k++)
+                if (fabs(used[k] - x) < 6)
+                    level++;
+            if (used)
+                used[nu++] = x;
+            double r = 3 + 2 * (e->n_sources > 5 ? 5 : e->n_sources);
+            double y = axis - 14 - level * 13;
+            if (y < 10)
+                y = 10;
+            fprintf(f, "<a href=\"#g%lld\"><circle class=\"mark%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\"><title>",
+                    (long long)e->id, e->n_cf ? " c" : "", x, y, r);
+            put_html(f, date_or(e));
+            fputs(": ", f);
+            put_html(f, e->line);
+            fprintf(f, " (%d sources)</title></circle></a>\n", e->n_sources);
+        }
+        free(used);
+        fputs("</svg>\n", f);
+    }
+    for (size_t i = 0; i < es->n; i++) {
+        const entry *e = &es->v[i];
+        fprintf(f, "<div class=\"entry\" id=\"g%lld\"><span class=\"date\">", (long long)e->id);
+        put_html(f, date_or(e));
+        if (e->date) {
+            fputs(" (", f);
+            put_html(f, e->precision);
+            fputs(")", f);
+        }
+        fputs("</span>", f);
+        put_html(f, e->line);
+        fprintf(f, "<div class=\"meta\">group %lld &middot; ", (long long)e->id);
+        put_html(f, e->predicate);
+        fprintf(f, " &middot; %d source%s, %d language%s (", e->n_sources, e->n_sources == 1 ? "" : "s", e->n_langs,
+                e->n_langs == 1 ? "" : "s");
+        put_html(f, e->langs);
+        fputs(")", f);
+        if (!e->date && e->first_report) {
+            fputs(" &middot; first reported ", f);
+            put_html(f, e->first_report);
+        }
+        fputs("</div>\n", f);
+        for (size_t k = 0; k < e->n_src; k++) {
+            const source *x = &e->src[k];
+            fputs("<div class=\"src\"><span class=\"lang\">", f);
+            put_html(f, x->lang);
+            fputs("</span> ", f);
+            put_html(f, x->path);
+            if (x->pub_date) {
+                fputs(", ", f);
+                put_html(f, x->pub_date);
+            }
+            if (x->attributed) {
+                fputs(", according to ", f);
+                put_html(f, x->attributed);
+            }
+            fputs(x->is_negated ? " (negated)" : "", f);
+            fputs(x->is_hedged ? " (reported/hedged)" : "", f);
+            fputs("<blockquote>", f);
+            put_html(f, x->sentence);
+            fputs("</blockquote></div>\n", f);
+        }
+        for (size_t k = 0; k < e->n_cf; k++) {
+            fputs("<div class=\"conflict\">conflict on ", f);
+            put_html(f, e->cf[k].field);
+            fputs(": ", f);
+            put_html(f, e->cf[k].value);
+            fputs(" (", f);
+            put_html(f, e->cf[k].lang);
+            fputs(", ", f);
+            put_html(f, e->cf[k].path);
+            fputs(")</div>\n", f);
+        }
+        fputs("</div>\n", f);
+    }
+    fputs("</body>\n</html>\n", f);
+}
+
+int nc_timeline_write(nc_store *s, const nc_timeline_opts *opts, FILE *out, nc_error *err)
+{
+    nc_timeline_opts o = opts ? *opts : nc_timeline_default_opts();
+    entries es;
+    int rc = load(s, &o, &es, err);
+    if (rc == NC_OK) {
+        switch (o.format) {
+        case NC_TL_TEXT: render_text(out, &es, o.use_color); break;
+        case NC_TL_MARKDOWN: render_md(out, &es); break;
+        case NC_TL_JSON: render_json(out, &es, &o); break;
+        case NC_TL_CSV: render_csv(out, &es); break;
+        case NC_TL_HTML: render_html(out, &es); break;
+        }
+        if (ferror(out))
+            rc = nc_error_set(err, NC_E_IO, NULL, "writing the timeline failed");
+    }
+    for (size_t i = 0; i < es.n; i++)
+        entry_free(&es.v[i]);
+    free(es.v);
+    return rc;
+}
+
+/* ----------------------------------------------------------------- stats */
+
+static int stats_rows(nc_store *s, const char *sql, int is_json, FILE *out, const char *title, nc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_err(s, err, "prepare");
+    if (is_json)
+        fprintf(out, ",\"%s\":{", title);
+    else
+        fprintf(out, "\n%s:\n", title);
+    int r, first = 1;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        long long v = sqlite3_column_int64(st, 1);
+        if (is_json) {
+            fputs(first ? "" : ",", out);
+            put_json(out, k ? k : "");
+            fprintf(out, ":%lld", v);
+        } else {
+            fprintf(out, "  %-16s %lld\n", k ? k : "", v);
+        }
+        first = 0;
+    }
+    if (is_json)
+        fputs("}", out);
+    sqlite3_finalize(st);
+    return r == SQLITE_DONE ? NC_OK : store_err(s, err, "reading stats");
+}
+
+int nc_store_stats(nc_store *s, int is_json, FILE *out, nc_error *err)
+{
+    if (is_json)
+        fprintf(out, "{\"schema_version\":%d", nc_store_schema_version());
+    else
+        fprintf(out, "schema version %d\n", nc_store_schema_version());
+    int rc = stats_rows(s,
+                        "SELECT 'files', count(*) FROM files UNION ALL SELECT 'articles', count(*) FROM articles"
+                        " UNION ALL SELECT 'sentences', count(*) FROM sentences UNION ALL SELECT 'mentions', count(*) FROM mentions"
+                        " UNION ALL SELECT 'claims', count(*) FROM claims UNION ALL SELECT 'claim_groups', count(*) FROM claim_groups"
+                        " UNION ALL SELECT 'conflicts', count(*) FROM conflicts UNION ALL SELECT 'orgs', count(*) FROM orgs"
+                        " UNION ALL SELECT 'ingest_log', count(*) FROM ingest_log",
+                        is_json, out, "tables", err);
+    if (rc == NC_OK)
+        rc = stats_rows(s, "SELECT lang, count(*) FROM articles GROUP BY lang ORDER BY lang", is_json, out,
+                        "articles_per_language", err);
+    if (rc == NC_OK)
+        rc = stats_rows(s, "SELECT kind, count(*) FROM mentions GROUP BY kind ORDER BY kind", is_json, out,
+                        "mentions_per_kind", err);
+    if (rc == NC_OK)
+        rc = stats_rows(s, "SELECT predicate, count(*) FROM claims GROUP BY predicate ORDER BY predicate", is_json, out,
+                        "claims_per_predicate", err);
+    if (rc == NC_OK)
+        rc = stats_rows(s,
+                        "SELECT status, count(*) FROM (SELECT path, status FROM ingest_log l WHERE id ="
+                        " (SELECT max(id) FROM ingest_log WHERE path = l.path)) GROUP BY status ORDER BY status",
+                        is_json, out, "last_ingest_status", err);
+    if (is_json)
+        fputs("}\n", out);
+    return rc;
+}
