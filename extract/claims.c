@@ -210,8 +210,8 @@ static int in_scope(const char *text, const cue *q, const cue *t)
     return 1;
 }
 
-int claims_build(const nc_extractor *x, const nc_article *a, nc_extraction *ex,
-                 const cue *cues, size_t n_cues, nc_error *err)
+int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
+                 nc_extraction *ex, const cue *cues, size_t n_cues, nc_error *err)
 {
     claims_out o = { 0 };
     const char *main_org = main_company(x, ex);
@@ -287,35 +287,56 @@ int claims_build(const nc_extractor *x, const nc_article *a, nc_extraction *ex,
                 c->amount = best;
             conf += 0.1;
         }
-        /* subject: nearest party before the trigger */
-        int subj = -1, obj = -1;
-        size_t sd = (size_t)-1, od = (size_t)-1;
-        for (size_t i = 0; i < ex->n_mentions; i++) {
-            const nc_mention *m = &ex->mentions[i];
-            if (m->sentence != tc->sentence || !is_party(x, m))
-                continue;
-            int after;
-            size_t d = distance(tc->start, tc->end, m->start, m->end, &after);
-            if (!after && m->end <= tc->start + 1 && d < sd) {
-                sd = d;
-                subj = (int)i;
+        /* subject: a party (or a reference such as "the company") before the
+        ** trigger, in its clause first, else in the sentence; the nearest one
+        ** for languages whose subject precedes the verb closely (English,
+        ** French), the first one where objects come between (German:
+        ** "Twitter soll Amazon 70 Millionen Dollar schulden") */
+        int subj = -1, obj = -1, subj_ref = -1;
+        size_t od = (size_t)-1;
+        size_t s0 = a->sentences[tc->sentence].start, clause = s0;
+        for (size_t i = s0; i < tc->start; i++)
+            if (a->text[i] == ',' || a->text[i] == ';' || a->text[i] == ':' || a->text[i] == '(' ||
+                (a->text[i] == '-' && i > s0 && a->text[i - 1] == ' '))
+                clause = i + 1;
+        for (int pass = 0; pass < 2 && subj < 0 && subj_ref < 0; pass++) {
+            size_t from = pass == 0 ? clause : s0, best_pos = 0;
+            int have = 0;
+            for (size_t i = 0; i < ex->n_mentions; i++) {
+                const nc_mention *m = &ex->mentions[i];
+                if (m->sentence != tc->sentence || !is_party(x, m) || m->start < from || m->end > tc->start + 1)
+                    continue;
+                if (!have || (rs->is_subject_first ? m->start < best_pos : m->start > best_pos)) {
+                    have = 1;
+                    best_pos = m->start;
+                    subj = (int)i;
+                    subj_ref = -1;
+                }
+            }
+            for (size_t k = 0; k < n_cues; k++) {
+                const cue *q = &cues[k];
+                if (q->kind != RK_REFERENCE || q->sentence != tc->sentence || q->start < from || q->end > tc->start)
+                    continue;
+                if (!have || (rs->is_subject_first ? q->start < best_pos : q->start > best_pos)) {
+                    have = 1;
+                    best_pos = q->start;
+                    subj = -1;
+                    subj_ref = (int)k;
+                }
             }
         }
         if (subj >= 0) {
             snprintf(c->subject, sizeof c->subject, "%s", ex->mentions[subj].value);
+        } else if (subj_ref >= 0) {
+            /* "the company": the organisation the rule names, else the article's main company */
+            const char *to = cues[subj_ref].org[0] ? cues[subj_ref].org : main_org;
+            if (to)
+                snprintf(c->subject, sizeof c->subject, "%s", to);
+            conf -= 0.1;
         } else {
-            /* a reference before the trigger ("l'entreprise"), else the main company */
-            int has_ref = 0;
-            for (size_t k = 0; k < n_cues; k++)
-                if (cues[k].kind == RK_REFERENCE && cues[k].sentence == tc->sentence &&
-                    cues[k].end <= tc->start) {
-                    has_ref = 1;
-                    if (cues[k].org[0])
-                        snprintf(c->subject, sizeof c->subject, "%s", cues[k].org);
-                }
-            if (!c->subject[0] && main_org)
+            if (main_org)
                 snprintf(c->subject, sizeof c->subject, "%s", main_org);
-            conf -= has_ref ? 0.1 : 0.25;
+            conf -= 0.25;
         }
         for (size_t i = 0; i < ex->n_mentions; i++) {
             const nc_mention *m = &ex->mentions[i];

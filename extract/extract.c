@@ -5,7 +5,7 @@
 ** so no match crosses it; look-behind may see the text before). Matches of
 ** mention rules become candidate mentions with values (values.c); the other
 ** rules give cues for claim building (claims.c). Overlapping candidates are
-** resolved longest first, then leftmost, then by rule order in the file.
+** resolved longest first, then by rule order in the file, then leftmost.
 **
 ** Limits: one PCRE2 match context for the extractor carries the match and
 ** depth limits (read-only, so threads may share it). JIT code then runs on
@@ -155,9 +155,10 @@ static int cmp_cand(const void *a, const void *b)
     size_t lx = x->m.end - x->m.start, ly = y->m.end - y->m.start;
     if (lx != ly)
         return lx > ly ? -1 : 1;
-    if (x->m.start != y->m.start)
-        return x->m.start < y->m.start ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
+    /* equally long and overlapping: the rule written first in the file wins */
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return x->m.start < y->m.start ? -1 : x->m.start > y->m.start;
 }
 
 static int cmp_mention_start(const void *a, const void *b)
@@ -319,7 +320,7 @@ int nc_extract_article(const nc_extractor *x, const nc_article *a, const char *l
     qsort(w.q, w.nq, sizeof *w.q, cmp_cue);
     out->mentions = ms;
     out->n_mentions = nm;
-    rc = claims_build(x, a, out, w.q, w.nq, err);
+    rc = claims_build(x, rs, a, out, w.q, w.nq, err);
     free(w.q);
     if (rc != NC_OK) {
         nc_extraction_free(out);

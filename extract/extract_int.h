@@ -73,6 +73,8 @@ typedef struct rule {
 typedef struct ruleset {
     char lang[8];
     char locale[32];
+    int  is_subject_first;   /* "subject first": verb-final clauses (German) put
+                                objects between the subject and the trigger */
     char *path;
     lexicon *lex;
     size_t n_lex;
@@ -143,7 +145,7 @@ typedef struct cue {
 int role_group(const rule *r, int role, const PCRE2_SIZE *ov, int n_groups);
 
 /* claims.c: build claims from the mentions and cues of one article. */
-int claims_build(const nc_extractor *x, const nc_article *a, nc_extraction *ex,
-                 const cue *cues, size_t n_cues, nc_error *err);
+int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
+                 nc_extraction *ex, const cue *cues, size_t n_cues, nc_error *err);
 
 #endif

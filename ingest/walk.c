@@ -169,8 +169,8 @@ int nc_walk(const char *const *roots, size_t n_roots, const char *skip,
             walk_dir(&w, roots[r], 0);
             qsort(w.paths + before, w.n - before, sizeof *w.paths, cmp_str);
         } else if (S_ISREG(st.st_mode)) {
-            /* a file named explicitly is taken even if hidden */
-            if (!is_skipped(&w, &st))
+            /* a file named explicitly is taken even if hidden; sidecars never are */
+            if (!is_skipped(&w, &st) && !ends_with(roots[r], ".meta"))
                 add_path(&w, roots[r]);
         } else {
             report(&w, roots[r], "not a regular file or directory");

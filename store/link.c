@@ -6,8 +6,9 @@
 **   - they have the same predicate, or one is a bare "amount" claim and the
 **     other has an amount in the same currency;
 **   - subjects and objects are compatible: equal, one an ancestor of the
-**     other in the gazetteer (AWS matches Amazon), or one unknown; for
-**     contracts the two parties may come in either order;
+**     other in the gazetteer (AWS matches Amazon), or one unknown; the two
+**     parties may come in either order, except for debts, payments and
+**     deals, where who owes or pays whom is the fact;
 **   - amounts are equal within 2% (rounding), whatever their qualifiers
 **     ("at least $70M" and "$70M"); vague amounts only match vague ones;
 **   - dates stated in the sentences are compatible at their precision
@@ -125,7 +126,12 @@ static int compatible(const org_row *orgs, size_t no, const crow *a, const crow 
             return 0;
     }
     int parties;
-    if (!strcmp(a->family, "contract") && !strcmp(b->family, "contract"))
+    if (a_bare != b_bare) {
+        /* a bare amount names one party; it may be either side of the typed claim */
+        const crow *bare = a_bare ? a : b, *typed = a_bare ? b : a;
+        parties = !bare->subject || org_compat(orgs, no, bare->subject, typed->subject) ||
+                  org_compat(orgs, no, bare->subject, typed->object);
+    } else if (strcmp(a->family, "debt") && strcmp(a->family, "payment") && strcmp(a->family, "deal"))
         parties = (org_compat(orgs, no, a->subject, b->subject) && org_compat(orgs, no, a->object, b->object)) ||
                   (org_compat(orgs, no, a->subject, b->object) && org_compat(orgs, no, a->object, b->subject));
     else
