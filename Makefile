@@ -15,7 +15,7 @@ BUILD    ?= build
 
 LIB_SRC  := $(wildcard ingest/*.c) $(wildcard extract/*.c) $(wildcard store/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-HDRS     := $(wildcard ingest/*.h extract/*.h store/*.h)
+HDRS     := $(wildcard ingest/*.h extract/*.h store/*.h tests/*.h tests/*.def)
 TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 

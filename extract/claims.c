@@ -210,6 +210,24 @@ static int in_scope(const char *text, const cue *q, const cue *t)
     return 1;
 }
 
+/* Can the trigger take this quantity: within 100 bytes, and not across a
+** semicolon, a parenthesis or a spaced dash ("... nicht bereit - das
+** Unternehmen würde auf die Zahlung der 70 Millionen bestehen")? */
+static int amount_in_scope(const char *text, const cue *t, const nc_mention *m)
+{
+    size_t a = m->end <= t->start ? m->end : t->end;
+    size_t b = m->end <= t->start ? t->start : m->start;
+    if (m->start < t->end && t->start < m->end)
+        return 1;
+    if (b < a || b - a > 100)
+        return 0;
+    for (size_t i = a; i < b; i++)
+        if (text[i] == ';' || text[i] == '(' || text[i] == ')' ||
+            (text[i] == '-' && i > a && text[i - 1] == ' ' && i + 1 < b && text[i + 1] == ' '))
+            return 0;
+    return 1;
+}
+
 int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
                  nc_extraction *ex, const cue *cues, size_t n_cues, nc_error *err)
 {
@@ -241,6 +259,8 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
             if (tc->kind != RK_TRIGGER || tc->sentence != m->sentence)
                 continue;
             if (nc_predicate_find(tc->r->predicate)->expects != m->kind)
+                continue;
+            if (!amount_in_scope(a->text, tc, m))
                 continue;
             size_t d = weighted(tc, m);
             if (d < bd) {

@@ -166,6 +166,17 @@ int nc_walk(const char *const *roots, size_t n_roots, const char *skip,
             rc = NC_E_IO;
         } else if (S_ISDIR(st.st_mode)) {
             size_t before = w.n;
+            /* the root counts as visited: a link back to it is a loop too */
+            void *p = realloc(w.seen, (w.n_seen + 1) * sizeof *w.seen);
+            if (!p) {
+                w.is_oom = 1;
+                break;
+            }
+            w.seen = p;
+            w.cap_seen = w.n_seen + 1;
+            w.seen[w.n_seen].dev = st.st_dev;
+            w.seen[w.n_seen].ino = st.st_ino;
+            w.n_seen++;
             walk_dir(&w, roots[r], 0);
             qsort(w.paths + before, w.n - before, sizeof *w.paths, cmp_str);
         } else if (S_ISREG(st.st_mode)) {

@@ -19,8 +19,11 @@
 ** qualifier, event_date, duration, negated.
 **
 ** Order independence: claims are read in a canonical order that depends on
-** their content and file paths only (never on row ids), each joins the first
-** compatible group in that order, and groups are numbered by date, predicate
+** their content and file paths only (never on row ids; the most informative
+** claims first, so they represent their group: with an amount, with both
+** parties; bare amounts last), each typed claim joins the
+** first compatible group in that order, a bare amount the compatible group
+** that already holds a claim of its article (else the largest), and groups are numbered by date, predicate
 ** and parties. The same set of files gives the same groups, whatever the
 ** order they were ingested in. The whole computation runs in one
 ** transaction after each ingest.
@@ -215,11 +218,15 @@ static int cmp_group(const void *x, const void *y)
     const group *a = x, *b = y;
     const crow *ra = a->r, *rb = b->r;
     const char *da = ra->event_date, *db = rb->event_date;
-    if (!da != !db)
-        return da ? -1 : 1;
+    char sa[11], sb[11], ea[11], eb[11];
+    int ha = iso_period(da, sa, ea), hb = iso_period(db, sb, eb);
+    if (ha != hb)
+        return ha ? -1 : 1;
     int r;
-    if (da && (r = strcmp(da, db)))
+    if (ha && (r = strcmp(sa, sb)))
         return r;
+    if (ha && (r = strcmp(eb, ea)))
+        return r;               /* the same start: the longer period first */
     if ((r = strcmp(ra->predicate, rb->predicate)))
         return r;
     if ((r = strcmp(ra->subject ? ra->subject : "", rb->subject ? rb->subject : "")))
@@ -318,12 +325,20 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
     if (rep->currency) sqlite3_bind_text(ig, 7, rep->currency, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 7);
     if (rep->qualifier) sqlite3_bind_text(ig, 8, rep->qualifier, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 8);
     if (dur) sqlite3_bind_text(ig, 9, dur->duration, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 9);
+    char ps[11], pe[11];
     if (dated->event_date) {
         sqlite3_bind_text(ig, 10, dated->event_date, -1, SQLITE_STATIC);
         sqlite3_bind_text(ig, 11, dated->event_precision, -1, SQLITE_STATIC);
     } else {
         sqlite3_bind_null(ig, 10);
         sqlite3_bind_null(ig, 11);
+    }
+    if (iso_period(dated->event_date, ps, pe)) {
+        sqlite3_bind_text(ig, 18, ps, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ig, 19, pe, -1, SQLITE_TRANSIENT);
+    } else {
+        sqlite3_bind_null(ig, 18);
+        sqlite3_bind_null(ig, 19);
     }
     sqlite3_bind_int(ig, 12, (int)g->n);
     sqlite3_bind_int(ig, 13, (int)na);
@@ -412,8 +427,9 @@ int nc_store_link(nc_store *s, nc_error *err)
         " c.currency, c.qualifier, c.is_vague, c.duration, c.event_date, c.event_precision,"
         " c.event_date_source, c.event_qualifier, a.lang, a.pub_date, a.id, c.is_negated"
         " FROM claims c JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
-        " ORDER BY c.family = 'mention', c.family, c.predicate, ifnull(c.subject_org, ''),"
-        " ifnull(c.object_org, ''), ifnull(c.currency, ''), ifnull(c.amount_num, -1),"
+        " ORDER BY c.family = 'mention', c.family, c.predicate, c.amount IS NULL, c.subject_org IS NULL,"
+        " c.object_org IS NULL, ifnull(c.subject_org, ''), ifnull(c.object_org, ''),"
+        " ifnull(c.currency, ''), ifnull(c.amount_num, -1),"
         " ifnull(c.event_date, ''), a.path, a.item, s.idx, c.idx";
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
         rc = store_err(s, err, "reading claims");
@@ -461,10 +477,25 @@ int nc_store_link(nc_store *s, nc_error *err)
     sqlite3_finalize(st);
     st = NULL;
     for (size_t i = 0; i < n; i++) {
-        int found = -1;
-        for (size_t k = 0; k < ng && found < 0; k++)
-            if (compatible(orgs, no, &c[g[k].rep], &c[i]))
+        int found = -1, is_bare = !strcmp(c[i].predicate, "amount");
+        int found_same_article = 0;
+        for (size_t k = 0; k < ng; k++) {
+            if (!compatible(orgs, no, &c[g[k].rep], &c[i]))
+                continue;
+            if (!is_bare) {
+                found = (int)k;    /* typed claims: the first compatible group */
+                break;
+            }
+            /* a bare amount: the group its own article speaks of, else the largest */
+            int same = 0;
+            for (size_t m = 0; m < g[k].n && !same; m++)
+                same = c[g[k].members[m]].article_id == c[i].article_id;
+            if (found < 0 || (same && !found_same_article) ||
+                (same == found_same_article && g[k].n > g[found].n)) {
                 found = (int)k;
+                found_same_article = same;
+            }
+        }
         if (found < 0) {
             if (ng == gcap) {
                 gcap = gcap ? gcap * 2 : 64;
@@ -490,7 +521,8 @@ int nc_store_link(nc_store *s, nc_error *err)
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO claim_groups(predicate, family, subject_org, object_org, amount, amount_num,"
                            " currency, qualifier, duration, event_date, event_precision, n_claims, n_sources, n_langs,"
-                           " langs, first_report, last_report) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
+                           " langs, first_report, last_report, event_start, event_end)"
+                           " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
                            -1, &ig, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, "INSERT INTO claim_group_members(group_id, claim_id) VALUES(?1, ?2)", -1, &im, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, "INSERT INTO conflicts(group_id, field, claim_id, value) VALUES(?1, ?2, ?3, ?4)", -1, &ic, NULL) != SQLITE_OK) {

@@ -103,6 +103,8 @@ static const char *const migrations[] = {
     "  duration TEXT,\n"
     "  event_date TEXT,\n"
     "  event_precision TEXT,\n"
+    "  event_start TEXT,\n"
+    "  event_end TEXT,\n"
     "  event_date_source TEXT,\n"
     "  event_qualifier TEXT,\n"
     "  source_org TEXT,\n"
@@ -124,6 +126,8 @@ static const char *const migrations[] = {
     "  duration TEXT,\n"
     "  event_date TEXT,\n"
     "  event_precision TEXT,\n"
+    "  event_start TEXT,\n"
+    "  event_end TEXT,\n"
     "  n_claims INTEGER NOT NULL,\n"
     "  n_sources INTEGER NOT NULL,\n"
     "  n_langs INTEGER NOT NULL,\n"
@@ -158,7 +162,7 @@ static const char *const migrations[] = {
     "CREATE INDEX claims_predicate ON claims(predicate);\n"
     "CREATE INDEX claims_mention ON claims(amount_mention_id);\n"
     "CREATE INDEX members_claim ON claim_group_members(claim_id);\n"
-    "CREATE INDEX groups_date ON claim_groups(event_date);\n"
+    "CREATE INDEX groups_date ON claim_groups(event_start, event_date);\n"
     "CREATE INDEX groups_subject ON claim_groups(subject_org);\n"
     "CREATE INDEX groups_object ON claim_groups(object_org);\n"
     "CREATE INDEX conflicts_group ON conflicts(group_id);\n"
@@ -169,7 +173,7 @@ static const char *const migrations[] = {
     "SELECT c.id AS claim_id, m.group_id, c.predicate, c.family,\n"
     "  c.subject_org, so.name AS subject, c.object_org, oo.name AS object,\n"
     "  c.amount, c.amount_num, c.currency, c.qualifier, c.is_vague, c.duration,\n"
-    "  c.event_date, c.event_precision, c.event_date_source, c.event_qualifier,\n"
+    "  c.event_date, c.event_precision, c.event_start, c.event_end, c.event_date_source, c.event_qualifier,\n"
     "  c.source_org, src.name AS attributed_to, c.is_negated, c.is_hedged, c.confidence, c.rule,\n"
     "  a.id AS article_id, a.path, a.lang, a.title, a.pub_date,\n"
     "  s.idx AS sentence_idx, s.start AS sentence_start, s.\"end\" AS sentence_end, s.text AS sentence\n"
@@ -181,7 +185,7 @@ static const char *const migrations[] = {
     "LEFT JOIN orgs oo ON oo.id = c.object_org\n"
     "LEFT JOIN orgs src ON src.id = c.source_org;\n"
     "CREATE VIEW v_timeline AS\n"
-    "SELECT g.id AS group_id, g.event_date, g.event_precision, g.predicate, g.family,\n"
+    "SELECT g.id AS group_id, g.event_date, g.event_precision, g.event_start, g.event_end, g.predicate, g.family,\n"
     "  g.subject_org, so.name AS subject, g.object_org, oo.name AS object,\n"
     "  g.amount, g.amount_num, g.currency, g.qualifier, g.duration,\n"
     "  g.n_claims, g.n_sources, g.n_langs, g.langs, g.first_report, g.last_report,\n"
@@ -214,6 +218,28 @@ static const char *const migrations[] = {
     "SELECT group_id, subject, object, amount, currency, qualifier, n_sources, n_langs, langs, event_date\n"
     "FROM v_timeline WHERE family = 'debt' AND amount IS NOT NULL;\n",
 };
+
+int iso_period(const char *iso, char start[11], char end[11])
+{
+    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (!iso || nc_precision_of_iso(iso) == NC_PREC_NONE)
+        return 0;
+    int y = atoi(iso), m0 = 1, m1 = 12, d0 = 1, d1 = 0;
+    switch (nc_precision_of_iso(iso)) {
+    case NC_PREC_QUARTER: m0 = (iso[6] - '1') * 3 + 1; m1 = m0 + 2; break;
+    case NC_PREC_HALF: m0 = (iso[6] - '1') * 6 + 1; m1 = m0 + 5; break;
+    case NC_PREC_MONTH: m0 = m1 = atoi(iso + 5); break;
+    case NC_PREC_DAY: m0 = m1 = atoi(iso + 5); d0 = d1 = atoi(iso + 8); break;
+    default: break;
+    }
+    if (m0 < 1 || m1 > 12)
+        return 0;
+    if (!d1)
+        d1 = mdays[m1 - 1] + (m1 == 2 && y % 4 == 0 && (y % 100 || y % 400 == 0));
+    snprintf(start, 11, "%04d-%02d-%02d", y, m0, d0);
+    snprintf(end, 11, "%04d-%02d-%02d", y, m1, d1);
+    return 1;
+}
 
 int nc_store_schema_version(void)
 {
@@ -561,13 +587,21 @@ static int put_article(nc_store *s, sqlite3_int64 file_id, const nc_article *a, 
             sqlite3_bind_text(st, 17, nc_precision_name(c->event_precision), -1, SQLITE_STATIC);
         else
             sqlite3_bind_null(st, 17);
-        bind_opt(st, 18, c->event_date_source);
-        bind_opt(st, 19, dm ? dm->qualifier : NULL);
-        bind_opt(st, 20, c->source);
-        sqlite3_bind_int(st, 21, c->is_negated);
-        sqlite3_bind_int(st, 22, c->is_hedged);
-        sqlite3_bind_double(st, 23, c->confidence);
-        sqlite3_bind_text(st, 24, c->rule ? c->rule : "", -1, SQLITE_STATIC);
+        char ps[11], pe[11];
+        if (iso_period(c->event_date, ps, pe)) {
+            sqlite3_bind_text(st, 18, ps, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 19, pe, -1, SQLITE_TRANSIENT);
+        } else {
+            sqlite3_bind_null(st, 18);
+            sqlite3_bind_null(st, 19);
+        }
+        bind_opt(st, 20, c->event_date_source);
+        bind_opt(st, 21, dm ? dm->qualifier : NULL);
+        bind_opt(st, 22, c->source);
+        sqlite3_bind_int(st, 23, c->is_negated);
+        sqlite3_bind_int(st, 24, c->is_hedged);
+        sqlite3_bind_double(st, 25, c->confidence);
+        sqlite3_bind_text(st, 26, c->rule ? c->rule : "", -1, SQLITE_STATIC);
         rc = step_done(s, st, err, "storing a claim");
     }
     free(sent_ids);
@@ -600,9 +634,9 @@ int nc_store_put_file(nc_store *s, const char *path, const char *hash, size_t si
         (rc = store_prepare(s,
                             "INSERT INTO claims(article_id, sentence_id, idx, predicate, family, subject_org,"
                             " object_org, amount, amount_num, amount_max, currency, qualifier, is_vague,"
-                            " amount_mention_id, duration, event_date, event_precision, event_date_source,"
-                            " event_qualifier, source_org, is_negated, is_hedged, confidence, rule)"
-                            " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)",
+                            " amount_mention_id, duration, event_date, event_precision, event_start, event_end,"
+                            " event_date_source, event_qualifier, source_org, is_negated, is_hedged, confidence, rule)"
+                            " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)",
                             &s->st_claim_ins, err)))
         return rc;
     if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)) != NC_OK)

@@ -18,6 +18,10 @@ int  store_exec(nc_store *s, const char *sql, nc_error *err);
 /* prepare once (persistent) */
 int  store_prepare(nc_store *s, const char *sql, sqlite3_stmt **st, nc_error *err);
 
+/* First and last day of an ISO date at any precision ("2023-Q1" ->
+** 2023-01-01, 2023-03-31). Returns 0 if iso is not a date. */
+int  iso_period(const char *iso, char start[11], char end[11]);
+
 /* Human-readable amount: "$70 million", "€1.57 billion". */
 void format_amount(const char *value, const char *currency, char *out, size_t size);
 const char *qualifier_words(const char *q);

@@ -275,18 +275,20 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
         " WHERE (?1 IS NULL OR g.subject_org IN target OR g.object_org IN target"
         "        OR EXISTS (SELECT 1 FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
         "                   WHERE m.group_id = g.id AND (c.subject_org IN target OR c.object_org IN target)))"
-        "   AND (?2 IS NULL OR (g.event_date IS NOT NULL AND g.event_date >= substr(?2, 1, length(g.event_date))))"
-        "   AND (?3 IS NULL OR (g.event_date IS NOT NULL AND substr(g.event_date, 1, length(?3)) <= ?3))"
+        "   AND (?2 IS NULL OR (g.event_end IS NOT NULL AND g.event_end >= ?2))"
+        "   AND (?3 IS NULL OR (g.event_start IS NOT NULL AND g.event_start <= ?3))"
         "   AND (?4 IS NULL OR EXISTS (SELECT 1 FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
         "        JOIN articles a ON a.id = c.article_id WHERE m.group_id = g.id AND a.lang = ?4))"
         "   AND (?5 IS NULL OR g.predicate = ?5)"
         "   AND g.n_sources >= ?6"
-        " ORDER BY g.event_date IS NULL, g.event_date, g.predicate, g.id";
+        " ORDER BY g.event_start IS NULL, g.event_start, g.event_end DESC, g.predicate, g.id";
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return store_err(s, err, "prepare");
+    /* --from/--to at any precision: a group is in range if its period overlaps */
+    char fs[11], fe[11], ts[11], te[11];
     if (o->company) sqlite3_bind_text(st, 1, o->company, -1, SQLITE_STATIC);
-    if (o->from) sqlite3_bind_text(st, 2, o->from, -1, SQLITE_STATIC);
-    if (o->to) sqlite3_bind_text(st, 3, o->to, -1, SQLITE_STATIC);
+    if (o->from && iso_period(o->from, fs, fe)) sqlite3_bind_text(st, 2, fs, -1, SQLITE_TRANSIENT);
+    if (o->to && iso_period(o->to, ts, te)) sqlite3_bind_text(st, 3, te, -1, SQLITE_TRANSIENT);
     if (o->lang) sqlite3_bind_text(st, 4, o->lang, -1, SQLITE_STATIC);
     if (o->predicate) sqlite3_bind_text(st, 5, o->predicate, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 6, o->min_sources);

@@ -1,0 +1,276 @@
+/*
+** t_extract.c — extraction: rule examples, case files, values, corpus
+** mentions checked by reading the articles.
+*/
+#include "test.h"
+#include <dirent.h>
+#include <stdlib.h>
+
+static void report(void *ud, const char *where, const char *msg)
+{
+    (void)ud;
+    fprintf(stderr, "FAIL %s: %s\n", where, msg);
+}
+
+/* Every rule's examples, in every rule file. */
+void t_extract_rule_examples(void)
+{
+    size_t n = 0;
+    int failed = nc_extractor_selftest(t_extractor(), &n, report, NULL);
+    CHECK_INT(failed, 0);
+    CHECK(n > 100);
+}
+
+static int mention_matches(const nc_mention *m, const char *kind, const char *value, const char *unit,
+                           const char *qual)
+{
+    if (strcmp(nc_mention_kind_name(m->kind), kind) || strcmp(m->value, value))
+        return 0;
+    if (unit && strcmp(unit, "-") && strcmp(m->unit, unit))
+        return 0;
+    if (qual && strcmp(m->qualifier, qual))
+        return 0;
+    return 1;
+}
+
+static nc_article one_sentence(const char *text, const char *lang)
+{
+    nc_article a;
+    memset(&a, 0, sizeof a);
+    a.path = (char *)"case";
+    a.text = (char *)text;
+    a.text_len = strlen(text);
+    static nc_sentence s;
+    s.start = 0;
+    s.end = a.text_len;
+    a.sentences = &s;
+    a.n_sentences = 1;
+    snprintf(a.lang, sizeof a.lang, "%s", lang);
+    snprintf(a.pub_date, sizeof a.pub_date, "2023-03-15");
+    a.pub_date_precision = NC_PREC_DAY;
+    return a;
+}
+
+static int check_expect(const nc_extraction *ex, const char *line)
+{
+    char kind[32] = "", value[64] = "", unit[32] = "", qual[32] = "";
+    int n = sscanf(line, "%31s %63s %31s %31s", kind, value, unit, qual);
+    if (!strcmp(kind, "none"))
+        return ex->n_mentions == 0;
+    if (!strcmp(kind, "claim")) {
+        for (size_t i = 0; i < ex->n_claims; i++)
+            if (!strcmp(ex->claims[i].predicate, value))
+                return 1;
+        return 0;
+    }
+    int negate = kind[0] == '!';
+    for (size_t i = 0; i < ex->n_mentions; i++)
+        if (mention_matches(&ex->mentions[i], kind + negate, value, n >= 3 ? unit : NULL, n >= 4 ? qual : NULL))
+            return !negate;
+    return negate;
+}
+
+static void run_case_file(const char *path, const char *lang, size_t *n_cases)
+{
+    size_t len;
+    char *text = t_read(path, &len);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    char input[4096] = "";
+    int state = 0, lineno = 0, start_line = 0;   /* 0: input, 1: expectations */
+    nc_extraction ex;
+    memset(&ex, 0, sizeof ex);
+    nc_article a;
+    for (char *p = text, *line; p && *p; ) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = 0;
+        line = p;
+        p = nl ? nl + 1 : NULL;
+        lineno++;
+        if (line[0] == '#')
+            continue;
+        if (state == 0) {
+            if (!line[0])
+                continue;
+            if (!strcmp(line, ".")) {
+                a = one_sentence(input, lang);
+                nc_error err = { 0 };
+                if (nc_extract_article(t_extractor(), &a, lang, &ex, &err) != NC_OK) {
+                    fprintf(stderr, "FAIL %s:%d: %s\n", path, start_line, err.msg);
+                    t_failures++;
+                }
+                state = 1;
+                (*n_cases)++;
+                continue;
+            }
+            if (!input[0])
+                start_line = lineno;
+            else
+                strncat(input, " ", sizeof input - strlen(input) - 1);
+            strncat(input, line, sizeof input - strlen(input) - 1);
+            continue;
+        }
+        if (!line[0]) {
+            nc_extraction_free(&ex);
+            input[0] = 0;
+            state = 0;
+            continue;
+        }
+        if (!check_expect(&ex, line)) {
+            t_failures++;
+            fprintf(stderr, "FAIL %s:%d: \"%s\": want %s; got:", path, start_line, input, line);
+            for (size_t i = 0; i < ex.n_mentions; i++)
+                fprintf(stderr, " [%s %s %s %s]", nc_mention_kind_name(ex.mentions[i].kind), ex.mentions[i].value,
+                        ex.mentions[i].unit, ex.mentions[i].qualifier);
+            for (size_t i = 0; i < ex.n_claims; i++)
+                fprintf(stderr, " (claim %s)", ex.claims[i].predicate);
+            fputc('\n', stderr);
+        }
+    }
+    nc_extraction_free(&ex);
+    free(text);
+}
+
+void t_extract_cases(void)
+{
+    size_t n_cases = 0;
+    static const char *langs[] = { "fr", "de", "en" };
+    for (size_t l = 0; l < 3; l++) {
+        char dir[64];
+        snprintf(dir, sizeof dir, "tests/cases/%s", langs[l]);
+        DIR *d = opendir(dir);
+        CHECK(d != NULL);
+        if (!d)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            size_t n = strlen(e->d_name);
+            if (n < 5 || strcmp(e->d_name + n - 4, ".txt"))
+                continue;
+            char path[600];
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            run_case_file(path, langs[l], &n_cases);
+        }
+        closedir(d);
+    }
+    CHECK(n_cases >= 50);
+}
+
+void t_extract_unsupported_language(void)
+{
+    nc_article a = one_sentence("Twitter se niega a pagar 70 millones de dólares.", "es");
+    nc_extraction ex;
+    nc_error err = { 0 };
+    CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_E_USAGE);
+    CHECK(strstr(err.msg, "\"es\"") != NULL);
+}
+
+void t_extract_limits(void)
+{
+    /* 100,000 digits and "million " repeated: the rules end, with a result or a limit */
+    size_t n = 100000;
+    char *s = malloc(n * 8 + 32);
+    memset(s, '7', n);
+    strcpy(s + n, " millions de dollars");
+    nc_article a = one_sentence(s, "fr");
+    nc_extraction ex;
+    nc_error err = { 0 };
+    CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_OK);
+    for (size_t i = 0; i < ex.n_mentions; i++)
+        CHECK(ex.mentions[i].kind != NC_MENTION_MONEY);   /* no 100,000-digit amount */
+    nc_extraction_free(&ex);
+    s[0] = 0;
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + i * 8, "million ", 8);
+    s[n * 8] = 0;
+    a = one_sentence(s, "en");
+    CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_OK);
+    CHECK_INT(ex.n_mentions, 0);
+    nc_extraction_free(&ex);
+    free(s);
+}
+
+/* The money amounts a reader finds in each sample article, in order. */
+void t_extract_corpus_money(void)
+{
+    static const struct { const char *file; const char *want[12]; } exp[] = {
+        { "corpus/000_21c3f8256cd63758.txt", { "100000000 USD at_least", NULL } },
+        { "corpus/001_60072c00640d44f3.txt", { "1000000 USD about", "10000000 USD ", "70000000 USD at_least",
+                                               "510000000 USD ", "1000000000 USD ", NULL } },
+        { "corpus/002_40744b740239f415.txt", { NULL } },
+        { "corpus/003_6294ef979c6df3b5.txt", { "70000000 USD ", "70000000 USD at_least", "70000000 USD ",
+                                               "44000000000 USD ", "1570000000 USD ", "182000000 USD ",
+                                               "3000000 USD ", NULL } },
+        { "corpus/004_7bdac1c38dd6b8cd.txt", { "70000000 USD ", "70000000 USD at_least", "510000000 USD ",
+                                               "1000000000 USD ", "1000000 USD about", "10000000 USD ", NULL } },
+    };
+    for (size_t f = 0; f < sizeof exp / sizeof exp[0]; f++) {
+        size_t len, n;
+        char *t = t_read(exp[f].file, &len);
+        nc_meta *m = NULL;
+        nc_error err = { 0 };
+        nc_meta_load(exp[f].file, &m, &err);
+        nc_article *a = t ? t_ingest(exp[f].file, t, len, m, &n) : NULL;
+        CHECK(a != NULL);
+        if (!a) {
+            free(t);
+            nc_meta_free(m);
+            continue;
+        }
+        nc_extraction ex;
+        CHECK_INT(nc_extract_article(t_extractor(), a, NULL, &ex, &err), NC_OK);
+        size_t k = 0;
+        for (size_t i = 0; i < ex.n_mentions; i++) {
+            const nc_mention *mm = &ex.mentions[i];
+            if (mm->kind != NC_MENTION_MONEY)
+                continue;
+            char got[128];
+            snprintf(got, sizeof got, "%s %s %s", mm->value, mm->unit, mm->qualifier);
+            if (!exp[f].want[k]) {
+                fprintf(stderr, "FAIL %s: unexpected money mention \"%s\"\n", exp[f].file, got);
+                t_failures++;
+                continue;
+            }
+            CHECK_STR(got, exp[f].want[k]);
+            k++;
+        }
+        if (exp[f].want[k]) {
+            fprintf(stderr, "FAIL %s: missing money mention \"%s\"\n", exp[f].file, exp[f].want[k]);
+            t_failures++;
+        }
+        nc_extraction_free(&ex);
+        nc_articles_free(a, n);
+        nc_meta_free(m);
+        free(t);
+    }
+}
+
+/* Mentions are byte spans of the stored text, with the rule that found them. */
+void t_extract_spans(void)
+{
+    const char *t = "Twitter doit 70\xC2\xA0millions de dollars \xC3\xA0 AWS depuis le 30 juin 2023.\n";
+    size_t n;
+    nc_article *a = t_ingest("spans", t, strlen(t), NULL, &n);
+    CHECK(a != NULL);
+    if (!a)
+        return;
+    nc_extraction ex;
+    nc_error err = { 0 };
+    CHECK_INT(nc_extract_article(t_extractor(), a, NULL, &ex, &err), NC_OK);
+    int saw_money = 0;
+    for (size_t i = 0; i < ex.n_mentions; i++) {
+        const nc_mention *m = &ex.mentions[i];
+        CHECK(m->end <= a->text_len && m->start < m->end);
+        CHECK(m->rule != NULL && *m->rule);
+        if (m->kind == NC_MENTION_MONEY) {
+            saw_money = 1;
+            CHECK(!strncmp(a->text + m->start, "70 millions de dollars", m->end - m->start));
+            CHECK_STR(m->value, "70000000");
+        }
+    }
+    CHECK(saw_money);
+    nc_extraction_free(&ex);
+    nc_articles_free(a, n);
+}
