@@ -299,7 +299,8 @@ int nc_extract_article(const nc_extractor *x, const nc_article *a, const char *l
         return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
     }
     /* longest first; keep what does not overlap what was kept */
-    qsort(w.c, w.n, sizeof *w.c, cmp_cand);
+    if (w.n > 1)
+        qsort(w.c, w.n, sizeof *w.c, cmp_cand);
     nc_mention *ms = malloc((w.n ? w.n : 1) * sizeof *ms);
     size_t nm = 0;
     if (!ms) {
@@ -316,8 +317,10 @@ int nc_extract_article(const nc_extractor *x, const nc_article *a, const char *l
             ms[nm++] = *m;
     }
     free(w.c);
-    qsort(ms, nm, sizeof *ms, cmp_mention_start);
-    qsort(w.q, w.nq, sizeof *w.q, cmp_cue);
+    if (nm > 1)
+        qsort(ms, nm, sizeof *ms, cmp_mention_start);
+    if (w.nq > 1)
+        qsort(w.q, w.nq, sizeof *w.q, cmp_cue);
     out->mentions = ms;
     out->n_mentions = nm;
     rc = claims_build(x, rs, a, out, w.q, w.nq, err);

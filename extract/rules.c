@@ -237,7 +237,8 @@ static void sb_add_alternation(sb *b, const lexicon *l)
     }
     for (size_t i = 0; i < l->n; i++)
         s[i] = l->v[i].surface;
-    qsort(s, l->n, sizeof *s, cmp_len_desc);   /* longest first: "millions" before "million" */
+    if (l->n > 1)
+        qsort(s, l->n, sizeof *s, cmp_len_desc);   /* longest first: "millions" before "million" */
     sb_adds(b, "(?:");
     for (size_t i = 0; i < l->n; i++) {
         if (i)

@@ -67,7 +67,7 @@ nc_date_precision parse_meta_date(const char *in, char out[16])
                 return NC_PREC_MONTH;
             }
             if (n >= 10 && (d = digits(in + 8, 2)) >= 1 && d <= 31) {
-                snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+                snprintf(out, 16, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
                 return NC_PREC_DAY;
             }
         }
@@ -86,7 +86,9 @@ nc_date_precision parse_meta_date(const char *in, char out[16])
             if (strncasecmp(mon, months_en[i], 3) == 0) {
                 if (y < 100)
                     y += y < 70 ? 2000 : 1900;
-                snprintf(out, 16, "%04d-%02d-%02d", y, i + 1, d);
+                if (y < 1000 || y > 9999)
+                    return NC_PREC_NONE;
+                snprintf(out, 16, "%04d-%02d-%02d", y, i + 1, d % 100);
                 return NC_PREC_DAY;
             }
     }

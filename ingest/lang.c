@@ -139,7 +139,7 @@ static int load_file(nc_ingester *ing, const char *path, nc_error *err)
     if (!f)
         return nc_error_set(err, NC_E_IO, path, "cannot open language file");
     lang_profile p = { 0 };
-    char line[8192], where[600];
+    char line[8192], where[4200];
     int lineno = 0, rc = NC_OK, is_common = 0;
     /* stopwords are added once the code (and so the bit) is known */
     buf words = { 0 };

@@ -123,7 +123,7 @@ static void push_glued(spans *s, const char *t, size_t a, size_t b)
     for (size_t i = a + 2; i + 2 < b; i++) {
         if (t[i] != '.' && t[i] != '!' && t[i] != '?')
             continue;
-        size_t ps;
+        size_t ps = 0;
         uint32_t p1 = cp_before(t, i, &ps);
         uint32_t p2 = cp_before(t, ps, NULL);
         if (!((u_islower((UChar32)p1) && u_islower((UChar32)p2)) || (p1 >= '0' && p1 <= '9' && p2 >= '0' && p2 <= '9')))

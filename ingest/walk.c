@@ -98,7 +98,8 @@ static void walk_dir(walk *w, const char *dir, int depth)
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(dir) + strlen(names[i]) + 2;
         char *path = malloc(len);
@@ -178,7 +179,8 @@ int nc_walk(const char *const *roots, size_t n_roots, const char *skip,
             w.seen[w.n_seen].ino = st.st_ino;
             w.n_seen++;
             walk_dir(&w, roots[r], 0);
-            qsort(w.paths + before, w.n - before, sizeof *w.paths, cmp_str);
+            if (w.n - before > 1)
+                qsort(w.paths + before, w.n - before, sizeof *w.paths, cmp_str);
         } else if (S_ISREG(st.st_mode)) {
             /* a file named explicitly is taken even if hidden; sidecars never are */
             if (!is_skipped(&w, &st) && !ends_with(roots[r], ".meta"))

@@ -515,7 +515,8 @@ int nc_store_link(nc_store *s, nc_error *err)
     ctx x = { s, c, n, g, ng };
     for (size_t i = 0; i < ng; i++)
         g[i].r = &c[g[i].rep];
-    qsort(g, ng, sizeof *g, cmp_group);
+    if (ng > 1)
+        qsort(g, ng, sizeof *g, cmp_group);
     if ((rc = store_exec(s, "DELETE FROM conflicts; DELETE FROM claim_group_members; DELETE FROM claim_groups;", err)))
         goto done;
     if (sqlite3_prepare_v2(s->db,

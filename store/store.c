@@ -225,6 +225,8 @@ int iso_period(const char *iso, char start[11], char end[11])
     if (!iso || nc_precision_of_iso(iso) == NC_PREC_NONE)
         return 0;
     int y = atoi(iso), m0 = 1, m1 = 12, d0 = 1, d1 = 0;
+    if (y < 0 || y > 9999)
+        return 0;
     switch (nc_precision_of_iso(iso)) {
     case NC_PREC_QUARTER: m0 = (iso[6] - '1') * 3 + 1; m1 = m0 + 2; break;
     case NC_PREC_HALF: m0 = (iso[6] - '1') * 6 + 1; m1 = m0 + 5; break;
@@ -232,12 +234,17 @@ int iso_period(const char *iso, char start[11], char end[11])
     case NC_PREC_DAY: m0 = m1 = atoi(iso + 5); d0 = d1 = atoi(iso + 8); break;
     default: break;
     }
-    if (m0 < 1 || m1 > 12)
+    if (m0 < 1 || m1 > 12 || m1 < m0 || d0 < 1 || d0 > 31)
         return 0;
     if (!d1)
         d1 = mdays[m1 - 1] + (m1 == 2 && y % 4 == 0 && (y % 100 || y % 400 == 0));
-    snprintf(start, 11, "%04d-%02d-%02d", y, m0, d0);
-    snprintf(end, 11, "%04d-%02d-%02d", y, m1, d1);
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m0, d0);   /* all in range: 10 characters */
+    memcpy(start, tmp, 10);
+    start[10] = 0;
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m1, d1);
+    memcpy(end, tmp, 10);
+    end[10] = 0;
     return 1;
 }
 

@@ -1,0 +1,41 @@
+#!/bin/sh
+# make check: the whole suite, then the whole suite again built with
+# AddressSanitizer and UndefinedBehaviorSanitizer (binary and tests), and one
+# closing line "N passed, N failed" adding both runs up.
+# Usage: tests/check.sh PLAIN_RUNNER ASAN_RUNNER
+set -u
+plain=$1
+asan=$2
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+total_pass=0
+total_fail=0
+run() {
+    label=$1
+    shift
+    echo "== $label"
+    "$@" 2>&1 | tee "$out"
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "$label: the runner ended without a result line" >&2
+        total_fail=$((total_fail + 1))
+        return
+    fi
+    p=$(echo "$line" | sed 's/ passed.*//')
+    f=$(echo "$line" | sed 's/.*passed, \([0-9]*\) failed.*/\1/')
+    total_pass=$((total_pass + p))
+    total_fail=$((total_fail + f))
+}
+run "tests" "$plain"
+echo "== building with -fsanitize=address,undefined"
+if make -s check-asan >"$out" 2>&1; then
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    NEWSCLAIMS_BIN=build-asan/newsclaims run "tests under ASan+UBSan" "$asan"
+else
+    cat "$out"
+    echo "the sanitizer build failed" >&2
+    total_fail=$((total_fail + 1))
+fi
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

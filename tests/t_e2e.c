@@ -1,0 +1,395 @@
+/*
+** t_e2e.c — the whole pipeline through the newsclaims binary on corpus/:
+** what gets stored, the claim groups and conflicts a reader finds in the
+** five articles, order independence, re-runs, the timeline formats and the
+** command line's behaviour.
+*/
+#include "test.h"
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <ctype.h>
+
+static char *db_path;
+
+static char *qstr(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char *v = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        return NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+        sqlite3_column_text(st, 0))
+        v = strdup((const char *)sqlite3_column_text(st, 0));
+    else if (sqlite3_errcode(db) != SQLITE_OK && sqlite3_errcode(db) != SQLITE_ROW && sqlite3_errcode(db) != SQLITE_DONE)
+        fprintf(stderr, "  sql error: %s\n", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static long long qint(const char *path, const char *sql)
+{
+    char *s = qstr(path, sql);
+    long long v = s ? atoll(s) : -1;
+    free(s);
+    return v;
+}
+
+static const char *corpus_db(void)
+{
+    if (db_path)
+        return db_path;
+    char *d = t_tmpdir();
+    db_path = malloc(strlen(d) + 16);
+    sprintf(db_path, "%s/corpus.db", d);
+    free(d);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s ingest corpus --db '%s' 2>&1", t_bin(), db_path);
+    char *out = NULL;
+    int rc = t_run(cmd, &out);
+    if (rc != 0)
+        fprintf(stderr, "  ingest exited %d: %s\n", rc, out ? out : "");
+    free(out);
+    return db_path;
+}
+
+void t_e2e_ingest_corpus(void)
+{
+    const char *db = corpus_db();
+    CHECK_INT(qint(db, "SELECT count(*) FROM files"), 5);
+    CHECK_INT(qint(db, "SELECT count(*) FROM articles"), 5);
+    char *langs = qstr(db, "SELECT group_concat(lang, ',') FROM (SELECT lang FROM articles ORDER BY path)");
+    CHECK_STR(langs, "fr,fr,de,de,en");
+    free(langs);
+    CHECK_INT(qint(db, "SELECT count(*) FROM articles WHERE pub_date IS NULL"), 0);
+    /* every sentence is the span of the stored text it says it is */
+    CHECK_INT(qint(db, "SELECT count(*) FROM sentences s JOIN articles a ON a.id = s.article_id"
+                       " WHERE CAST(substr(CAST(a.text AS BLOB), s.start + 1, s.\"end\" - s.start) AS TEXT) <> s.text"), 0);
+    CHECK_INT(qint(db, "SELECT count(*) FROM mentions m JOIN articles a ON a.id = m.article_id"
+                       " WHERE CAST(substr(CAST(a.text AS BLOB), m.start + 1, m.\"end\" - m.start) AS TEXT) <> m.surface"), 0);
+    /* the money amounts of the five articles, as a reader finds them: 19 */
+    CHECK_INT(qint(db, "SELECT count(*) FROM mentions WHERE kind = 'money'"), 19);
+    CHECK_INT(qint(db, "SELECT count(*) FROM mentions WHERE kind = 'money' AND unit <> 'USD'"), 0);
+    CHECK_INT(qint(db, "SELECT count(*) FROM mentions WHERE kind = 'money' AND value = '70000000'"), 6);
+    /* every money amount is in a claim, and every claim in a group */
+    CHECK_INT(qint(db, "SELECT count(*) FROM mentions m WHERE m.kind = 'money' AND NOT EXISTS"
+                       " (SELECT 1 FROM claims c JOIN claim_group_members g ON g.claim_id = c.id WHERE c.amount_mention_id = m.id)"), 0);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM claim_group_members g WHERE g.claim_id = c.id)"), 0);
+    char *ok = qstr(db, "PRAGMA integrity_check");
+    CHECK_STR(ok, "ok");
+    free(ok);
+}
+
+void t_e2e_groups_and_conflicts(void)
+{
+    const char *db = corpus_db();
+    /* the $70M still owed to AWS: one group, sources in French, German and English */
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'owes' AND amount_num = 70000000"
+                       " AND subject_org = 'twitter' AND langs = 'de,en,fr'"), 1);
+    CHECK(qint(db, "SELECT n_sources FROM v_timeline WHERE predicate = 'owes' AND amount_num = 70000000") >= 3);
+    /* the $510M AWS contract and the $1B Google Cloud contract */
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'contract_value' AND amount_num = 510000000"
+                       " AND langs = 'en,fr' AND 'aws' IN (subject_org, object_org)"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'contract_value' AND amount_num = 1000000000"
+                       " AND langs = 'en,fr' AND 'google_cloud' IN (subject_org, object_org)"), 1);
+    /* terms: five and a half years with AWS, five with Google Cloud */
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'contract_term' AND duration = 'P5Y6M' AND langs = 'en,fr'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'contract_term' AND duration = 'P5Y' AND langs = 'en,fr'"), 1);
+    /* $10M paid, in French and English */
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'paid' AND amount_num = 10000000 AND langs = 'en,fr'"), 1);
+    /* the Google cut-off on 30 June 2023 */
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'may_cut_off' AND event_date = '2023-06-30'"), 1);
+    /* revenue and profit of the last quarter of 2021, the $44B acquisition */
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'revenue' AND amount_num = 1570000000 AND event_date = '2021-Q4'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'profit' AND amount_num = 182000000 AND event_date = '2021-Q4'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'acquired' AND amount_num = 44000000000"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'subscribers' AND amount_num = 300000 AND event_date = '2023-02'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'advertisers_lost' AND amount_num = 70"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'closed' AND amount_num = 3 AND langs = 'en,fr'"), 1);
+    /* "signed in 2020" against "signed more than five years ago" in an article of 2023 */
+    char *vals = qstr(db, "SELECT group_concat(value, '|') FROM (SELECT DISTINCT value FROM v_conflicts"
+                          " WHERE predicate = 'contract_signed' AND field = 'event_date' ORDER BY value)");
+    CHECK_STR(vals, "2020|before 2018");
+    free(vals);
+    /* "$70 million" against "at least $70 million": grouped, the qualifier differs */
+    CHECK_INT(qint(db, "SELECT count(DISTINCT value) FROM v_conflicts WHERE predicate = 'owes' AND field = 'qualifier'"), 2);
+}
+
+static char *timeline(const char *db, const char *args)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s timeline --db '%s' %s", t_bin(), db, args);
+    char *out = NULL;
+    int rc = t_run(cmd, &out);
+    CHECK_INT(rc, 0);
+    return out;
+}
+
+/* Ingesting the files one by one in reverse order gives the same timeline. */
+void t_e2e_order_independence(void)
+{
+    const char *db1 = corpus_db();
+    char *d = t_tmpdir();
+    char db2[600], cmd[1400];
+    snprintf(db2, sizeof db2, "%s/reverse.db", d);
+    static const char *files[] = { "004_7bdac1c38dd6b8cd.txt", "003_6294ef979c6df3b5.txt", "002_40744b740239f415.txt",
+                                   "001_60072c00640d44f3.txt", "000_21c3f8256cd63758.txt" };
+    for (int i = 0; i < 5; i++) {
+        snprintf(cmd, sizeof cmd, "%s ingest corpus/%s --db '%s' --quiet", t_bin(), files[i], db2);
+        CHECK_INT(t_run(cmd, NULL), 0);
+    }
+    static const char *fmts[] = { "--format text", "--format md", "--format html" };
+    for (int f = 0; f < 3; f++) {
+        char *a = timeline(db1, fmts[f]), *b = timeline(db2, fmts[f]);
+        CHECK(a && b && !strcmp(a, b));
+        free(a);
+        free(b);
+    }
+    free(d);
+}
+
+void t_e2e_rerun_and_change(void)
+{
+    char *d = t_tmpdir();
+    char cmd[1400], db[600];
+    snprintf(db, sizeof db, "%s/c.db", d);
+    snprintf(cmd, sizeof cmd, "cp -r corpus '%s/in' && %s ingest '%s/in' --db '%s' 2>&1", d, t_bin(), d, db);
+    char *out = NULL;
+    CHECK_INT(t_run(cmd, &out), 0);
+    free(out);
+    char *before = qstr(db, "SELECT group_concat(id) FROM claims WHERE article_id IN (SELECT id FROM articles WHERE path LIKE '%003_%')");
+    long long claims_before = qint(db, "SELECT count(*) FROM claims");
+    /* unchanged: skipped */
+    snprintf(cmd, sizeof cmd, "%s ingest '%s/in' --db '%s' 2>&1", t_bin(), d, db);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && strstr(out, "0 stored, 0 replaced, 5 unchanged, 0 failed"));
+    free(out);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims"), claims_before);
+    /* one file changed: replaced, the others keep their rows */
+    snprintf(cmd, sizeof cmd, "printf 'Twitter has paid $5 million to Google Cloud.\\n' >> '%s/in/004_7bdac1c38dd6b8cd.txt'"
+                              " && %s ingest '%s/in' --db '%s' 2>&1", d, t_bin(), d, db);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && strstr(out, "0 stored, 1 replaced, 4 unchanged, 0 failed"));
+    free(out);
+    char *after = qstr(db, "SELECT group_concat(id) FROM claims WHERE article_id IN (SELECT id FROM articles WHERE path LIKE '%003_%')");
+    CHECK_STR(after, before);
+    CHECK_INT(qint(db, "SELECT count(*) FROM mentions WHERE value = '5000000'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM articles"), 5);
+    free(before);
+    free(after);
+    /* a bad file among good ones: named on stderr, exit 1, the rest stored */
+    snprintf(cmd, sizeof cmd, "printf '\\211PNG\\r\\n\\032\\n' > '%s/in/image.txt' && : > '%s/in/empty.txt'"
+                              " && %s ingest '%s/in' --db '%s' 2>&1", d, d, t_bin(), d, db);
+    int rc = t_run(cmd, &out);
+    CHECK_INT(rc, 1);
+    CHECK(out && strstr(out, "image.txt: binary file: looks like a PNG image"));
+    CHECK(out && strstr(out, "empty.txt: empty file"));
+    CHECK(out && strstr(out, "2 failed"));
+    free(out);
+    CHECK_INT(qint(db, "SELECT count(*) FROM articles"), 5);
+    CHECK_INT(qint(db, "SELECT count(*) FROM ingest_log WHERE status = 'failed' AND path LIKE '%image.txt'"), 1);
+    free(d);
+}
+
+/* ---------------------------------------------------- a small JSON check */
+
+static const char *json_value(const char *p, int depth);
+
+static const char *ws(const char *p)
+{
+    while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+        p++;
+    return p;
+}
+
+static const char *json_string(const char *p)
+{
+    if (*p != '"')
+        return NULL;
+    for (p++; *p && *p != '"'; p++) {
+        if ((unsigned char)*p < 0x20)
+            return NULL;
+        if (*p == '\\') {
+            p++;
+            if (*p == 'u') {
+                for (int i = 1; i <= 4; i++)
+                    if (!isxdigit((unsigned char)p[i]))
+                        return NULL;
+                p += 4;
+            } else if (!strchr("\"\\/bfnrt", *p)) {
+                return NULL;
+            }
+        }
+    }
+    return *p == '"' ? p + 1 : NULL;
+}
+
+static const char *json_value(const char *p, int depth)
+{
+    if (depth > 64)
+        return NULL;
+    p = ws(p);
+    if (*p == '{' || *p == '[') {
+        char close = *p == '{' ? '}' : ']';
+        int is_obj = *p == '{';
+        p = ws(p + 1);
+        if (*p == close)
+            return p + 1;
+        for (;;) {
+            if (is_obj) {
+                p = json_string(ws(p));
+                if (!p)
+                    return NULL;
+                p = ws(p);
+                if (*p != ':')
+                    return NULL;
+                p++;
+            }
+            p = json_value(p, depth + 1);
+            if (!p)
+                return NULL;
+            p = ws(p);
+            if (*p == ',') {
+                p++;
+                continue;
+            }
+            return *p == close ? p + 1 : NULL;
+        }
+    }
+    if (*p == '"')
+        return json_string(p);
+    if (!strncmp(p, "true", 4)) return p + 4;
+    if (!strncmp(p, "false", 5)) return p + 5;
+    if (!strncmp(p, "null", 4)) return p + 4;
+    const char *s = p;
+    if (*p == '-')
+        p++;
+    while (isdigit((unsigned char)*p) || *p == '.' || *p == 'e' || *p == 'E' || *p == '+' || *p == '-')
+        p++;
+    return p > s ? p : NULL;
+}
+
+static int json_valid(const char *s)
+{
+    const char *end = s ? json_value(s, 0) : NULL;
+    return end && *ws(end) == 0;
+}
+
+void t_e2e_timeline_formats(void)
+{
+    const char *db = corpus_db();
+    char *json = timeline(db, "--format json");
+    CHECK(json_valid(json));
+    CHECK(json && strstr(json, "\"newsclaims_timeline\":1"));
+    /* every money mention's claim is in the timeline */
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    if (json && sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        if (sqlite3_prepare_v2(h, "SELECT c.id FROM claims c JOIN mentions m ON m.id = c.amount_mention_id WHERE m.kind = 'money'",
+                               -1, &st, NULL) == SQLITE_OK) {
+            int n = 0;
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                char key[64];
+                snprintf(key, sizeof key, "\"claim_id\":%lld,", (long long)sqlite3_column_int64(st, 0));
+                CHECK(strstr(json, key) != NULL);
+                n++;
+            }
+            CHECK_INT(n, 19);
+            sqlite3_finalize(st);
+        }
+        sqlite3_close(h);
+    }
+    /* the same database gives the same bytes */
+    char *json2 = timeline(db, "--format json");
+    CHECK(json && json2 && !strcmp(json, json2));
+    free(json);
+    free(json2);
+    char *csv = timeline(db, "--format csv");
+    CHECK(csv && !strncmp(csv, "group_id,date,precision,predicate,", 34));
+    /* every record has the header's number of fields (quotes respected) */
+    if (csv) {
+        int fields = 1, want = -1, in_q = 0, records = 0;
+        for (const char *p = csv; *p; p++) {
+            if (*p == '"')
+                in_q = !in_q;
+            else if (!in_q && *p == ',')
+                fields++;
+            else if (!in_q && *p == '\n') {
+                if (want < 0)
+                    want = fields;
+                CHECK_INT(fields, want);
+                fields = 1;
+                records++;
+            }
+        }
+        CHECK(records > 20);
+    }
+    free(csv);
+    char *html = timeline(db, "--format html");
+    CHECK(html && strstr(html, "<svg") && strstr(html, "<circle"));
+    CHECK(html && !strstr(html, "<script"));
+    CHECK(html && strstr(html, "Twitter owes Amazon"));
+    free(html);
+    char *md = timeline(db, "--format md");
+    CHECK(md && !strncmp(md, "# Claim timeline", 16));
+    free(md);
+    /* filters */
+    char *tw = timeline(db, "--company Amazon --format json");
+    CHECK(tw && strstr(tw, "\"predicate\":\"owes\"") && !strstr(tw, "\"predicate\":\"revenue\""));
+    free(tw);
+    char *q = timeline(db, "--from 2021 --to 2021 --format json");
+    CHECK(q && strstr(q, "\"predicate\":\"revenue\"") && !strstr(q, "\"predicate\":\"owes\""));
+    free(q);
+    char *ml = timeline(db, "--min-sources 3 --lang de --format json");
+    CHECK(ml && strstr(ml, "\"predicate\":\"owes\"") && !strstr(ml, "\"predicate\":\"revenue\""));
+    free(ml);
+}
+
+void t_e2e_cli(void)
+{
+    char cmd[1024], *out = NULL;
+    static const char *subs[] = { "ingest", "extract", "timeline", "stats", "rules" };
+    for (int i = 0; i < 5; i++) {
+        snprintf(cmd, sizeof cmd, "%s %s --help", t_bin(), subs[i]);
+        CHECK_INT(t_run(cmd, &out), 0);
+        CHECK(out && strstr(out, "usage: newsclaims"));
+        free(out);
+    }
+    snprintf(cmd, sizeof cmd, "%s --version", t_bin());
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && !strncmp(out, "newsclaims ", 11));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s frobnicate 2>&1", t_bin());
+    CHECK_INT(t_run(cmd, NULL), 2);
+    snprintf(cmd, sizeof cmd, "%s ingest 2>&1", t_bin());
+    CHECK_INT(t_run(cmd, NULL), 2);
+    snprintf(cmd, sizeof cmd, "%s timeline --db /nonexistent/x.db 2>&1", t_bin());
+    CHECK_INT(t_run(cmd, &out), 2);
+    CHECK(out && strstr(out, "/nonexistent/x.db"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s timeline --db '%s' --format pdf 2>&1", t_bin(), corpus_db());
+    CHECK_INT(t_run(cmd, NULL), 2);
+    snprintf(cmd, sizeof cmd, "%s timeline --db '%s' --company Nosuchcorp 2>&1", t_bin(), corpus_db());
+    CHECK_INT(t_run(cmd, &out), 2);
+    CHECK(out && strstr(out, "Nosuchcorp"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s stats --db '%s' --json", t_bin(), corpus_db());
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(json_valid(out));
+    CHECK(out && strstr(out, "\"articles\":5"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s extract corpus/004_7bdac1c38dd6b8cd.txt", t_bin());
+    CHECK_INT(t_run(cmd, &out), 0);
+    int lines = 0, valid = 1;
+    for (char *p = out, *nl; p && *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        if (!nl)
+            break;
+        *nl = 0;
+        valid &= json_valid(p);
+        lines++;
+    }
+    CHECK(valid && lines > 10);
+    free(out);
+}

@@ -1,0 +1,152 @@
+/*
+** t_store.c — the database: schema versioning, refusing foreign or newer
+** databases, replacing a changed file's rows and nothing else.
+*/
+#include "test.h"
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+static int exec(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc;
+}
+
+static long long query_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    long long v = -1;
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        return -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+void t_store_schema(void)
+{
+    char *d = t_tmpdir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/a.db", d);
+    nc_error err = { 0 };
+    nc_store *s = nc_store_open(path, NULL, &err);
+    CHECK(s != NULL);
+    nc_store_close(s);
+    CHECK_INT(query_int(path, "PRAGMA user_version"), nc_store_schema_version());
+    CHECK_INT(query_int(path, "PRAGMA journal_mode = wal") >= 0, 1);
+    CHECK_INT(query_int(path, "SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name IN ('v_claims','v_timeline','v_conflicts')"), 3);
+    /* opening again changes nothing */
+    s = nc_store_open(path, NULL, &err);
+    CHECK(s != NULL);
+    nc_store_close(s);
+    /* a newer schema is refused, and left alone */
+    char sql[128];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", nc_store_schema_version() + 1);
+    CHECK_INT(exec(path, sql), SQLITE_OK);
+    s = nc_store_open(path, NULL, &err);
+    CHECK(s == NULL);
+    CHECK_INT(err.code, NC_E_SCHEMA);
+    CHECK(strstr(err.msg, "newer") != NULL);
+    CHECK_INT(query_int(path, "PRAGMA user_version"), nc_store_schema_version() + 1);
+    nc_store_close(s);
+    /* a database some other program made is refused, and left alone */
+    snprintf(path, sizeof path, "%s/other.db", d);
+    CHECK_INT(exec(path, "CREATE TABLE notes(x); INSERT INTO notes VALUES (42);"), SQLITE_OK);
+    s = nc_store_open(path, NULL, &err);
+    CHECK(s == NULL);
+    CHECK_INT(err.code, NC_E_SCHEMA);
+    CHECK_INT(query_int(path, "SELECT count(*) FROM sqlite_master"), 1);
+    CHECK_INT(query_int(path, "SELECT x FROM notes"), 42);
+    /* not a database at all */
+    snprintf(path, sizeof path, "%s/text.db", d);
+    FILE *f = fopen(path, "w");
+    fputs("this is a text file, not a database, and it is long enough to have a header\n", f);
+    fclose(f);
+    s = nc_store_open(path, NULL, &err);
+    CHECK(s == NULL);
+    CHECK(err.code == NC_E_SCHEMA || err.code == NC_E_DB);
+    /* read-only opening of a missing file says how to create it */
+    snprintf(path, sizeof path, "%s/missing.db", d);
+    nc_store_opts o = nc_store_default_opts();
+    o.is_readonly = 1;
+    s = nc_store_open(path, &o, &err);
+    CHECK(s == NULL);
+    CHECK(strstr(err.msg, "newsclaims ingest") != NULL);
+    struct stat st;
+    CHECK(stat(path, &st) != 0);
+    free(d);
+}
+
+static nc_article *article(const char *name, const char *text, size_t *n)
+{
+    nc_meta m = { 0 };
+    m.lang = "en";
+    m.date = "2023-03";
+    return t_ingest(name, text, strlen(text), &m, n);
+}
+
+void t_store_replace(void)
+{
+    char *d = t_tmpdir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/r.db", d);
+    nc_error err = { 0 };
+    nc_store *s = nc_store_open(path, NULL, &err);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK_INT(nc_store_put_orgs(s, t_extractor(), &err), NC_OK);
+    const char *t1 = "Twitter owes Amazon Web Services at least $70 million, according to the Information.\n";
+    const char *t2 = "Twitter has a $1 billion, five-year deal with Google Cloud.\n";
+    size_t n1, n2;
+    nc_article *a1 = article("one.txt", t1, &n1), *a2 = article("two.txt", t2, &n2);
+    nc_extraction e1, e2;
+    CHECK_INT(nc_extract_article(t_extractor(), a1, NULL, &e1, &err), NC_OK);
+    CHECK_INT(nc_extract_article(t_extractor(), a2, NULL, &e2, &err), NC_OK);
+    int replaced = -1, unchanged = -1;
+    CHECK_INT(nc_store_put_file(s, "one.txt", "h1", strlen(t1), a1, &e1, 1, &replaced, &err), NC_OK);
+    CHECK_INT(replaced, 0);
+    CHECK_INT(nc_store_put_file(s, "two.txt", "h2", strlen(t2), a2, &e2, 1, &replaced, &err), NC_OK);
+    CHECK_INT(nc_store_is_unchanged(s, "one.txt", "h1", &unchanged, &err), NC_OK);
+    CHECK_INT(unchanged, 1);
+    CHECK_INT(nc_store_is_unchanged(s, "one.txt", "h1-changed", &unchanged, &err), NC_OK);
+    CHECK_INT(unchanged, 0);
+    CHECK_INT(nc_store_link(s, &err), NC_OK);
+    nc_store_close(s);
+    long long two_claims = query_int(path, "SELECT group_concat(c.id) FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.path = 'two.txt'");
+    long long n_claims_two = query_int(path, "SELECT count(*) FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.path = 'two.txt'");
+    CHECK(n_claims_two > 0);
+    /* "one.txt" changes: its rows are replaced, "two.txt" keeps its own */
+    s = nc_store_open(path, NULL, &err);
+    const char *t1b = "Twitter has paid $10 million toward its AWS expenses.\n";
+    size_t n1b;
+    nc_article *a1b = article("one.txt", t1b, &n1b);
+    nc_extraction e1b;
+    CHECK_INT(nc_extract_article(t_extractor(), a1b, NULL, &e1b, &err), NC_OK);
+    CHECK_INT(nc_store_put_file(s, "one.txt", "h1b", strlen(t1b), a1b, &e1b, 1, &replaced, &err), NC_OK);
+    CHECK_INT(replaced, 1);
+    CHECK_INT(nc_store_link(s, &err), NC_OK);
+    nc_store_close(s);
+    CHECK_INT(query_int(path, "SELECT count(*) FROM files"), 2);
+    CHECK_INT(query_int(path, "SELECT count(*) FROM articles"), 2);
+    CHECK_INT(query_int(path, "SELECT count(*) FROM mentions WHERE value = '70000000'"), 0);
+    CHECK_INT(query_int(path, "SELECT count(*) FROM mentions WHERE value = '10000000'"), 1);
+    CHECK_INT(query_int(path, "SELECT group_concat(c.id) FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.path = 'two.txt'"), two_claims);
+    CHECK_INT(query_int(path, "PRAGMA foreign_key_check"), -1);      /* no rows: no dangling references */
+    CHECK_INT(query_int(path, "SELECT count(*) FROM claim_group_members m LEFT JOIN claims c ON c.id = m.claim_id WHERE c.id IS NULL"), 0);
+    nc_extraction_free(&e1);
+    nc_extraction_free(&e2);
+    nc_extraction_free(&e1b);
+    nc_articles_free(a1, n1);
+    nc_articles_free(a2, n2);
+    nc_articles_free(a1b, n1b);
+    free(d);
+}
