@@ -215,7 +215,7 @@ static const char *const migrations[] = {
     "  WHERE o.parent_id IS NOT NULL AND up.depth < 16)\n"
     "SELECT org_id, ancestor_id, depth FROM up;\n"
     "CREATE VIEW v_amounts_owed AS\n"
-    "SELECT group_id, subject, object, amount, currency, qualifier, n_sources, n_langs, langs, event_date\n"
+    "SELECT group_id, subject, predicate, object, amount, currency, qualifier, n_sources, n_langs, langs, event_date\n"
     "FROM v_timeline WHERE family = 'debt' AND amount IS NOT NULL;\n",
 };
 
