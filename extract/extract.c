@@ -34,6 +34,7 @@ nc_extract_opts nc_extract_default_opts(void)
     o.match_limit = 200000;
     o.depth_limit = 2000;
     o.time_budget = 10.0;
+    o.no_jit = getenv("NEWSCLAIMS_NO_JIT") != NULL;
     return o;
 }
 

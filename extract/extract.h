@@ -120,6 +120,9 @@ typedef struct nc_extract_opts {
     uint32_t    match_limit;   /* PCRE2 match limit per rule call; default 200000 */
     uint32_t    depth_limit;   /* PCRE2 depth limit; default 2000 */
     double      time_budget;   /* seconds of matching per article; default 10 */
+    int         no_jit;        /* use PCRE2's interpreter, not JIT (valgrind cannot
+                                  follow JIT code); default: set when the
+                                  NEWSCLAIMS_NO_JIT environment variable is set */
 } nc_extract_opts;
 
 nc_extract_opts nc_extract_default_opts(void);

@@ -378,7 +378,8 @@ static int compile_rule(loader *ld, rule *r, const char *raw, nc_error *err)
         return NC_E_RULES;
     }
     r->pattern_src = src;
-    pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);   /* interpreted code kept if JIT is unavailable */
+    if (!ld->x->opts.no_jit)
+        pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);   /* interpreted code kept if JIT is unavailable */
     /* group numbers per role, duplicates included */
     uint32_t count = 0, esize = 0;
     PCRE2_SPTR table = NULL;

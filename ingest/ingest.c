@@ -29,6 +29,7 @@ nc_ingest_opts nc_ingest_default_opts(void)
     o.max_file_bytes = 64u << 20;
     o.force_lang = NULL;
     o.xml_max_depth = 256;
+    o.no_jit = getenv("NEWSCLAIMS_NO_JIT") != NULL;
     return o;
 }
 

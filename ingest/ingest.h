@@ -126,6 +126,8 @@ typedef struct nc_ingest_opts {
     size_t      max_file_bytes; /* larger files are refused (NC_E_TOOBIG); default 64 MiB */
     const char *force_lang;     /* if set, skip detection and use this code */
     int         xml_max_depth;  /* deepest markup nesting accepted; default 256 */
+    int         no_jit;         /* boilerplate patterns without PCRE2 JIT; default:
+                                   set when NEWSCLAIMS_NO_JIT is set */
 } nc_ingest_opts;
 
 /* Defaults as documented on each field. */

@@ -92,7 +92,7 @@ static uint32_t sw_get(const nc_ingester *ing, const char *w, size_t n)
     return 0;
 }
 
-static int add_pattern(pcre2_code ***arr, size_t *n, const char *pat,
+static int add_pattern(pcre2_code ***arr, size_t *n, const char *pat, int no_jit,
                        const char *where, nc_error *err)
 {
     int ec;
@@ -105,7 +105,8 @@ static int add_pattern(pcre2_code ***arr, size_t *n, const char *pat,
         pcre2_get_error_message(ec, msg, sizeof msg);
         return nc_error_set(err, NC_E_RULES, where, "offset %zu: %s", (size_t)eo, (char *)msg);
     }
-    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);   /* interpreted code is kept on failure */
+    if (!no_jit)
+        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);   /* interpreted code is kept on failure */
     pcre2_code **a = realloc(*arr, (*n + 1) * sizeof *a);
     if (!a) {
         pcre2_code_free(re);
@@ -193,11 +194,11 @@ static int load_file(nc_ingester *ing, const char *path, nc_error *err)
                 s = e;
             }
         } else if (!strcmp(dir, "drop")) {
-            rc = add_pattern(&p.drop, &p.n_drop, val, where, err);
+            rc = add_pattern(&p.drop, &p.n_drop, val, ing->opts.no_jit, where, err);
         } else if (!strcmp(dir, "cut")) {
-            rc = add_pattern(&p.cut, &p.n_cut, val, where, err);
+            rc = add_pattern(&p.cut, &p.n_cut, val, ing->opts.no_jit, where, err);
         } else if (!strcmp(dir, "credit")) {
-            rc = add_pattern(&p.credit, &p.n_credit, val, where, err);
+            rc = add_pattern(&p.credit, &p.n_credit, val, ing->opts.no_jit, where, err);
         } else {
             rc = nc_error_set(err, NC_E_RULES, where, "unknown directive \"%s\"", dir);
         }
