@@ -415,22 +415,23 @@ static int finish(const nc_ingester *ing, const char *name, char *text, size_t t
         return rc;
     }
 
-    /* publication date: sidecar, header line, markup, inference */
+    /* publication date: sidecar, markup (HTML, feed item), header line, inference */
     char iso[16];
     if (meta && meta->date && *meta->date && parse_meta_date(meta->date, iso) != NC_PREC_NONE) {
         snprintf(a->pub_date, sizeof a->pub_date, "%s", iso);
         strcpy(a->pub_date_source, "metadata");
         a->pub_date_note = xstrdup(meta->date_note ? meta->date_note : "given in the .meta sidecar");
-    } else if (hdr_date[0]) {
-        snprintf(a->pub_date, sizeof a->pub_date, "%s", hdr_date);
-        strcpy(a->pub_date_source, "header");
-        a->pub_date_note = xstrdup("leading \"date\" header line of the text");
     } else if (raw && raw->date && parse_meta_date(raw->date, iso) != NC_PREC_NONE) {
+        /* markup metadata is explicit: it wins over a header line inside the text */
         snprintf(a->pub_date, sizeof a->pub_date, "%s", iso);
         snprintf(a->pub_date_source, sizeof a->pub_date_source, "%s", !strcmp(a->format, "html") ? "html" : "feed");
         char note[128];
         snprintf(note, sizeof note, "from %s", raw->date_source ? raw->date_source : "markup");
         a->pub_date_note = xstrdup(note);
+    } else if (hdr_date[0]) {
+        snprintf(a->pub_date, sizeof a->pub_date, "%s", hdr_date);
+        strcpy(a->pub_date_source, "header");
+        a->pub_date_note = xstrdup("leading \"date\" header line of the text");
     } else {
         char ev[96];
         if (infer_date(lp ? lp->locale : "en", a->text, a->text_len, iso, ev, sizeof ev) != NC_PREC_NONE) {

@@ -495,3 +495,175 @@ void t_ingest_sha256(void)
     nc_sha256_hex(l, strlen(l), hex);
     CHECK_STR(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
+
+/* ------------------------------------------------------------------
+** The sample articles in every form a newsroom hands over: plain text, an
+** HTML page with navigation, ads and comments around the article, an item of
+** an RSS feed and of an Atom feed. Each form must give the same normalized
+** text and the same mentions.
+*/
+
+static void add(char **buf, size_t *len, size_t *cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n + 1 > *cap) {
+        *cap = (*len + n + 1) * 2;
+        *buf = realloc(*buf, *cap);
+    }
+    memcpy(*buf + *len, s, n + 1);
+    *len += n;
+}
+
+/* s escaped for HTML (esc = 1) or escaped twice, as HTML inside XML text (esc = 2) */
+static void add_esc(char **buf, size_t *len, size_t *cap, const char *s, int esc)
+{
+    char one[2] = { 0, 0 };
+    for (; *s; s++) {
+        const char *r = NULL;
+        if (*s == '&') r = esc == 2 ? "&amp;amp;" : "&amp;";
+        else if (*s == '<') r = esc == 2 ? "&amp;lt;" : "&lt;";
+        else if (*s == '>') r = esc == 2 ? "&amp;gt;" : "&gt;";
+        else if (*s == '"') r = esc == 2 ? "&amp;quot;" : "&quot;";
+        if (r) {
+            add(buf, len, cap, r);
+        } else {
+            one[0] = *s;
+            add(buf, len, cap, one);
+        }
+    }
+}
+
+/* The article's lines as <p> elements (escaped once or twice). */
+static void add_paragraphs(char **buf, size_t *len, size_t *cap, const char *text, int esc)
+{
+    const char *p = text;
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n) {
+            char *line = strndup(p, n);
+            add(buf, len, cap, esc == 2 ? "&lt;p&gt;" : "<p>");
+            add_esc(buf, len, cap, line, esc);
+            add(buf, len, cap, esc == 2 ? "&lt;/p&gt;\n" : "</p>\n");
+            free(line);
+        }
+        p += n + (e ? 1 : 0);
+    }
+}
+
+static char *html_page_of(const char *text)
+{
+    char *b = NULL;
+    size_t l = 0, c = 0;
+    add(&b, &l, &c, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Site</title></head><body>\n"
+                    "<header><nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/tech\">Tech</a></li>"
+                    "<li><a href=\"/eco\">Economy</a></li></ul></nav></header>\n"
+                    "<div class=\"ad-slot\">Sponsored: win 5 million dollars today, 5 millions de dollars, 5 Millionen Dollar</div>\n"
+                    "<main><article>\n");
+    add_paragraphs(&b, &l, &c, text, 1);
+    add(&b, &l, &c, "<div class=\"share-tools\"><a href=\"#\">Facebook</a> <a href=\"#\">LinkedIn</a></div>\n"
+                    "</article></main>\n<aside class=\"related\"><ul><li><a href=\"/a\">Meta pays 2 billion dollars</a></li>"
+                    "<li><a href=\"/b\">Amazon owes 3 million dollars</a></li></ul></aside>\n"
+                    "<section id=\"comments\"><h3>Comments</h3><p>Twitter owes me 12 million dollars too, and so on.</p></section>\n"
+                    "<footer><p>Copyright 2023 Example Media. All rights reserved.</p></footer>\n</body></html>\n");
+    return b;
+}
+
+static char *feed_of(const char *const *texts, size_t n, int is_atom)
+{
+    char *b = NULL;
+    size_t l = 0, c = 0;
+    add(&b, &l, &c, is_atom ? "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Press review</title>\n"
+                            : "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Press review</title>\n");
+    for (size_t i = 0; i < n; i++) {
+        char link[64];
+        snprintf(link, sizeof link, "https://example.com/%zu", i);
+        if (is_atom) {
+            add(&b, &l, &c, "<entry><title>Item</title><link rel=\"alternate\" href=\"");
+            add(&b, &l, &c, link);
+            add(&b, &l, &c, "\"/><published>2023-03-15T08:00:00Z</published><content type=\"html\">");
+        } else {
+            add(&b, &l, &c, "<item><title>Item</title><link>");
+            add(&b, &l, &c, link);
+            add(&b, &l, &c, "</link><pubDate>Wed, 15 Mar 2023 08:00:00 GMT</pubDate><description>");
+        }
+        add_paragraphs(&b, &l, &c, texts[i], 2);
+        add(&b, &l, &c, is_atom ? "</content></entry>\n" : "</description></item>\n");
+    }
+    add(&b, &l, &c, is_atom ? "</feed>\n" : "</channel></rss>\n");
+    return b;
+}
+
+static int same_mentions(const nc_article *a, const nc_article *b)
+{
+    nc_extraction x, y;
+    nc_error err = { 0 };
+    if (nc_extract_article(t_extractor(), a, NULL, &x, &err) != NC_OK)
+        return 0;
+    if (nc_extract_article(t_extractor(), b, NULL, &y, &err) != NC_OK) {
+        nc_extraction_free(&x);
+        return 0;
+    }
+    int same = x.n_mentions == y.n_mentions && x.n_claims == y.n_claims;
+    for (size_t i = 0; same && i < x.n_mentions; i++) {
+        const nc_mention *p = &x.mentions[i], *q = &y.mentions[i];
+        same = p->kind == q->kind && p->start == q->start && p->end == q->end && !strcmp(p->value, q->value) &&
+               !strcmp(p->unit, q->unit) && !strcmp(p->qualifier, q->qualifier);
+    }
+    for (size_t i = 0; same && i < x.n_claims; i++)
+        same = !strcmp(x.claims[i].predicate, y.claims[i].predicate) &&
+               !strcmp(x.claims[i].subject, y.claims[i].subject) && x.claims[i].amount == y.claims[i].amount;
+    nc_extraction_free(&x);
+    nc_extraction_free(&y);
+    return same;
+}
+
+void t_ingest_same_article_every_form(void)
+{
+    static const char *langs[] = { "fr", "fr", "de", "de", "en" };
+    char *texts[5];
+    nc_article *plain[5];
+    size_t np[5];
+    nc_meta m = { 0 };
+    m.date = "2023-03-15";   /* the date the feed items carry */
+    for (int i = 0; i < 5; i++) {
+        size_t len;
+        texts[i] = t_read(corpus_file(i), &len);
+        m.lang = langs[i];
+        plain[i] = texts[i] ? t_ingest(corpus_file(i), texts[i], len, &m, &np[i]) : NULL;
+        CHECK(plain[i] != NULL);
+        if (!plain[i])
+            return;
+        /* an HTML page around it */
+        char *page = html_page_of(texts[i]);
+        size_t nh;
+        nc_article *h = t_ingest("page.html", page, strlen(page), &m, &nh);
+        CHECK(h && nh == 1);
+        if (h) {
+            CHECK_STR(h->format, "html");
+            CHECK_STR(h->text, plain[i]->text);
+            CHECK(same_mentions(h, plain[i]));
+        }
+        nc_articles_free(h, nh);
+        free(page);
+    }
+    for (int is_atom = 0; is_atom < 2; is_atom++) {
+        char *feed = feed_of((const char *const *)texts, 5, is_atom);
+        size_t nf;
+        nc_article *f = t_ingest(is_atom ? "feed.atom" : "feed.rss", feed, strlen(feed), NULL, &nf);
+        CHECK(f && nf == 5);
+        for (size_t i = 0; f && i < nf && i < 5; i++) {
+            CHECK_STR(f[i].format, is_atom ? "atom" : "rss");
+            CHECK_STR(f[i].lang, langs[i]);          /* detected, item by item */
+            CHECK_STR(f[i].pub_date, "2023-03-15");
+            CHECK_STR(f[i].text, plain[i]->text);
+            CHECK(same_mentions(&f[i], plain[i]));
+        }
+        nc_articles_free(f, nf);
+        free(feed);
+    }
+    for (int i = 0; i < 5; i++) {
+        nc_articles_free(plain[i], np[i]);
+        free(texts[i]);
+    }
+}
