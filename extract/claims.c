@@ -20,6 +20,8 @@
 **   negation and hedging as flags, never dropped.
 ** A money amount that no trigger claims still becomes a claim (predicate
 ** "amount"), so every amount an article states reaches the timeline.
+** Claims come out in sentence order; the work is done sentence by sentence,
+** so it grows linearly with the article.
 **
 ** Not done on purpose: no parsing of syntax; the nearest-mention heuristics
 ** are honest about their reach through the confidence field.
@@ -122,21 +124,31 @@ static int is_party(const nc_extractor *x, const nc_mention *m)
 /* The company the article is about: most mentions, earliest first. */
 static const char *main_company(const nc_extractor *x, const nc_extraction *ex)
 {
-    const char *best = NULL;
-    size_t best_n = 0;
+    /* a few hundred distinct organisations at most: a small table, linear scan */
+    const char *ids[256];
+    size_t counts[256], n = 0;
     for (size_t i = 0; i < ex->n_mentions; i++) {
         const nc_mention *m = &ex->mentions[i];
         if (m->kind != NC_MENTION_ORG || strcmp(org_kind(x, m->value), "company"))
             continue;
-        size_t n = 0;
-        for (size_t k = 0; k < ex->n_mentions; k++)
-            if (ex->mentions[k].kind == NC_MENTION_ORG && !strcmp(ex->mentions[k].value, m->value))
-                n++;
-        if (n > best_n) {
-            best_n = n;
-            best = m->value;
+        size_t k = 0;
+        while (k < n && strcmp(ids[k], m->value))
+            k++;
+        if (k == n) {
+            if (n == 256)
+                continue;
+            ids[n] = m->value;
+            counts[n++] = 0;
         }
+        counts[k]++;
     }
+    const char *best = NULL;
+    size_t best_n = 0;
+    for (size_t k = 0; k < n; k++)      /* ids are in first-mention order: ties go to the first */
+        if (counts[k] > best_n) {
+            best_n = counts[k];
+            best = ids[k];
+        }
     return best;
 }
 
@@ -243,10 +255,22 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         free(assigned);
         return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
     }
-    /* each quantity goes to the nearest trigger that wants its kind */
     for (size_t t = 0; t < n_cues; t++)
         assigned[t] = -1;
-    for (size_t i = 0; i < ex->n_mentions; i++) {
+    /* Mentions and cues are sorted by position, so each sentence owns a
+    ** contiguous range of both: everything below works inside one sentence,
+    ** which keeps the whole linear in the article's length. */
+    size_t M0 = 0, M1 = 0, C0 = 0, C1 = 0;
+    for (size_t si = 0; si < a->n_sentences && !o.is_oom; si++) {
+    M0 = M1;
+    while (M1 < ex->n_mentions && ex->mentions[M1].sentence == si)
+        M1++;
+    C0 = C1;
+    while (C1 < n_cues && cues[C1].sentence == si)
+        C1++;
+    size_t first_claim = o.n;
+    /* each quantity goes to the nearest trigger that wants its kind */
+    for (size_t i = M0; i < M1; i++) {
         const nc_mention *m = &ex->mentions[i];
         if (m->kind == NC_MENTION_ORG)
             continue;
@@ -254,9 +278,9 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
             continue;
         int bt = -1;
         size_t bd = (size_t)-1;
-        for (size_t t = 0; t < n_cues; t++) {
+        for (size_t t = C0; t < C1; t++) {
             const cue *tc = &cues[t];
-            if (tc->kind != RK_TRIGGER || tc->sentence != m->sentence)
+            if (tc->kind != RK_TRIGGER)
                 continue;
             if (nc_predicate_find(tc->r->predicate)->expects != m->kind)
                 continue;
@@ -271,10 +295,10 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         if (bt >= 0 && (assigned[bt] < 0 || weighted(&cues[bt], m) < weighted(&cues[bt], &ex->mentions[assigned[bt]])))
             assigned[bt] = (int)i;
     }
-    for (size_t t = 0; t < n_cues; t++)
+    for (size_t t = C0; t < C1; t++)
         if (assigned[t] >= 0 && ex->mentions[assigned[t]].kind == NC_MENTION_DATE)
             is_content[assigned[t]] = 1;
-    for (size_t t = 0; t < n_cues; t++) {
+    for (size_t t = C0; t < C1; t++) {
         const cue *tc = &cues[t];
         if (tc->kind != RK_TRIGGER)
             continue;
@@ -284,8 +308,8 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
             continue;
         /* two triggers of one predicate in a sentence with nothing to tell them apart: one claim */
         int dup = 0;
-        for (size_t k = 0; k < o.n; k++)
-            if (o.v[k].sentence == tc->sentence && !strcmp(o.v[k].predicate, pred->name) &&
+        for (size_t k = first_claim; k < o.n; k++)
+            if (!strcmp(o.v[k].predicate, pred->name) &&
                 (best < 0 || (o.v[k].amount < 0 && o.v[k].duration < 0 && o.v[k].date < 0)))
                 dup = 1;
         if (dup)
@@ -322,9 +346,9 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         for (int pass = 0; pass < 2 && subj < 0 && subj_ref < 0; pass++) {
             size_t from = pass == 0 ? clause : s0, best_pos = 0;
             int have = 0;
-            for (size_t i = 0; i < ex->n_mentions; i++) {
+            for (size_t i = M0; i < M1; i++) {
                 const nc_mention *m = &ex->mentions[i];
-                if (m->sentence != tc->sentence || !is_party(x, m) || m->start < from || m->end > tc->start + 1)
+                if (!is_party(x, m) || m->start < from || m->end > tc->start + 1)
                     continue;
                 if (!have || (rs->is_subject_first ? m->start < best_pos : m->start > best_pos)) {
                     have = 1;
@@ -333,9 +357,9 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
                     subj_ref = -1;
                 }
             }
-            for (size_t k = 0; k < n_cues; k++) {
+            for (size_t k = C0; k < C1; k++) {
                 const cue *q = &cues[k];
-                if (q->kind != RK_REFERENCE || q->sentence != tc->sentence || q->start < from || q->end > tc->start)
+                if (q->kind != RK_REFERENCE || q->start < from || q->end > tc->start)
                     continue;
                 if (!have || (rs->is_subject_first ? q->start < best_pos : q->start > best_pos)) {
                     have = 1;
@@ -358,10 +382,10 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
                 snprintf(c->subject, sizeof c->subject, "%s", main_org);
             conf -= 0.25;
         }
-        for (size_t i = 0; i < ex->n_mentions; i++) {
+        for (size_t i = M0; i < M1; i++) {
             const nc_mention *m = &ex->mentions[i];
             /* objects are organisations or products: people act, they are not contracted with */
-            if (m->sentence != tc->sentence || !is_party(x, m) || (int)i == subj ||
+            if (!is_party(x, m) || (int)i == subj ||
                 !strcmp(m->value, c->subject) || !strcmp(org_kind(x, m->value), "person"))
                 continue;
             int after;
@@ -379,9 +403,9 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         if (!c->event_date[0]) {
             int di = -1;
             size_t dd = (size_t)-1;
-            for (size_t i = 0; i < ex->n_mentions; i++) {
+            for (size_t i = M0; i < M1; i++) {
                 const nc_mention *m = &ex->mentions[i];
-                if (m->sentence != tc->sentence || m->kind != NC_MENTION_DATE || m->precision == NC_PREC_NONE ||
+                if (m->kind != NC_MENTION_DATE || m->precision == NC_PREC_NONE ||
                     is_content[i])
                     continue;
                 int after;
@@ -397,10 +421,8 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
                 article_date(a, c);
         }
         /* attribution, negation, hedging */
-        for (size_t k = 0; k < n_cues; k++) {
+        for (size_t k = C0; k < C1; k++) {
             const cue *q = &cues[k];
-            if (q->sentence != tc->sentence)
-                continue;
             if (q->kind == RK_ATTRIBUTION && q->org[0] && !c->source[0])
                 snprintf(c->source, sizeof c->source, "%s", q->org);
             else if (q->kind == RK_HEDGE)
@@ -413,7 +435,7 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         c->confidence = conf < 0.05 ? 0.05 : conf > 1 ? 1 : conf;
     }
     /* every money amount reaches the timeline */
-    for (size_t i = 0; i < ex->n_mentions && !o.is_oom; i++) {
+    for (size_t i = M0; i < M1 && !o.is_oom; i++) {
         const nc_mention *m = &ex->mentions[i];
         if (m->kind != NC_MENTION_MONEY || taken[i])
             continue;
@@ -426,9 +448,9 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         snprintf(c->predicate, sizeof c->predicate, "amount");
         int subj = -1;
         size_t sd = (size_t)-1;
-        for (size_t k = 0; k < ex->n_mentions; k++) {
+        for (size_t k = M0; k < M1; k++) {
             const nc_mention *s = &ex->mentions[k];
-            if (s->sentence != m->sentence || !is_party(x, s))
+            if (!is_party(x, s))
                 continue;
             int after;
             size_t d = distance(m->start, m->end, s->start, s->end, &after);
@@ -441,9 +463,9 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
             snprintf(c->subject, sizeof c->subject, "%s", ex->mentions[subj].value);
         else if (main_org)
             snprintf(c->subject, sizeof c->subject, "%s", main_org);
-        for (size_t k = 0; k < ex->n_mentions; k++) {
+        for (size_t k = M0; k < M1; k++) {
             const nc_mention *d = &ex->mentions[k];
-            if (d->sentence == m->sentence && d->kind == NC_MENTION_DATE && d->precision != NC_PREC_NONE &&
+            if (d->kind == NC_MENTION_DATE && d->precision != NC_PREC_NONE &&
                 !is_content[k]) {
                 set_date(ex, (int)k, c);
                 break;
@@ -451,29 +473,20 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         }
         if (!c->event_date[0])
             article_date(a, c);
-        for (size_t k = 0; k < n_cues; k++)
-            if (cues[k].sentence == m->sentence && cues[k].kind == RK_ATTRIBUTION && cues[k].org[0] && !c->source[0])
+        for (size_t k = C0; k < C1; k++)
+            if (cues[k].kind == RK_ATTRIBUTION && cues[k].org[0] && !c->source[0])
                 snprintf(c->source, sizeof c->source, "%s", cues[k].org);
-            else if (cues[k].sentence == m->sentence && cues[k].kind == RK_HEDGE)
+            else if (cues[k].kind == RK_HEDGE)
                 c->is_hedged = 1;
         c->confidence = 0.3;
     }
+    }   /* sentences */
     free(taken);
     free(is_content);
     free(assigned);
     if (o.is_oom) {
         free(o.v);
         return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
-    }
-    /* sentence order, then position of the amount or trigger order */
-    for (size_t i = 1; i < o.n; i++) {
-        nc_claim c = o.v[i];
-        size_t j = i;
-        while (j > 0 && o.v[j - 1].sentence > c.sentence) {
-            o.v[j] = o.v[j - 1];
-            j--;
-        }
-        o.v[j] = c;
     }
     ex->claims = o.v;
     ex->n_claims = o.n;

@@ -309,14 +309,26 @@ int nc_extract_article(const nc_extractor *x, const nc_article *a, const char *l
         free(w.q);
         return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
     }
+    /* one bit per byte of text: is it inside a mention already kept? */
+    unsigned char *used = calloc(a->text_len / 8 + 1, 1);
+    if (!used) {
+        free(w.c);
+        free(w.q);
+        free(ms);
+        return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
+    }
     for (size_t i = 0; i < w.n; i++) {
         const nc_mention *m = &w.c[i].m;
         int overlaps = 0;
-        for (size_t k = 0; k < nm && !overlaps; k++)
-            overlaps = m->start < ms[k].end && ms[k].start < m->end;
-        if (!overlaps)
-            ms[nm++] = *m;
+        for (size_t b = m->start; b < m->end && !overlaps; b++)
+            overlaps = used[b >> 3] & (1u << (b & 7));
+        if (overlaps)
+            continue;
+        for (size_t b = m->start; b < m->end; b++)
+            used[b >> 3] |= (unsigned char)(1u << (b & 7));
+        ms[nm++] = *m;
     }
+    free(used);
     free(w.c);
     if (nm > 1)
         qsort(ms, nm, sizeof *ms, cmp_mention_start);
