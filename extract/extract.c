@@ -194,8 +194,8 @@ static const nc_org *match_org(const nc_extractor *x, const ruleset *rs, const r
     return org_by_alias(x, rs->lang, text + s, e - s);
 }
 
-static int run_rules(const nc_extractor *x, const ruleset *rs, const nc_article *a,
-                     value_ctx *vc, pcre2_match_data *md, work *w, size_t *limit_hits)
+static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_article *a,
+                     value_ctx *vcs, pcre2_match_data *md, work *w, size_t *limit_hits)
 {
     const char *text = a->text;
     double t0 = now();
@@ -204,6 +204,15 @@ static int run_rules(const nc_extractor *x, const ruleset *rs, const nc_article 
             (*limit_hits)++;
             return NC_E_LIMIT;
         }
+        /* a sentence of a paragraph in another language gets that language's rules */
+        const ruleset *rs = article_rs;
+        const char *sl = a->sentences[si].lang;
+        if (sl[0] && strcmp(sl, article_rs->lang)) {
+            const ruleset *other = ruleset_find(x, sl);
+            if (other)
+                rs = other;
+        }
+        value_ctx *vc = &vcs[rs - x->sets];
         size_t s0 = a->sentences[si].start, s1 = a->sentences[si].end;
         for (size_t ri = 0; ri < rs->n_rules; ri++) {
             const rule *r = &rs->rules[ri];
@@ -288,11 +297,19 @@ int nc_extract_article(const nc_extractor *x, const nc_article *a, const char *l
     pcre2_match_data *md = pcre2_match_data_create(64, NULL);
     if (!md)
         return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
-    value_ctx vc;
-    value_ctx_init(&vc, rs, a);
+    /* one value context per rule set: numbers parse in each language's locale */
+    value_ctx *vcs = calloc(x->n_sets, sizeof *vcs);
+    if (!vcs) {
+        pcre2_match_data_free(md);
+        return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
+    }
+    for (size_t i = 0; i < x->n_sets; i++)
+        value_ctx_init(&vcs[i], &x->sets[i], a);
     work w = { 0 };
-    int rc = run_rules(x, rs, a, &vc, md, &w, &out->limit_hits);
-    value_ctx_free(&vc);
+    int rc = run_rules(x, rs, a, vcs, md, &w, &out->limit_hits);
+    for (size_t i = 0; i < x->n_sets; i++)
+        value_ctx_free(&vcs[i]);
+    free(vcs);
     pcre2_match_data_free(md);
     if (rc == NC_E_NOMEM || w.is_oom) {
         free(w.c);
@@ -401,7 +418,7 @@ int nc_extractor_selftest(const nc_extractor *x, size_t *n_run, nc_report_fn rep
                 a.path = (char *)"example";
                 a.text = ex->text;
                 a.text_len = strlen(ex->text);
-                nc_sentence one = { 0, a.text_len };
+                nc_sentence one = { 0, a.text_len, "" };
                 a.sentences = &one;
                 a.n_sentences = 1;
                 snprintf(a.lang, sizeof a.lang, "%s", rs->lang);

@@ -346,6 +346,35 @@ static size_t header_date(const char *t, char iso[16])
     return i;
 }
 
+/* Articles that mix languages: a paragraph long enough to tell (at least 12
+** words) and clearly in another known language gives that language to its
+** sentences; every other sentence keeps the article's. */
+static void paragraph_languages(const nc_ingester *ing, nc_article *a)
+{
+    for (size_t i = 0; i < a->n_sentences; i++)
+        snprintf(a->sentences[i].lang, sizeof a->sentences[i].lang, "%s", a->lang);
+    if (!a->lang_supported || ing->opts.force_lang)
+        return;
+    size_t p = 0;
+    while (p < a->text_len) {
+        const char *nl = memchr(a->text + p, '\n', a->text_len - p);
+        size_t e = nl ? (size_t)(nl - a->text) : a->text_len;
+        size_t words = 1;
+        for (size_t k = p; k < e; k++)
+            words += a->text[k] == ' ';
+        if (words >= 12) {
+            char code[8];
+            double margin;
+            lang_detect(ing, a->text + p, e - p, code, &margin);
+            if (strcmp(code, a->lang) && strcmp(code, "und") && margin >= 0.5)
+                for (size_t i = 0; i < a->n_sentences; i++)
+                    if (a->sentences[i].start >= p && a->sentences[i].end <= e)
+                        snprintf(a->sentences[i].lang, sizeof a->sentences[i].lang, "%s", code);
+        }
+        p = e + 1;
+    }
+}
+
 static void set_str(char **slot, const char *v)
 {
     if (v && *v) {
@@ -414,6 +443,7 @@ static int finish(const nc_ingester *ing, const char *name, char *text, size_t t
         snprintf(err->where, sizeof err->where, "%s", name);
         return rc;
     }
+    paragraph_languages(ing, a);
 
     /* publication date: sidecar, markup (HTML, feed item), header line, inference */
     char iso[16];

@@ -80,9 +80,12 @@ const char *nc_precision_name(nc_date_precision p);
 /* Precision of an ISO date string as above (NC_PREC_NONE if not one). */
 nc_date_precision nc_precision_of_iso(const char *iso);
 
-/* A sentence: a byte span [start, end) into nc_article.text. */
+/* A sentence: a byte span [start, end) into nc_article.text, and its
+** language (the article's, or its paragraph's where a paragraph is clearly
+** in another language; "" means the article's). */
 typedef struct nc_sentence {
     size_t start, end;
+    char   lang[8];
 } nc_sentence;
 
 /* ------------------------------------------------------------ articles */

@@ -52,6 +52,7 @@ static const char *const migrations[] = {
     "  idx INTEGER NOT NULL,\n"
     "  start INTEGER NOT NULL,\n"
     "  \"end\" INTEGER NOT NULL,\n"
+    "  lang TEXT NOT NULL,\n"
     "  text TEXT NOT NULL,\n"
     "  UNIQUE(article_id, idx));\n"
     "CREATE TABLE orgs(\n"
@@ -530,6 +531,7 @@ static int put_article(nc_store *s, sqlite3_int64 file_id, const nc_article *a, 
         sqlite3_bind_int64(st, 3, (sqlite3_int64)se->start);
         sqlite3_bind_int64(st, 4, (sqlite3_int64)se->end);
         sqlite3_bind_text(st, 5, a->text + se->start, (int)(se->end - se->start), SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, se->lang[0] ? se->lang : a->lang, -1, SQLITE_STATIC);
         rc = step_done(s, st, err, "storing a sentence");
         sent_ids[i] = sqlite3_last_insert_rowid(s->db);
     }
@@ -631,7 +633,7 @@ int nc_store_put_file(nc_store *s, const char *path, const char *hash, size_t si
                             " pub_date_source, pub_date_note, text)"
                             " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
                             &s->st_art_ins, err)) ||
-        (rc = store_prepare(s, "INSERT INTO sentences(article_id, idx, start, \"end\", text) VALUES(?1,?2,?3,?4,?5)",
+        (rc = store_prepare(s, "INSERT INTO sentences(article_id, idx, start, \"end\", text, lang) VALUES(?1,?2,?3,?4,?5,?6)",
                             &s->st_sent_ins, err)) ||
         (rc = store_prepare(s,
                             "INSERT INTO mentions(article_id, sentence_id, idx, kind, start, \"end\", surface, value,"

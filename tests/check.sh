@@ -10,6 +10,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 total_pass=0
 total_fail=0
+total_skip=0
 run() {
     label=$1
     shift
@@ -23,8 +24,10 @@ run() {
     fi
     p=$(echo "$line" | sed 's/ passed.*//')
     f=$(echo "$line" | sed 's/.*passed, \([0-9]*\) failed.*/\1/')
+    s=$(echo "$line" | sed -n 's/.*failed, \([0-9]*\) skipped.*/\1/p')
     total_pass=$((total_pass + p))
     total_fail=$((total_fail + f))
+    total_skip=$((total_skip + ${s:-0}))
 }
 run "tests" "$plain"
 echo "== building with -fsanitize=address,undefined"
@@ -37,5 +40,9 @@ else
     echo "the sanitizer build failed" >&2
     total_fail=$((total_fail + 1))
 fi
-echo "$total_pass passed, $total_fail failed"
+if [ "$total_skip" -gt 0 ]; then
+    echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+else
+    echo "$total_pass passed, $total_fail failed"
+fi
 [ "$total_fail" -eq 0 ]

@@ -1,7 +1,8 @@
 /*
 ** run.c — the test runner: a table of {name, fn}; with no arguments every
 ** test runs; with arguments, the tests whose names contain one of them.
-** Ends with "N passed, N failed" and exits non-zero if anything failed.
+** Ends with "N passed, N failed" (", N skipped" when tests that need
+** ../shared could not run) and exits non-zero if anything failed.
 */
 #include "test.h"
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <unicode/uclean.h>
 
 int t_failures;
+int t_skipped;
 
 #define T(name) void name(void);
 #include "tests.def"
@@ -144,7 +146,7 @@ const char *t_shared(void)
 
 int main(int argc, char **argv)
 {
-    int passed = 0, failed = 0;
+    int passed = 0, failed = 0, skipped = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
         int selected = argc < 2;
         for (int k = 1; k < argc; k++)
@@ -152,8 +154,12 @@ int main(int argc, char **argv)
         if (!selected)
             continue;
         t_failures = 0;
+        t_skipped = 0;
         tests[i].fn();
-        if (t_failures) {
+        if (t_skipped && !t_failures) {
+            skipped++;
+            printf("skipped %s\n", tests[i].name);
+        } else if (t_failures) {
             failed++;
             printf("not ok %s (%d checks failed)\n", tests[i].name, t_failures);
         } else {
@@ -172,6 +178,9 @@ int main(int argc, char **argv)
         free(tmpdirs[i]);
     }
     u_cleanup();
-    printf("%d passed, %d failed\n", passed, failed);
+    if (skipped)
+        printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
+    else
+        printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

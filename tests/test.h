@@ -12,6 +12,10 @@
 #include <string.h>
 
 extern int t_failures;   /* failures in the current test */
+extern int t_skipped;    /* set by T_SKIP: the test could not run here */
+
+/* Skip the current test with a reason (printed); counted apart. */
+#define T_SKIP(...) do { t_skipped = 1; fprintf(stdout, "skip: " __VA_ARGS__); fputc('\n', stdout); return; } while (0)
 
 #define CHECK(cond) do { if (!(cond)) { t_failures++; \
     fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
