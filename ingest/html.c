@@ -435,6 +435,30 @@ int html_extract_doc(xmlDoc *doc, int max_depth, raw_article *r)
     return NC_OK;
 }
 
+/* Depth of the deepest element, walked without recursion (a hostile page
+** may nest 100,000 elements). */
+static int tree_depth(const xmlNode *root)
+{
+    int depth = 0, max = 0;
+    const xmlNode *n = root;
+    while (n) {
+        if (n->children) {
+            n = n->children;
+            if (++depth > max)
+                max = depth;
+            continue;
+        }
+        while (n && !n->next && n != root) {
+            n = n->parent;
+            depth--;
+        }
+        if (!n || n == root)
+            break;
+        n = n->next;
+    }
+    return max;
+}
+
 int html_extract(const char *name, const unsigned char *data, size_t len,
                  const char *encoding, int max_depth, raw_article *r, nc_error *err)
 {
@@ -447,11 +471,20 @@ int html_extract(const char *name, const unsigned char *data, size_t len,
     if (!doc)
         return nc_error_set(err, NC_E_FORMAT, name, "HTML could not be parsed");
     int rc = html_extract_doc(doc, max_depth, r);
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    /* libxml2 itself stops reading at 256 levels ("Excessive depth") */
+    int too_deep = root && tree_depth(root) >= (max_depth < 256 ? max_depth : 256);
     xmlFreeDoc(doc);
     if (rc == NC_E_NOMEM)
         return nc_error_set(err, rc, name, "out of memory");
-    if (rc != NC_OK || !r->text || !*r->text) {
+    int has_text = 0;
+    for (const char *p = r->text; p && *p && !has_text; p++)
+        has_text = !isspace((unsigned char)*p);
+    if (rc != NC_OK || !has_text) {
         raw_article_clear(r);
+        if (too_deep)
+            return nc_error_set(err, NC_E_LIMIT, name,
+                                "markup nested deeper than %d levels; text below that depth is not read", max_depth);
         return nc_error_set(err, NC_E_EMPTY, name, "HTML page has no article text");
     }
     return NC_OK;

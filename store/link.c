@@ -362,21 +362,41 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
     }
     if (g->n < 2)
         return NC_OK;
-    /* conflicts */
+    /* conflicts: linear in the group's size (a 50 MB article can put half a
+    ** million claims in one group). Qualifier, duration and negation differ
+    ** when any member differs from the first that has one; dates are compared
+    ** pairwise only among their distinct values. */
     int q_differs = 0, d_differs = 0, dur_differs = 0, neg_differs = 0;
-    for (size_t i = 0; i < g->n; i++)
-        for (size_t k = i + 1; k < g->n; k++) {
-            const crow *a = &x->c[g->members[i]], *b = &x->c[g->members[k]];
-            if (a->has_amount && b->has_amount && !streq(a->qualifier, b->qualifier))
+    const crow *q0 = NULL, *dur0 = NULL, *dates[64];
+    size_t n_dates = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        const crow *m = &x->c[g->members[i]];
+        if (m->has_amount) {
+            if (!q0)
+                q0 = m;
+            else if (!streq(q0->qualifier, m->qualifier))
                 q_differs = 1;
-            if (a->event_source && b->event_source && !strcmp(a->event_source, "sentence") &&
-                !strcmp(b->event_source, "sentence") && dates_disagree(a, b))
-                d_differs = 1;
-            if (a->duration && b->duration && strcmp(a->duration, b->duration))
-                dur_differs = 1;
-            if (a->is_negated != b->is_negated)
-                neg_differs = 1;
         }
+        if (m->duration) {
+            if (!dur0)
+                dur0 = m;
+            else if (strcmp(dur0->duration, m->duration))
+                dur_differs = 1;
+        }
+        if (m->is_negated != x->c[g->members[0]].is_negated)
+            neg_differs = 1;
+        if (m->event_date && m->event_source && !strcmp(m->event_source, "sentence")) {
+            size_t k = 0;
+            while (k < n_dates && !(streq(dates[k]->event_date, m->event_date) &&
+                                   streq(dates[k]->event_qual, m->event_qual)))
+                k++;
+            if (k == n_dates && n_dates < 64)
+                dates[n_dates++] = m;
+        }
+    }
+    for (size_t i = 0; i < n_dates && !d_differs; i++)
+        for (size_t k = i + 1; k < n_dates && !d_differs; k++)
+            d_differs = dates_disagree(dates[i], dates[k]);
     int rc = NC_OK;
     char v[64];
     for (size_t i = 0; rc == NC_OK && i < g->n; i++) {

@@ -393,3 +393,55 @@ void t_e2e_cli(void)
     CHECK(valid && lines > 10);
     free(out);
 }
+
+/* A batch full of bad input: each gets one line naming the file and the
+** reason, a row in ingest_log, and the good files are stored. */
+void t_e2e_bad_inputs(void)
+{
+    char *d = t_tmpdir();
+    char cmd[2048], db[600], path[600];
+    snprintf(db, sizeof db, "%s/bad.db", d);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/in' && cp corpus/001_* corpus/004_* '%s/in/'", d, d);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    /* a 50 MB text file: stored (its extraction may stop at the time budget) */
+    snprintf(path, sizeof path, "%s/in/big.txt", d);
+    FILE *f = fopen(path, "w");
+    const char *s = "Twitter refuse de payer ses factures et il reste au moins 70 millions de dollars \xC3\xA0 payer \xC3\xA0 AWS. ";
+    size_t sl = strlen(s), total = 0;
+    while (f && total < 50u << 20) {
+        fwrite(s, 1, sl, f);
+        total += sl;
+    }
+    if (f)
+        fclose(f);
+    /* deeply nested HTML */
+    snprintf(path, sizeof path, "%s/in/deep.html", d);
+    f = fopen(path, "w");
+    fputs("<html><body>", f);
+    for (int i = 0; i < 100000; i++)
+        fputs("<div>", f);
+    fputs("<p>Twitter doit 70 millions de dollars.</p></body></html>", f);
+    fclose(f);
+    /* a PDF, an executable, UTF-16 with a lone surrogate, a dangling link */
+    snprintf(cmd, sizeof cmd,
+             "cd '%s/in' && printf '%%%%PDF-1.4\\n%%%%\\342\\343\\n1 0 obj' > doc.pdf && cp /bin/true prog.txt"
+             " && printf '\\377\\376T\\000w\\000\\000\\330i\\000' > bad16.txt && ln -s nowhere.txt gone.txt", d);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    snprintf(cmd, sizeof cmd, "%s ingest '%s/in' --db '%s' 2>&1", t_bin(), d, db);
+    char *out = NULL;
+    CHECK_INT(t_run(cmd, &out), 1);
+    CHECK(out && strstr(out, "deep.html: markup nested deeper than 256 levels"));
+    CHECK(out && strstr(out, "doc.pdf: binary file: looks like a PDF document"));
+    CHECK(out && strstr(out, "prog.txt: binary file: looks like an executable"));
+    CHECK(out && strstr(out, "bad16.txt: byte offset"));
+    CHECK(out && strstr(out, "gone.txt: vanished, or a dangling symbolic link"));
+    CHECK(out && strstr(out, "3 stored, 0 replaced, 0 unchanged, 4 failed"));
+    if (out && !strstr(out, "3 stored"))
+        fprintf(stderr, "  output was: %s\n", out);
+    free(out);
+    CHECK_INT(qint(db, "SELECT count(*) FROM articles"), 3);
+    CHECK(qint(db, "SELECT count(*) FROM mentions m JOIN articles a ON a.id = m.article_id WHERE a.path LIKE '%big.txt'") > 1000);
+    CHECK_INT(qint(db, "SELECT count(*) FROM ingest_log WHERE status = 'failed'"), 4);
+    CHECK_INT(qint(db, "SELECT count(*) FROM ingest_log WHERE status = 'skipped' AND path LIKE '%gone.txt'"), 1);
+    free(d);
+}
