@@ -46,13 +46,12 @@ static const nc_predicate predicates[] = {
     { "revenue_change", "finance", NC_MENTION_PERCENT, "saw revenue and profit change by" },
     { "acquired", "deal", NC_MENTION_MONEY, "was acquired for" },
     { "subscribers", "audience", NC_MENTION_COUNT, "counts subscribers:" },
-    { "advertisers_lost", "advertising", NC_MENTION_COUNT, "lost advertisers:" },
+    { "advertisers_lost", "advertisers", NC_MENTION_COUNT, "lost advertisers:" },
     { "ad_spend", "advertising", NC_MENTION_MONEY, "spends on advertising with" },
-    { "threatened", "conflict", K, "threatened" },
+    { "threatened", "threat", K, "threatened" },
     { "closed", "operations", NC_MENTION_COUNT, "closed" },
-    { "may_cut_off", "conflict", NC_MENTION_DATE, "may cut off services to" },
-    { "renegotiating", "contract", K, "seeks to renegotiate with" },
-    { "refuses_renegotiation", "contract", K, "refuses to renegotiate with" },
+    { "may_cut_off", "cutoff", NC_MENTION_DATE, "may cut off services to" },
+    { "renegotiating", "negotiation", K, "seeks to renegotiate with" },
     { "amount", "mention", NC_MENTION_MONEY, "is reported with an amount of" },
 };
 #undef K
@@ -319,6 +318,13 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
             break;
         c->sentence = tc->sentence;
         c->rule = tc->r->id;
+        if (tc->name_end > tc->name_start) {
+            size_t n = tc->name_end - tc->name_start;
+            if (n >= sizeof c->object_text)
+                n = sizeof c->object_text - 1;
+            memcpy(c->object_text, a->text + tc->name_start, n);
+            c->object_text[n] = 0;
+        }
         snprintf(c->predicate, sizeof c->predicate, "%s", pred->name);
         double conf = 0.7;
         if (best >= 0) {

@@ -274,6 +274,12 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                             snprintf(q->org, sizeof q->org, "%s", o->id);
                     } else if (r->kind == RK_REFERENCE && r->value) {
                         snprintf(q->org, sizeof q->org, "%s", r->value);
+                    } else if (r->kind == RK_TRIGGER) {
+                        int g = role_group(r, G_NAME, ov, rc);
+                        if (g > 0) {
+                            q->name_start = ov[2 * g];
+                            q->name_end = ov[2 * g + 1];
+                        }
                     }
                 }
                 off = ov[1];

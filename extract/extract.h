@@ -78,7 +78,8 @@ typedef struct nc_claim {
     int    is_negated;      /* "ne paierait pas", "refuses to" keep the frame, flag it */
     int    is_hedged;       /* "soll", "reportedly", "aurait", conditional */
     double confidence;      /* 0..1 */
-    char   object_text[64]; /* what the claim is about when not an org (e.g. "Spaces") */
+    char   object_text[64]; /* what the claim is about, as the trigger's "name" group
+                               wrote it: the hosted service ("Twitter Spaces") */
     const char *rule;       /* id of the trigger rule; borrowed like nc_mention.rule */
 } nc_claim;
 

@@ -139,6 +139,7 @@ typedef struct cue {
     size_t sentence;
     const rule *r;
     char org[64];        /* attribution: the medium's org id; reference: target */
+    size_t name_start, name_end;   /* triggers: what the claim is about ("Twitter Spaces"), if named */
 } cue;
 
 /* Index of the group set in this match for a role, or -1. */

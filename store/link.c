@@ -3,20 +3,24 @@
 **
 ** Claims that state the same fact form one group. Two claims are the same
 ** fact when:
-**   - they have the same predicate, or one is a bare "amount" claim and the
-**     other has an amount in the same currency;
+**   - their predicates are of the same family (owes and refuses_to_pay are
+**     both a debt; a contract's value, term and signing are one contract),
+**     or one is a bare "amount" claim and the other has the same amount;
 **   - subjects and objects are compatible: equal, one an ancestor of the
 **     other in the gazetteer (AWS matches Amazon), or one unknown; the two
 **     parties may come in either order, except for debts, payments and
 **     deals, where who owes or pays whom is the fact;
-**   - amounts are equal within 2% (rounding), whatever their qualifiers
-**     ("at least $70M" and "$70M"); vague amounts only match vague ones;
+**   - amounts, where both have one, are equal within 2% (rounding),
+**     whatever their qualifiers ("at least $70M" and "$70M"); vague amounts
+**     only match vague ones; claims with amounts come first in the canonical
+**     order, so each group is represented by one that has its amount;
 **   - dates stated in the sentences are compatible at their precision
 **     (2023-03 and 2023-03-15), except for predicates whose content is a
 **     date (contract_signed, may_cut_off), where differing dates are a
 **     conflict rather than another fact.
 ** Within a group, fields on which sources disagree become conflict rows:
-** qualifier, event_date, duration, negated.
+** qualifier, event_date, duration, negated, and service (what the claim is
+** about as written: "Twitter Spaces" against "Places").
 **
 ** Order independence: claims are read in a canonical order that depends on
 ** their content and file paths only (never on row ids; the most informative
@@ -36,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct org_row {
     char *id, *parent;
@@ -43,7 +48,7 @@ typedef struct org_row {
 
 typedef struct crow {
     sqlite3_int64 id, article_id;
-    char *predicate, *family, *subject, *object, *amount, *currency, *qualifier, *duration;
+    char *predicate, *family, *subject, *object, *amount, *currency, *qualifier, *duration, *object_text;
     char *event_date, *event_precision, *event_source, *event_qual, *lang, *pub_date;
     double amount_num;
     int has_amount, is_vague, is_negated;
@@ -53,6 +58,7 @@ typedef struct crow {
 typedef struct group {
     int rep;              /* index of the representative claim */
     const struct crow *r; /* that claim, for sorting */
+    const struct crow *dated;  /* the member whose date is the group's */
     int *members;
     size_t n, cap;
     sqlite3_int64 db_id;
@@ -103,6 +109,16 @@ static int org_compat(const org_row *orgs, size_t n, const char *a, const char *
     return !strcmp(a, b) || is_ancestor(orgs, n, a, b) || is_ancestor(orgs, n, b, a);
 }
 
+/* Does hay contain needle, ignoring ASCII case? */
+static int contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (!strncasecmp(hay, needle, n))
+            return 1;
+    return n == 0;
+}
+
 static int date_compat(const char *a, const char *b)
 {
     if (!a || !b)
@@ -122,9 +138,10 @@ static int is_date_predicate(const char *p)
 
 static int compatible(const org_row *orgs, size_t no, const crow *a, const crow *b)
 {
-    int same_pred = !strcmp(a->predicate, b->predicate);
+    int same_family = !strcmp(a->family, b->family);
     int a_bare = !strcmp(a->predicate, "amount"), b_bare = !strcmp(b->predicate, "amount");
-    if (!same_pred) {
+    if (!same_family) {
+        /* a bare amount joins a claim of any family that states the same amount */
         if (!(a_bare || b_bare) || !a->has_amount || !b->has_amount)
             return 0;
     }
@@ -147,11 +164,12 @@ static int compatible(const org_row *orgs, size_t no, const crow *a, const crow 
         double m = fmax(fabs(a->amount_num), fabs(b->amount_num));
         if (fabs(a->amount_num - b->amount_num) > 0.02 * m)
             return 0;
-    } else if (a->has_amount != b->has_amount && !same_pred) {
-        return 0;
     }
-    if (!is_date_predicate(a->predicate) && a->event_source && b->event_source &&
-        !strcmp(a->event_source, "sentence") && !strcmp(b->event_source, "sentence") &&
+    /* dates stated in both sentences must agree at their precision, except
+    ** where a date is the claim's content (when a contract was signed):
+    ** there a difference is a conflict, not another fact */
+    if (!is_date_predicate(a->predicate) && !is_date_predicate(b->predicate) && a->event_source &&
+        b->event_source && !strcmp(a->event_source, "sentence") && !strcmp(b->event_source, "sentence") &&
         !date_compat(a->event_date, b->event_date))
         return 0;
     return 1;
@@ -176,6 +194,7 @@ static void free_rows(crow *c, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(c[i].predicate); free(c[i].family); free(c[i].subject); free(c[i].object);
         free(c[i].amount); free(c[i].currency); free(c[i].qualifier); free(c[i].duration);
+        free(c[i].object_text);
         free(c[i].event_date); free(c[i].event_precision); free(c[i].event_source);
         free(c[i].event_qual); free(c[i].lang); free(c[i].pub_date);
     }
@@ -213,11 +232,25 @@ typedef struct ctx {
     size_t ng;
 } ctx;
 
+/* The member whose date is the group's: the finest date a sentence states,
+** else the representative's. */
+static const crow *group_date(const crow *c, const group *g)
+{
+    const crow *dated = NULL;
+    for (size_t i = 0; i < g->n; i++) {
+        const crow *m = &c[g->members[i]];
+        if (m->event_date && m->event_source && !strcmp(m->event_source, "sentence") &&
+            (!dated || strlen(m->event_date) > strlen(dated->event_date)))
+            dated = m;
+    }
+    return dated ? dated : &c[g->rep];
+}
+
 static int cmp_group(const void *x, const void *y)
 {
     const group *a = x, *b = y;
     const crow *ra = a->r, *rb = b->r;
-    const char *da = ra->event_date, *db = rb->event_date;
+    const char *da = a->dated->event_date, *db = b->dated->event_date;
     char sa[11], sb[11], ea[11], eb[11];
     int ha = iso_period(da, sa, ea), hb = iso_period(db, sb, eb);
     if (ha != hb)
@@ -254,22 +287,19 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
 {
     nc_store *s = x->s;
     const crow *rep = &x->c[g->rep];
-    /* finest sentence date among members; parties from the first that has them */
-    const crow *dated = NULL, *subj = NULL, *obj = NULL, *dur = NULL;
+    const crow *dated = g->dated, *subj = NULL, *obj = NULL, *dur = NULL, *named = NULL;
+    /* parties from the first member that has them */
     for (size_t i = 0; i < g->n; i++) {
         const crow *m = &x->c[g->members[i]];
-        if (m->event_date && m->event_source && !strcmp(m->event_source, "sentence") &&
-            (!dated || strlen(m->event_date) > strlen(dated->event_date)))
-            dated = m;
         if (!subj && m->subject)
             subj = m;
         if (!obj && m->object)
             obj = m;
         if (!dur && m->duration)
             dur = m;
+        if (!named && m->object_text)
+            named = m;
     }
-    if (!dated)
-        dated = rep;
     /* sources and languages */
     sqlite3_int64 arts[256];
     size_t na = 0;
@@ -344,6 +374,7 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
     sqlite3_bind_int(ig, 13, (int)na);
     sqlite3_bind_int(ig, 14, n_langs);
     sqlite3_bind_text(ig, 15, langs, -1, SQLITE_TRANSIENT);
+    if (named) sqlite3_bind_text(ig, 20, named->object_text, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 20);
     if (first[0]) sqlite3_bind_text(ig, 16, first, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(ig, 16);
     if (last[0]) sqlite3_bind_text(ig, 17, last, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(ig, 17);
     int r = sqlite3_step(ig);
@@ -366,8 +397,8 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
     ** million claims in one group). Qualifier, duration and negation differ
     ** when any member differs from the first that has one; dates are compared
     ** pairwise only among their distinct values. */
-    int q_differs = 0, d_differs = 0, dur_differs = 0, neg_differs = 0;
-    const crow *q0 = NULL, *dur0 = NULL, *dates[64];
+    int q_differs = 0, d_differs = 0, dur_differs = 0, neg_differs = 0, svc_differs = 0;
+    const crow *q0 = NULL, *dur0 = NULL, *svc0 = NULL, *dates[64];
     size_t n_dates = 0;
     for (size_t i = 0; i < g->n; i++) {
         const crow *m = &x->c[g->members[i]];
@@ -385,6 +416,13 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
         }
         if (m->is_negated != x->c[g->members[0]].is_negated)
             neg_differs = 1;
+        if (m->object_text) {
+            /* "Spaces" and "Twitter Spaces" agree; "Spaces" and "Places" do not */
+            if (!svc0)
+                svc0 = m;
+            else if (!contains_ci(svc0->object_text, m->object_text) && !contains_ci(m->object_text, svc0->object_text))
+                svc_differs = 1;
+        }
         if (m->event_date && m->event_source && !strcmp(m->event_source, "sentence")) {
             size_t k = 0;
             while (k < n_dates && !(streq(dates[k]->event_date, m->event_date) &&
@@ -411,6 +449,8 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
             rc = insert_conflict(s, ic, g->db_id, "duration", m->id, m->duration, err);
         if (rc == NC_OK && neg_differs)
             rc = insert_conflict(s, ic, g->db_id, "negated", m->id, m->is_negated ? "yes" : "no", err);
+        if (rc == NC_OK && svc_differs && m->object_text)
+            rc = insert_conflict(s, ic, g->db_id, "service", m->id, m->object_text, err);
     }
     return rc;
 }
@@ -445,9 +485,9 @@ int nc_store_link(nc_store *s, nc_error *err)
     const char *sql =
         "SELECT c.id, c.predicate, c.family, c.subject_org, c.object_org, c.amount, c.amount_num,"
         " c.currency, c.qualifier, c.is_vague, c.duration, c.event_date, c.event_precision,"
-        " c.event_date_source, c.event_qualifier, a.lang, a.pub_date, a.id, c.is_negated"
+        " c.event_date_source, c.event_qualifier, a.lang, a.pub_date, a.id, c.is_negated, c.object_text"
         " FROM claims c JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
-        " ORDER BY c.family = 'mention', c.family, c.predicate, c.amount IS NULL, c.subject_org IS NULL,"
+        " ORDER BY c.family = 'mention', c.family, c.amount IS NULL, c.predicate, c.subject_org IS NULL,"
         " c.object_org IS NULL, ifnull(c.subject_org, ''), ifnull(c.object_org, ''),"
         " ifnull(c.currency, ''), ifnull(c.amount_num, -1),"
         " ifnull(c.event_date, ''), a.path, a.item, s.idx, c.idx";
@@ -485,6 +525,7 @@ int nc_store_link(nc_store *s, nc_error *err)
         w->pub_date = col_dup(st, 16);
         w->article_id = sqlite3_column_int64(st, 17);
         w->is_negated = sqlite3_column_int(st, 18);
+        w->object_text = col_dup(st, 19);
         if (!w->predicate || !w->family || !w->lang) {
             rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
             goto done;
@@ -533,8 +574,10 @@ int nc_store_link(nc_store *s, nc_error *err)
         }
     }
     ctx x = { s, c, n, g, ng };
-    for (size_t i = 0; i < ng; i++)
+    for (size_t i = 0; i < ng; i++) {
         g[i].r = &c[g[i].rep];
+        g[i].dated = group_date(c, &g[i]);
+    }
     if (ng > 1)
         qsort(g, ng, sizeof *g, cmp_group);
     if ((rc = store_exec(s, "DELETE FROM conflicts; DELETE FROM claim_group_members; DELETE FROM claim_groups;", err)))
@@ -542,8 +585,8 @@ int nc_store_link(nc_store *s, nc_error *err)
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO claim_groups(predicate, family, subject_org, object_org, amount, amount_num,"
                            " currency, qualifier, duration, event_date, event_precision, n_claims, n_sources, n_langs,"
-                           " langs, first_report, last_report, event_start, event_end)"
-                           " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
+                           " langs, first_report, last_report, event_start, event_end, object_text)"
+                           " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)",
                            -1, &ig, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, "INSERT INTO claim_group_members(group_id, claim_id) VALUES(?1, ?2)", -1, &im, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, "INSERT INTO conflicts(group_id, field, claim_id, value) VALUES(?1, ?2, ?3, ?4)", -1, &ic, NULL) != SQLITE_OK) {

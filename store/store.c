@@ -94,6 +94,7 @@ static const char *const migrations[] = {
     "  family TEXT NOT NULL,\n"
     "  subject_org TEXT,\n"
     "  object_org TEXT,\n"
+    "  object_text TEXT,\n"
     "  amount TEXT,\n"
     "  amount_num REAL,\n"
     "  amount_max TEXT,\n"
@@ -120,6 +121,7 @@ static const char *const migrations[] = {
     "  family TEXT NOT NULL,\n"
     "  subject_org TEXT,\n"
     "  object_org TEXT,\n"
+    "  object_text TEXT,\n"
     "  amount TEXT,\n"
     "  amount_num REAL,\n"
     "  currency TEXT,\n"
@@ -172,7 +174,7 @@ static const char *const migrations[] = {
     /* views: the documented way to read the database */
     "CREATE VIEW v_claims AS\n"
     "SELECT c.id AS claim_id, m.group_id, c.predicate, c.family,\n"
-    "  c.subject_org, so.name AS subject, c.object_org, oo.name AS object,\n"
+    "  c.subject_org, so.name AS subject, c.object_org, oo.name AS object, c.object_text,\n"
     "  c.amount, c.amount_num, c.currency, c.qualifier, c.is_vague, c.duration,\n"
     "  c.event_date, c.event_precision, c.event_start, c.event_end, c.event_date_source, c.event_qualifier,\n"
     "  c.source_org, src.name AS attributed_to, c.is_negated, c.is_hedged, c.confidence, c.rule,\n"
@@ -187,7 +189,7 @@ static const char *const migrations[] = {
     "LEFT JOIN orgs src ON src.id = c.source_org;\n"
     "CREATE VIEW v_timeline AS\n"
     "SELECT g.id AS group_id, g.event_date, g.event_precision, g.event_start, g.event_end, g.predicate, g.family,\n"
-    "  g.subject_org, so.name AS subject, g.object_org, oo.name AS object,\n"
+    "  g.subject_org, so.name AS subject, g.object_org, oo.name AS object, g.object_text,\n"
     "  g.amount, g.amount_num, g.currency, g.qualifier, g.duration,\n"
     "  g.n_claims, g.n_sources, g.n_langs, g.langs, g.first_report, g.last_report,\n"
     "  (SELECT count(DISTINCT f.field) FROM conflicts f WHERE f.group_id = g.id) AS n_conflicts\n"
@@ -195,7 +197,7 @@ static const char *const migrations[] = {
     "LEFT JOIN orgs so ON so.id = g.subject_org\n"
     "LEFT JOIN orgs oo ON oo.id = g.object_org;\n"
     "CREATE VIEW v_conflicts AS\n"
-    "SELECT f.group_id, g.predicate, g.subject_org, g.object_org, f.field, f.value,\n"
+    "SELECT f.group_id, g.predicate, g.family, g.subject_org, g.object_org, f.field, f.value,\n"
     "  f.claim_id, a.path, a.lang, a.pub_date, s.text AS sentence\n"
     "FROM conflicts f\n"
     "JOIN claim_groups g ON g.id = f.group_id\n"
@@ -611,6 +613,7 @@ static int put_article(nc_store *s, sqlite3_int64 file_id, const nc_article *a, 
         sqlite3_bind_int(st, 24, c->is_hedged);
         sqlite3_bind_double(st, 25, c->confidence);
         sqlite3_bind_text(st, 26, c->rule ? c->rule : "", -1, SQLITE_STATIC);
+        bind_opt(st, 27, c->object_text);
         rc = step_done(s, st, err, "storing a claim");
     }
     free(sent_ids);
@@ -644,8 +647,9 @@ int nc_store_put_file(nc_store *s, const char *path, const char *hash, size_t si
                             "INSERT INTO claims(article_id, sentence_id, idx, predicate, family, subject_org,"
                             " object_org, amount, amount_num, amount_max, currency, qualifier, is_vague,"
                             " amount_mention_id, duration, event_date, event_precision, event_start, event_end,"
-                            " event_date_source, event_qualifier, source_org, is_negated, is_hedged, confidence, rule)"
-                            " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)",
+                            " event_date_source, event_qualifier, source_org, is_negated, is_hedged, confidence, rule,"
+                            " object_text)"
+                            " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)",
                             &s->st_claim_ins, err)))
         return rc;
     if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)) != NC_OK)

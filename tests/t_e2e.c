@@ -88,14 +88,13 @@ void t_e2e_groups_and_conflicts(void)
     CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'owes' AND amount_num = 70000000"
                        " AND subject_org = 'twitter' AND langs = 'de,en,fr'"), 1);
     CHECK(qint(db, "SELECT n_sources FROM v_timeline WHERE predicate = 'owes' AND amount_num = 70000000") >= 3);
-    /* the $510M AWS contract and the $1B Google Cloud contract */
-    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'contract_value' AND amount_num = 510000000"
-                       " AND langs = 'en,fr' AND 'aws' IN (subject_org, object_org)"), 1);
-    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'contract_value' AND amount_num = 1000000000"
-                       " AND langs = 'en,fr' AND 'google_cloud' IN (subject_org, object_org)"), 1);
-    /* terms: five and a half years with AWS, five with Google Cloud */
-    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'contract_term' AND duration = 'P5Y6M' AND langs = 'en,fr'"), 1);
-    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'contract_term' AND duration = 'P5Y' AND langs = 'en,fr'"), 1);
+    /* the AWS contract: $510M, five and a half years, signed in 2020 (one record,
+    ** in French, English and German); the Google Cloud contract: $1B, five years */
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE family = 'contract' AND amount_num = 510000000"
+                       " AND duration = 'P5Y6M' AND event_date = '2020' AND 'aws' IN (subject_org, object_org)"
+                       " AND instr(langs, 'en') AND instr(langs, 'fr') AND instr(langs, 'de')"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE family = 'contract' AND amount_num = 1000000000"
+                       " AND duration = 'P5Y' AND langs = 'en,fr' AND 'google_cloud' IN (subject_org, object_org)"), 1);
     /* $10M paid, in French and English */
     CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'paid' AND amount_num = 10000000 AND langs = 'en,fr'"), 1);
     /* the Google cut-off on 30 June 2023 */
@@ -109,9 +108,14 @@ void t_e2e_groups_and_conflicts(void)
     CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'closed' AND amount_num = 3 AND langs = 'en,fr'"), 1);
     /* "signed in 2020" against "signed more than five years ago" in an article of 2023 */
     char *vals = qstr(db, "SELECT group_concat(value, '|') FROM (SELECT DISTINCT value FROM v_conflicts"
-                          " WHERE predicate = 'contract_signed' AND field = 'event_date' ORDER BY value)");
+                          " WHERE field = 'event_date' AND 'aws' IN (subject_org, object_org) ORDER BY value)");
     CHECK_STR(vals, "2020|before 2018");
     free(vals);
+    /* the service AWS hosts: "Twitter Spaces" in one article, "Places" in another */
+    char *svc = qstr(db, "SELECT group_concat(value || ':' || lang, '|') FROM (SELECT value, lang FROM v_conflicts"
+                         " WHERE field = 'service' AND family = 'hosting' ORDER BY value)");
+    CHECK_STR(svc, "Places:de|Twitter Spaces:fr");
+    free(svc);
     /* "$70 million" against "at least $70 million": grouped, the qualifier differs */
     CHECK_INT(qint(db, "SELECT count(DISTINCT value) FROM v_conflicts WHERE predicate = 'owes' AND field = 'qualifier'"), 2);
 }
