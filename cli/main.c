@@ -128,7 +128,7 @@ static void json_cstr(FILE *f, const char *s)
 /* ---------------------------------------------------------------- ingest */
 
 typedef struct counts {
-    size_t stored, replaced, unchanged, failed, skipped, articles;
+    size_t stored, replaced, unchanged, failed, skipped, removed, articles;
     size_t per_lang_n;
     struct { char lang[8]; size_t n; } per_lang[32];
 } counts;
@@ -154,9 +154,49 @@ static void walk_error(void *ud, const char *path, const char *reason)
         nc_store_log(s, path, "skipped", reason, NULL);
 }
 
+static int cmp_path(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* --prune: files stored from under a named directory that the walk did not
+** find and that no longer exist are removed from the database. */
+static void prune_missing(nc_store *s, char **roots, size_t n_roots, char **found, size_t n_found, counts *cn)
+{
+    for (size_t r = 0; r < n_roots; r++) {
+        if (!is_dir(roots[r]))
+            continue;
+        char prefix[PATH_MAX + 2];
+        size_t l = strlen(roots[r]);
+        snprintf(prefix, sizeof prefix, "%s%s", roots[r], l && roots[r][l - 1] == '/' ? "" : "/");
+        char **stored = NULL;
+        size_t n = 0;
+        nc_error err = { 0 };
+        if (nc_store_paths_under(s, prefix, &stored, &n, &err) != NC_OK) {
+            fprintf(stderr, "newsclaims: %s: %s\n", roots[r], err.msg);
+            continue;
+        }
+        for (size_t i = 0; i < n; i++) {
+            struct stat st;
+            if (bsearch(&stored[i], found, n_found, sizeof *found, cmp_path) || stat(stored[i], &st) == 0) {
+                free(stored[i]);
+                continue;
+            }
+            if (nc_store_remove_file(s, stored[i], &err) == NC_OK) {
+                cn->removed++;
+                nc_store_log(s, stored[i], "removed", "no longer on disk (--prune)", NULL);
+            } else {
+                fprintf(stderr, "newsclaims: %s: cannot remove: %s\n", stored[i], err.msg);
+            }
+            free(stored[i]);
+        }
+        free(stored);
+    }
+}
+
 static void usage_ingest(FILE *f)
 {
-    fputs("usage: newsclaims ingest DIR|FILE... [--db FILE] [--lang CODE] [--quiet]\n"
+    fputs("usage: newsclaims ingest DIR|FILE... [--db FILE] [--lang CODE] [--prune] [--quiet]\n"
           "\n"
           "Walk each directory recursively (hidden files and the database skipped), turn\n"
           "every file into articles, extract mentions and claims, store them, and relink\n"
@@ -165,6 +205,8 @@ static void usage_ingest(FILE *f)
           "\n"
           "  --db FILE          database (default ./newsclaims.db; created if missing)\n"
           "  --lang CODE        take every article to be in this language\n"
+          "  --prune            remove what was stored from files under the named\n"
+          "                     directories that no longer exist\n"
           "  --max-file-size N  refuse files over N bytes (default 67108864)\n"
           "  --rules DIR        extraction rules folder (or NEWSCLAIMS_RULES)\n"
           "  --data DIR         ingest data folder (or NEWSCLAIMS_DATA)\n"
@@ -180,14 +222,16 @@ static int cmd_ingest(int argc, char **argv)
         { "db", required_argument, 0, 'd' }, { "lang", required_argument, 0, 'l' },
         { "rules", required_argument, 0, 'r' }, { "data", required_argument, 0, 'D' },
         { "max-file-size", required_argument, 0, 'm' }, { "quiet", no_argument, 0, 'q' },
+        { "prune", no_argument, 0, 'P' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     common c = { 0 };
     const char *db = "newsclaims.db", *lang = NULL;
     size_t max_size = 64u << 20;
-    int quiet = 0, o;
+    int quiet = 0, prune = 0, o;
     while ((o = getopt_long(argc, argv, "d:l:qh", lo, NULL)) != -1) {
         switch (o) {
+        case 'P': prune = 1; break;
         case 'd': db = optarg; break;
         case 'l': lang = optarg; break;
         case 'r': c.rules_opt = optarg; break;
@@ -307,14 +351,19 @@ static int cmd_ingest(int argc, char **argv)
         if (rc == EXIT_FATAL)
             break;
     }
+    if (prune && rc != EXIT_FATAL)
+        prune_missing(s, argv + optind, (size_t)(argc - optind), paths, n_paths, &cn);
     nc_paths_free(paths, n_paths);
     if (rc != EXIT_FATAL && nc_store_link(s, &err) != NC_OK) {
         fprintf(stderr, "newsclaims: %s: linking claims failed: %s\n", db, err.msg);
         rc = EXIT_FATAL;
     }
     if (!quiet) {
-        fprintf(stderr, "newsclaims: %zu stored, %zu replaced, %zu unchanged, %zu failed; %zu articles",
-                cn.stored, cn.replaced, cn.unchanged, cn.failed, cn.articles);
+        fprintf(stderr, "newsclaims: %zu stored, %zu replaced, %zu unchanged, %zu failed", cn.stored, cn.replaced,
+                cn.unchanged, cn.failed);
+        if (prune)
+            fprintf(stderr, ", %zu removed", cn.removed);
+        fprintf(stderr, "; %zu articles", cn.articles);
         for (size_t i = 0; i < cn.per_lang_n; i++)
             fprintf(stderr, "%s%s %zu", i ? ", " : " (", cn.per_lang[i].lang, cn.per_lang[i].n);
         fprintf(stderr, "%s\n", cn.per_lang_n ? ")" : "");

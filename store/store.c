@@ -674,6 +674,57 @@ int nc_store_put_file(nc_store *s, const char *path, const char *hash, size_t si
     return rc;
 }
 
+int nc_store_paths_under(nc_store *s, const char *prefix, char ***paths, size_t *n, nc_error *err)
+{
+    *paths = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    /* substr, not LIKE: paths may hold % and _ */
+    if (sqlite3_prepare_v2(s->db, "SELECT path FROM files WHERE substr(path, 1, length(?1)) = ?1 ORDER BY path",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_err(s, err, "prepare");
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    size_t cap = 0;
+    int r, rc = NC_OK;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **v = realloc(*paths, cap * sizeof *v);
+            if (!v) {
+                rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+                break;
+            }
+            *paths = v;
+        }
+        const char *p = (const char *)sqlite3_column_text(st, 0);
+        char *c = malloc(strlen(p) + 1);
+        if (!c) {
+            rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+            break;
+        }
+        strcpy(c, p);
+        (*paths)[(*n)++] = c;
+    }
+    if (rc == NC_OK && r != SQLITE_DONE)
+        rc = store_err(s, err, "listing stored files");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int nc_store_remove_file(nc_store *s, const char *path, nc_error *err)
+{
+    int rc = store_prepare(s, "DELETE FROM files WHERE path = ?1", &s->st_file_del, err);
+    if (rc != NC_OK || (rc = store_exec(s, "BEGIN IMMEDIATE", err)) != NC_OK)
+        return rc;
+    sqlite3_bind_text(s->st_file_del, 1, path, -1, SQLITE_STATIC);
+    rc = step_done(s, s->st_file_del, err, "removing a file");
+    if (rc == NC_OK)
+        rc = store_exec(s, "COMMIT", err);
+    if (rc != NC_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
 int nc_store_log(nc_store *s, const char *path, const char *status, const char *reason, nc_error *err)
 {
     if (s->is_readonly)

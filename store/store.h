@@ -55,8 +55,17 @@ int nc_store_put_file(nc_store *s, const char *path, const char *file_hash,
                       const nc_extraction *ex, size_t n,
                       int *was_replaced, nc_error *err);
 
+/* Paths of the stored files whose path starts with prefix, sorted. *paths is
+** a malloc'd array of malloc'd strings (free each and the array). */
+int nc_store_paths_under(nc_store *s, const char *prefix, char ***paths, size_t *n,
+                         nc_error *err);
+
+/* Remove a stored file and everything that came from it (one transaction).
+** Removing a path that is not stored is not an error. */
+int nc_store_remove_file(nc_store *s, const char *path, nc_error *err);
+
 /* Record the outcome of one input in the ingest_log table: status is
-** "stored", "replaced", "unchanged", "failed" or "skipped"; reason may be
+** "stored", "replaced", "unchanged", "failed", "skipped" or "removed"; reason may be
 ** NULL. */
 int nc_store_log(nc_store *s, const char *path, const char *status,
                  const char *reason, nc_error *err);

@@ -193,6 +193,16 @@ void t_e2e_rerun_and_change(void)
     free(out);
     CHECK_INT(qint(db, "SELECT count(*) FROM articles"), 5);
     CHECK_INT(qint(db, "SELECT count(*) FROM ingest_log WHERE status = 'failed' AND path LIKE '%image.txt'"), 1);
+    /* a file deleted from the folder: --prune removes its rows and relinks */
+    snprintf(cmd, sizeof cmd, "rm '%s/in/image.txt' '%s/in/empty.txt' '%s/in/004_7bdac1c38dd6b8cd.txt'"
+                              " && %s ingest '%s/in' --db '%s' --prune 2>&1", d, d, d, t_bin(), d, db);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && strstr(out, "0 stored, 0 replaced, 4 unchanged, 0 failed, 1 removed"));
+    free(out);
+    CHECK_INT(qint(db, "SELECT count(*) FROM articles"), 4);
+    CHECK_INT(qint(db, "SELECT count(*) FROM articles WHERE lang = 'en'"), 0);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE instr(langs, 'en')"), 0);
+    CHECK_INT(qint(db, "SELECT count(*) FROM ingest_log WHERE status = 'removed'"), 1);
     free(d);
 }
 
