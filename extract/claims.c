@@ -239,6 +239,19 @@ static int amount_in_scope(const char *text, const cue *t, const nc_mention *m)
     return 1;
 }
 
+/* Is another trigger between a cue and this trigger? "won't renegotiate the
+** deal": the negation belongs to "renegotiate", not to "deal". */
+static int trigger_between(const cue *cues, size_t c0, size_t c1, const cue *q, const cue *t)
+{
+    size_t a = q->end <= t->start ? q->end : t->end;
+    size_t b = q->end <= t->start ? t->start : q->start;
+    for (size_t k = c0; k < c1; k++)
+        if (cues[k].kind == RK_TRIGGER && &cues[k] != t && cues[k].start >= a && cues[k].end <= b &&
+            strcmp(cues[k].r->predicate, t->r->predicate))
+            return 1;
+    return 0;
+}
+
 int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
                  nc_extraction *ex, const cue *cues, size_t n_cues, nc_error *err)
 {
@@ -433,7 +446,7 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
                 snprintf(c->source, sizeof c->source, "%s", q->org);
             else if (q->kind == RK_HEDGE)
                 c->is_hedged = 1;
-            else if (q->kind == RK_NEGATION && in_scope(a->text, q, tc))
+            else if (q->kind == RK_NEGATION && in_scope(a->text, q, tc) && !trigger_between(cues, C0, C1, q, tc))
                 c->is_negated = 1;
         }
         if (c->is_hedged)

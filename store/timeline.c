@@ -145,6 +145,8 @@ static void format_duration(const char *d, char *out, size_t size)
 
 typedef struct source {
     sqlite3_int64 claim_id, article_id;
+    sqlite3_int64 more_ids[8];   /* other claims of the group from the same sentence */
+    int n_more;
     char *path, *title, *lang, *pub_date, *sentence, *attributed, *amount, *currency, *qualifier;
     char *event_date, *event_qual, *duration, *predicate;
     int is_negated, is_hedged;
@@ -341,6 +343,17 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
         sqlite3_bind_int64(ss, 1, e->id);
         size_t scap = 0;
         while ((r = sqlite3_step(ss)) == SQLITE_ROW) {
+            /* two claims of the group from one sentence: the sentence is shown once */
+            if (e->n_src && e->src[e->n_src - 1].article_id == sqlite3_column_int64(ss, 1) &&
+                sqlite3_column_text(ss, 6) && e->src[e->n_src - 1].sentence &&
+                !strcmp(e->src[e->n_src - 1].sentence, (const char *)sqlite3_column_text(ss, 6))) {
+                source *prev = &e->src[e->n_src - 1];
+                prev->is_negated |= sqlite3_column_int(ss, 15);
+                prev->is_hedged |= sqlite3_column_int(ss, 16);
+                if (prev->n_more < 8)
+                    prev->more_ids[prev->n_more++] = sqlite3_column_int64(ss, 0);
+                continue;
+            }
             if (e->n_src == scap) {
                 scap = scap ? scap * 2 : 4;
                 source *v = realloc(e->src, scap * sizeof *v);
@@ -601,8 +614,11 @@ static void render_json(FILE *f, const entries *es, const nc_timeline_opts *o)
         fputs(",\"sources\":[", f);
         for (size_t k = 0; k < e->n_src; k++) {
             const source *x = &e->src[k];
-            fprintf(f, "%s{\"claim_id\":%lld,\"article_id\":%lld,\"path\":", k ? "," : "", (long long)x->claim_id,
-                    (long long)x->article_id);
+            fprintf(f, "%s{\"claim_id\":%lld,\"claim_ids\":[%lld", k ? "," : "", (long long)x->claim_id,
+                    (long long)x->claim_id);
+            for (int mi = 0; mi < x->n_more; mi++)
+                fprintf(f, ",%lld", (long long)x->more_ids[mi]);
+            fprintf(f, "],\"article_id\":%lld,\"path\":", (long long)x->article_id);
             put_json(f, x->path);
             fputs(",\"title\":", f);
             put_json(f, x->title);

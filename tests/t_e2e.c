@@ -304,9 +304,13 @@ void t_e2e_timeline_formats(void)
                                -1, &st, NULL) == SQLITE_OK) {
             int n = 0;
             while (sqlite3_step(st) == SQLITE_ROW) {
-                char key[64];
-                snprintf(key, sizeof key, "\"claim_id\":%lld,", (long long)sqlite3_column_int64(st, 0));
-                CHECK(strstr(json, key) != NULL);
+                char k1[64], k2[64], k3[64], k4[64];
+                long long id = (long long)sqlite3_column_int64(st, 0);
+                snprintf(k1, sizeof k1, "\"claim_ids\":[%lld,", id);
+                snprintf(k2, sizeof k2, "\"claim_ids\":[%lld]", id);
+                snprintf(k3, sizeof k3, ",%lld]", id);
+                snprintf(k4, sizeof k4, ",%lld,", id);
+                CHECK(strstr(json, k1) || strstr(json, k2) || strstr(json, k3) || strstr(json, k4));
                 n++;
             }
             CHECK_INT(n, 19);
@@ -457,5 +461,64 @@ void t_e2e_bad_inputs(void)
     CHECK(qint(db, "SELECT count(*) FROM mentions m JOIN articles a ON a.id = m.article_id WHERE a.path LIKE '%big.txt'") > 1000);
     CHECK_INT(qint(db, "SELECT count(*) FROM ingest_log WHERE status = 'failed'"), 4);
     CHECK_INT(qint(db, "SELECT count(*) FROM ingest_log WHERE status = 'skipped' AND path LIKE '%gone.txt'"), 1);
+    free(d);
+}
+
+/* The HTML timeline in headless Chromium: the page Chromium builds has the
+** SVG timeline and no script (article text is escaped, and the page's
+** Content-Security-Policy forbids scripts anyway), the screenshot is taken,
+** and the console reports no error. */
+void t_e2e_html_in_chromium(void)
+{
+    if (t_run("command -v chromium >/dev/null 2>&1", NULL) != 0)
+        T_SKIP("chromium is not installed (sh .ci/deps test installs it)");
+    char *d = t_tmpdir();
+    char cmd[4096], db[600], path[600];
+    snprintf(db, sizeof db, "%s/h.db", d);
+    snprintf(path, sizeof path, "%s/in", d);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp corpus/* '%s/'", path, path);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    snprintf(cmd, sizeof cmd, "%s/hostile.txt", path);
+    FILE *f = fopen(cmd, "w");
+    fputs("According to a report from the Information, Twitter owes Amazon Web Services $5 million "
+          "<script>document.title='PWNED'</script> for \" onmouseover=\"document.title='PWNED2'\" x=\" the "
+          "<img src=x onerror=\"document.title='PWNED3'\"> cloud services it uses in 2023.\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s ingest '%s' --db '%s' --quiet && %s timeline --db '%s' --format html > '%s/t.html'",
+             t_bin(), path, db, t_bin(), db, d);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    const char *flags = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                        "--disable-background-networking --disable-component-update --disable-sync "
+                        "--window-size=1280,1100";
+    char *dom = NULL;
+    snprintf(cmd, sizeof cmd, "chromium %s --user-data-dir='%s/p1' --dump-dom 'file://%s/t.html' 2>/dev/null", flags, d, d);
+    CHECK_INT(t_run(cmd, &dom), 0);
+    CHECK(dom && strstr(dom, "<title>Claim timeline</title>"));
+    CHECK(dom && !strstr(dom, "<script"));
+    CHECK(dom && !strstr(dom, "<img"));
+    CHECK(dom && strstr(dom, "&lt;script&gt;document.title="));   /* shown as text */
+    CHECK(dom && strstr(dom, "<svg") && strstr(dom, "<circle"));
+    free(dom);
+    char *log = NULL;
+    snprintf(cmd, sizeof cmd, "chromium %s --user-data-dir='%s/p2' --enable-logging=stderr --v=0 "
+                              "--screenshot='%s/shot.png' 'file://%s/t.html' 2>&1", flags, d, d, d);
+    CHECK_INT(t_run(cmd, &log), 0);
+    CHECK(log && !strstr(log, "CONSOLE"));
+    CHECK(log && !strstr(log, "Uncaught"));
+    CHECK(log && !strstr(log, "Refused to"));
+    if (log && (strstr(log, "CONSOLE") || strstr(log, "Uncaught")))
+        fprintf(stderr, "  chromium said: %s\n", log);
+    free(log);
+    /* a PNG of the window's size */
+    snprintf(path, sizeof path, "%s/shot.png", d);
+    size_t len = 0;
+    char *png = t_read(path, &len);
+    CHECK(png && len > 20000 && !memcmp(png, "\x89PNG", 4));
+    if (png && len > 24) {
+        unsigned w = ((unsigned char)png[16] << 24) | ((unsigned char)png[17] << 16) |
+                     ((unsigned char)png[18] << 8) | (unsigned char)png[19];
+        CHECK_INT(w, 1280);
+    }
+    free(png);
     free(d);
 }
