@@ -19,7 +19,7 @@ HDRS     := $(wildcard ingest/*.h extract/*.h store/*.h tests/*.h tests/*.def)
 TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all demo check check-asan check-plain valgrind golden bench install clean deps
+.PHONY: all demo check check-asan check-plain valgrind install uninstall clean deps
 
 all: newsclaims
 
@@ -71,6 +71,37 @@ VALGRIND := valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-k
 	  --suppressions=tests/valgrind.supp
 valgrind: newsclaims $(BUILD)/tests/run
 	NEWSCLAIMS_NO_JIT=1 NEWSCLAIMS_BIN="$(VALGRIND) ./newsclaims" $(VALGRIND) $(BUILD)/tests/run
+
+# make install PREFIX=/usr/local: the binary, the static library with its
+# headers (include/newsclaims/newsclaims.h includes the three stage headers),
+# a pkg-config file, the data files the binary finds relative to the prefix,
+# the schema document and man pages.
+DESTDIR ?=
+install: newsclaims $(BUILD)/libnewsclaims.a
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/include/newsclaims/ingest $(DESTDIR)$(PREFIX)/include/newsclaims/extract \
+	  $(DESTDIR)$(PREFIX)/include/newsclaims/store $(DESTDIR)$(PREFIX)/share/newsclaims/rules \
+	  $(DESTDIR)$(PREFIX)/share/newsclaims/ingest $(DESTDIR)$(PREFIX)/share/doc/newsclaims \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 newsclaims $(DESTDIR)$(PREFIX)/bin/newsclaims
+	install -m 644 $(BUILD)/libnewsclaims.a $(DESTDIR)$(PREFIX)/lib/libnewsclaims.a
+	install -m 644 ingest/ingest.h $(DESTDIR)$(PREFIX)/include/newsclaims/ingest/ingest.h
+	install -m 644 extract/extract.h $(DESTDIR)$(PREFIX)/include/newsclaims/extract/extract.h
+	install -m 644 store/store.h $(DESTDIR)$(PREFIX)/include/newsclaims/store/store.h
+	printf '/* newsclaims: the pipeline as a library (ingest -> extract -> store). */\n#ifndef NEWSCLAIMS_H\n#define NEWSCLAIMS_H\n#include "store/store.h"\n#endif\n' \
+	  > $(DESTDIR)$(PREFIX)/include/newsclaims/newsclaims.h
+	install -m 644 extract/rules/*.rules extract/rules/orgs.tsv extract/rules/README.md $(DESTDIR)$(PREFIX)/share/newsclaims/rules/
+	install -m 644 ingest/data/*.lang ingest/data/README.md $(DESTDIR)$(PREFIX)/share/newsclaims/ingest/
+	install -m 644 store/SCHEMA.md README.md $(DESTDIR)$(PREFIX)/share/doc/newsclaims/
+	install -m 644 cli/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\ndatadir=$${prefix}/share/newsclaims\n\nName: newsclaims\nDescription: news claims extraction pipeline (ingest, extract, store)\nVersion: %s\nRequires: $(PKGS)\nLibs: -L$${libdir} -lnewsclaims -lm -pthread\nCflags: -I$${includedir}/newsclaims\n' \
+	  '$(PREFIX)' "$$(sed -n 's/^#define NC_VERSION "\(.*\)"/\1/p' ingest/ingest.h)" > $(DESTDIR)$(PREFIX)/lib/pkgconfig/newsclaims.pc
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/newsclaims $(DESTDIR)$(PREFIX)/lib/libnewsclaims.a \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/newsclaims.pc $(DESTDIR)$(PREFIX)/include/newsclaims \
+	  $(DESTDIR)$(PREFIX)/share/newsclaims $(DESTDIR)$(PREFIX)/share/doc/newsclaims \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/newsclaims.1 $(DESTDIR)$(PREFIX)/share/man/man1/newsclaims-*.1
 
 clean:
 	rm -rf build build-asan newsclaims demo.db demo.db-wal demo.db-shm tests/out

@@ -13,6 +13,7 @@
 #include "../extract/extract.h"
 #include "../store/store.h"
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -154,6 +155,64 @@ static void walk_error(void *ud, const char *path, const char *reason)
         nc_store_log(s, path, "skipped", reason, NULL);
 }
 
+/* ------------------------------------------------------------ progress */
+
+/* Progress on a terminal: files done of total, MB/s, articles/s, errors,
+** time left; redrawn at most ten times a second on one line of stderr.
+** Nothing of it when stderr is not a terminal, or with --quiet. */
+typedef struct progress {
+    int is_on;
+    size_t total, bytes, articles;
+    double t0, last;
+} progress;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_start(progress *pg, size_t total, int is_on)
+{
+    memset(pg, 0, sizeof *pg);
+    pg->is_on = is_on;
+    pg->total = total;
+    pg->t0 = now_s();
+}
+
+static void progress_show(progress *pg, size_t done, size_t errors)
+{
+    if (!pg->is_on)
+        return;
+    double t = now_s();
+    if (done && t - pg->last < 0.1)
+        return;
+    pg->last = t;
+    double el = t - pg->t0 > 1e-6 ? t - pg->t0 : 1e-6;
+    double left = done ? el / (double)done * (double)(pg->total - done) : 0;
+    fprintf(stderr, "\r\033[K%zu/%zu files  %.1f MB/s  %.0f articles/s  %zu errors  %s%.0fs left", done, pg->total,
+            (double)pg->bytes / 1e6 / el, (double)pg->articles / el, errors, done ? "" : "~", left);
+    fflush(stderr);
+}
+
+/* A message during a run: the progress line is cleared first. */
+static void note(progress *pg, const char *fmt, ...)
+{
+    va_list ap;
+    if (pg->is_on)
+        fputs("\r\033[K", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+}
+
+static void progress_end(progress *pg)
+{
+    if (pg->is_on)
+        fputs("\r\033[K", stderr);
+}
+
 static int cmp_path(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -210,7 +269,8 @@ static void usage_ingest(FILE *f)
           "  --max-file-size N  refuse files over N bytes (default 67108864)\n"
           "  --rules DIR        extraction rules folder (or NEWSCLAIMS_RULES)\n"
           "  --data DIR         ingest data folder (or NEWSCLAIMS_DATA)\n"
-          "  -q, --quiet        no summary line\n"
+          "  -q, --quiet        no progress (shown only when stderr is a terminal) and no\n"
+          "                     summary line; errors are still reported\n"
           "  -h, --help         this help\n"
           "\n"
           "Exit: 0 all stored, 1 some inputs failed (the rest stored), 2 fatal.\n", f);
@@ -279,8 +339,11 @@ static int cmd_ingest(int argc, char **argv)
                 walk_error, s) != NC_OK)
         rc = EXIT_SOME_FAILED;
     counts cn = { 0 };
+    progress pg;
+    progress_start(&pg, n_paths, !quiet && isatty(2));
     for (size_t i = 0; i < n_paths; i++) {
         const char *p = paths[i];
+        progress_show(&pg, i, cn.failed);
         unsigned char *data = NULL;
         size_t len = 0;
         nc_meta *meta = NULL;
@@ -296,31 +359,34 @@ static int cmd_ingest(int argc, char **argv)
             r = nc_store_is_unchanged(s, p, hash, &is_unchanged, &err);
         }
         if (r == NC_OK && is_unchanged) {
+            pg.bytes += len;
             cn.unchanged++;
             nc_store_log(s, p, "unchanged", NULL, NULL);
             free(data);
             continue;
         }
+        pg.bytes += len;
         if (r == NC_OK)
             r = nc_meta_load(p, &meta, &err);
         if (r == NC_OK)
             r = nc_ingest_buffer(ing, p, data, len, meta, &arts, &n_arts, &err);
         if (r == NC_OK) {
+            pg.articles += n_arts;
             ex = calloc(n_arts, sizeof *ex);
             if (!ex)
                 r = nc_error_set(&err, NC_E_NOMEM, p, "out of memory");
         }
         for (size_t k = 0; r == NC_OK && k < n_arts; k++) {
             if (!arts[k].lang_supported) {
-                fprintf(stderr, "newsclaims: %s: language \"%s\" has no extraction rules; stored without extraction\n",
+                note(&pg, "newsclaims: %s: language \"%s\" has no extraction rules; stored without extraction\n",
                         p, arts[k].lang);
                 continue;
             }
             nc_error xe = { 0 };
             if (nc_extract_article(x, &arts[k], NULL, &ex[k], &xe) != NC_OK)
-                fprintf(stderr, "newsclaims: %s: extraction failed: %s\n", p, xe.msg);
+                note(&pg, "newsclaims: %s: extraction failed: %s\n", p, xe.msg);
             else if (ex[k].limit_hits)
-                fprintf(stderr, "newsclaims: %s: %zu rule calls stopped by a match or time limit\n", p,
+                note(&pg, "newsclaims: %s: %zu rule calls stopped by a match or time limit\n", p,
                         ex[k].limit_hits);
         }
         if (r == NC_OK) {
@@ -336,7 +402,7 @@ static int cmd_ingest(int argc, char **argv)
             nc_store_log(s, p, replaced ? "replaced" : "stored", NULL, NULL);
         } else {
             cn.failed++;
-            fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : p, err.msg);
+            note(&pg, "newsclaims: %s: %s\n", err.where[0] ? err.where : p, err.msg);
             nc_store_log(s, p, "failed", err.msg, NULL);
             if (r == NC_E_BUSY || r == NC_E_SCHEMA) {
                 rc = EXIT_FATAL;   /* the database itself is unusable: stop */
@@ -351,6 +417,7 @@ static int cmd_ingest(int argc, char **argv)
         if (rc == EXIT_FATAL)
             break;
     }
+    progress_end(&pg);
     if (prune && rc != EXIT_FATAL)
         prune_missing(s, argv + optind, (size_t)(argc - optind), paths, n_paths, &cn);
     nc_paths_free(paths, n_paths);
@@ -659,6 +726,72 @@ static int cmd_stats(int argc, char **argv)
     return EXIT_SUCCESS;
 }
 
+/* -------------------------------------------------------- explain, show */
+
+static void usage_explain(FILE *f)
+{
+    fputs("usage: newsclaims explain GROUP_ID|cCLAIM_ID [--db FILE] [--json] [--color|--no-color]\n"
+          "\n"
+          "Why the database holds a claim: the group's fields and conflicts, then each\n"
+          "claim with its source sentence, the mentions in it (highlighted), the rules that\n"
+          "found them and the reference date its dates were resolved against.\n"
+          "A group is named by its number (21 or g21), a claim by c and its number (c87).\n", f);
+}
+
+static void usage_show(FILE *f)
+{
+    fputs("usage: newsclaims show ARTICLE_ID|PATH [--db FILE] [--json] [--text]\n"
+          "\n"
+          "A stored article: its metadata and where each piece came from (encoding,\n"
+          "language, publication date and how it was obtained), its mentions, and with\n"
+          "--text its normalized text.\n", f);
+}
+
+static int cmd_explain_show(int argc, char **argv, int is_show)
+{
+    static const struct option lo[] = {
+        { "db", required_argument, 0, 'd' }, { "json", no_argument, 0, 'j' }, { "text", no_argument, 0, 't' },
+        { "color", no_argument, 0, 'C' }, { "no-color", no_argument, 0, 'N' },
+        { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+    };
+    const char *db = "newsclaims.db";
+    int json = 0, text = 0, color = -1, o;
+    while ((o = getopt_long(argc, argv, "d:jh", lo, NULL)) != -1) {
+        switch (o) {
+        case 'd': db = optarg; break;
+        case 'j': json = 1; break;
+        case 't': text = 1; break;
+        case 'C': color = 1; break;
+        case 'N': color = 0; break;
+        case 'h': is_show ? usage_show(stdout) : usage_explain(stdout); return 0;
+        default: is_show ? usage_show(stderr) : usage_explain(stderr); return EXIT_FATAL;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "newsclaims %s: name exactly one %s\n", is_show ? "show" : "explain",
+                is_show ? "article (id or path)" : "group or claim");
+        is_show ? usage_show(stderr) : usage_explain(stderr);
+        return EXIT_FATAL;
+    }
+    nc_error err = { 0 };
+    nc_store_opts so = nc_store_default_opts();
+    so.is_readonly = 1;
+    nc_store *s = nc_store_open(db, &so, &err);
+    if (!s) {
+        fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : db, err.msg);
+        return EXIT_FATAL;
+    }
+    int use_color = color < 0 ? (!json && isatty(1) && !getenv("NO_COLOR")) : color;
+    int rc = is_show ? nc_store_show(s, argv[optind], json, text, stdout, &err)
+                     : nc_store_explain(s, argv[optind], json, use_color, stdout, &err);
+    nc_store_close(s);
+    if (rc != NC_OK) {
+        fprintf(stderr, "newsclaims %s: %s\n", is_show ? "show" : "explain", err.msg);
+        return rc == NC_E_USAGE ? EXIT_SOME_FAILED : EXIT_FATAL;
+    }
+    return EXIT_SUCCESS;
+}
+
 /* ----------------------------------------------------------------- rules */
 
 static void report_rule(void *ud, const char *where, const char *msg)
@@ -709,6 +842,8 @@ static void usage(FILE *f)
           "  extract FILE        print what extraction finds in one file, as JSON lines\n"
           "  timeline            print the claim timeline (text, md, json, csv, html)\n"
           "  stats               counts per table, language and mention kind\n"
+          "  explain GROUP|cID   why a claim group or a claim is what it is\n"
+          "  show ARTICLE        a stored article, its metadata's provenance, its mentions\n"
           "  rules               check the rule files by running their examples\n"
           "\n"
           "'newsclaims COMMAND --help' tells more. --version prints the version.\n", f);
@@ -742,6 +877,10 @@ int main(int argc, char **argv)
         rc = cmd_stats(argc, argv);
     else if (!strcmp(cmd, "rules"))
         rc = cmd_rules(argc, argv);
+    else if (!strcmp(cmd, "explain"))
+        rc = cmd_explain_show(argc, argv, 0);
+    else if (!strcmp(cmd, "show"))
+        rc = cmd_explain_show(argc, argv, 1);
     else {
         fprintf(stderr, "newsclaims: unknown command \"%s\"\n", cmd);
         usage(stderr);

@@ -446,8 +446,9 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
                 snprintf(c->source, sizeof c->source, "%s", q->org);
             else if (q->kind == RK_HEDGE)
                 c->is_hedged = 1;
-            else if (q->kind == RK_NEGATION && in_scope(a->text, q, tc) && !trigger_between(cues, C0, C1, q, tc))
-                c->is_negated = 1;
+            else if (q->kind == RK_NEGATION && in_scope(a->text, q, tc) && !trigger_between(cues, C0, C1, q, tc) &&
+                     !(q->start >= tc->start && q->end <= tc->end))
+                c->is_negated = 1;   /* "zahlen … nicht" inside a refusal trigger is its meaning, not a negation */
         }
         if (c->is_hedged)
             conf -= 0.1;

@@ -102,6 +102,19 @@ nc_timeline_opts nc_timeline_default_opts(void);
 int nc_timeline_write(nc_store *s, const nc_timeline_opts *opts, FILE *out,
                       nc_error *err);
 
+/* Explain a claim group ("21", "g21") or a claim ("c87"): its fields, the
+** conflicts, and for each claim the source sentence with its mentions
+** highlighted (ANSI colour when use_color, [brackets] otherwise), the rules
+** that fired and the reference date its dates were resolved against. Text
+** or one JSON document. NC_E_USAGE when the id names nothing. */
+int nc_store_explain(nc_store *s, const char *spec, int is_json, int use_color, FILE *out,
+                     nc_error *err);
+
+/* Show a stored article, by id or path: its metadata and where each piece
+** came from, its mentions, and its text when with_text. Text or JSON. */
+int nc_store_show(nc_store *s, const char *spec, int is_json, int with_text, FILE *out,
+                  nc_error *err);
+
 /* Write counts per table, per language and per mention kind, as text or as
 ** one JSON document (is_json). */
 int nc_store_stats(nc_store *s, int is_json, FILE *out, nc_error *err);

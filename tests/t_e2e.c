@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <ctype.h>
+#include <unistd.h>
 
 static char *db_path;
 
@@ -367,8 +368,8 @@ void t_e2e_timeline_formats(void)
 void t_e2e_cli(void)
 {
     char cmd[1024], *out = NULL;
-    static const char *subs[] = { "ingest", "extract", "timeline", "stats", "rules" };
-    for (int i = 0; i < 5; i++) {
+    static const char *subs[] = { "ingest", "extract", "timeline", "stats", "rules", "explain", "show" };
+    for (int i = 0; i < 7; i++) {
         snprintf(cmd, sizeof cmd, "%s %s --help", t_bin(), subs[i]);
         CHECK_INT(t_run(cmd, &out), 0);
         CHECK(out && strstr(out, "usage: newsclaims"));
@@ -520,5 +521,111 @@ void t_e2e_html_in_chromium(void)
         CHECK_INT(w, 1280);
     }
     free(png);
+    free(d);
+}
+
+void t_e2e_explain_show(void)
+{
+    const char *db = corpus_db();
+    char cmd[1024], *out = NULL;
+    long long g = qint(db, "SELECT group_id FROM v_timeline WHERE predicate = 'owes' AND amount_num = 70000000");
+    snprintf(cmd, sizeof cmd, "%s explain %lld --db '%s' --no-color", t_bin(), g, db);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && strstr(out, "[au moins 70 millions de dollars]"));     /* the mention, marked in its sentence */
+    CHECK(out && strstr(out, "rule money.num"));
+    CHECK(out && strstr(out, "reference date 2023-03 (month"));
+    CHECK(out && strstr(out, "conflict on qualifier"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s explain g%lld --db '%s' --json", t_bin(), g, db);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(json_valid(out));
+    CHECK(out && strstr(out, "\"reference_date\":{") && strstr(out, "\"mentions\":["));
+    free(out);
+    long long c = qint(db, "SELECT min(claim_id) FROM v_claims WHERE group_id IS NOT NULL");
+    snprintf(cmd, sizeof cmd, "%s explain c%lld --db '%s' --json", t_bin(), c, db);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(json_valid(out));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s explain 999999 --db '%s' 2>&1", t_bin(), db);
+    CHECK_INT(t_run(cmd, &out), 1);
+    CHECK(out && strstr(out, "no claim group 999999"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s explain banana --db '%s' 2>&1", t_bin(), db);
+    CHECK_INT(t_run(cmd, NULL), 1);
+    snprintf(cmd, sizeof cmd, "%s show corpus/001_60072c00640d44f3.txt --db '%s'", t_bin(), db);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && strstr(out, "published 2023-03 (month), from metadata"));
+    CHECK(out && strstr(out, "encoding UTF-8"));
+    CHECK(out && strstr(out, "money") && strstr(out, "510000000"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s show 1 --db '%s' --json --text", t_bin(), db);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(json_valid(out));
+    CHECK(out && strstr(out, "\"text\":\"") && strstr(out, "\"pub_date_source\":"));
+    free(out);
+}
+
+/* Progress only on a terminal; the summary either way. */
+void t_e2e_progress(void)
+{
+    if (t_run("command -v script >/dev/null 2>&1", NULL) != 0)
+        T_SKIP("util-linux script(1) is not installed: no pseudo-terminal to test progress on");
+    char *d = t_tmpdir();
+    char cmd[1400], *out = NULL;
+    snprintf(cmd, sizeof cmd, "script -qfec \"%s ingest corpus --db '%s/p.db'\" /dev/null", t_bin(), d);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && strstr(out, "files") && strstr(out, "MB/s") && strstr(out, "articles/s"));
+    CHECK(out && strstr(out, "5 stored"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s ingest corpus --db '%s/q.db' 2>&1", t_bin(), d);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && !strstr(out, "MB/s"));
+    CHECK(out && strstr(out, "5 stored"));
+    free(out);
+    free(d);
+}
+
+/* make install: the installed binary finds its data from anywhere, and a
+** program embedding the library builds with pkg-config and runs. */
+void t_e2e_install(void)
+{
+    char *d = t_tmpdir();
+    char cmd[4096], *out = NULL;
+    char cwd[1024];
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    snprintf(cmd, sizeof cmd, "make -s install PREFIX='%s/usr' >/dev/null 2>&1", d);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    snprintf(cmd, sizeof cmd, "cd / && '%s/usr/bin/newsclaims' ingest '%s/corpus' --db '%s/i.db' 2>&1", d, cwd, d);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && strstr(out, "5 stored"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s/usr/share/man/man1/newsclaims-explain.1", d);
+    FILE *f = fopen(cmd, "r");
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    snprintf(cmd, sizeof cmd, "%s/embed.c", d);
+    f = fopen(cmd, "w");
+    fputs("#include <newsclaims.h>\n#include <stdio.h>\n#include <string.h>\n"
+          "int main(int argc, char **argv) {\n"
+          "  (void)argc; char dir[2048]; nc_error err = {0};\n"
+          "  nc_ingest_opts io = nc_ingest_default_opts(); snprintf(dir, sizeof dir, \"%s/ingest\", argv[1]); io.data_dir = dir;\n"
+          "  nc_ingester *ing = nc_ingester_new(&io, &err); if (!ing) { fprintf(stderr, \"%s\\n\", err.msg); return 1; }\n"
+          "  char rdir[2048]; nc_extract_opts xo = nc_extract_default_opts(); snprintf(rdir, sizeof rdir, \"%s/rules\", argv[1]);\n"
+          "  xo.rules_dir = rdir; nc_extractor *x = nc_extractor_new(&xo, &err); if (!x) { fprintf(stderr, \"%s\\n\", err.msg); return 1; }\n"
+          "  const char *t = \"Twitter owes Amazon Web Services at least $70 million, according to the Information.\";\n"
+          "  nc_article *a; size_t n; if (nc_ingest_buffer(ing, \"x\", (const unsigned char *)t, strlen(t), NULL, &a, &n, &err)) return 1;\n"
+          "  nc_extraction ex; if (nc_extract_article(x, a, NULL, &ex, &err)) return 1;\n"
+          "  for (size_t i = 0; i < ex.n_mentions; i++) if (ex.mentions[i].kind == NC_MENTION_MONEY) printf(\"%s %s\\n\", ex.mentions[i].value, ex.mentions[i].unit);\n"
+          "  nc_extraction_free(&ex); nc_articles_free(a, n); nc_extractor_free(x); nc_ingester_free(ing); return 0; }\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "cd '%s' && export PKG_CONFIG_PATH='%s/usr/lib/pkgconfig' && "
+                              "cc -o embed embed.c $(pkg-config --cflags --libs newsclaims) 2>&1 && "
+                              "./embed \"$(pkg-config --variable=datadir newsclaims)\"", d, d);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && strstr(out, "70000000 USD"));
+    if (out && !strstr(out, "70000000 USD"))
+        fprintf(stderr, "  embed said: %s\n", out);
+    free(out);
     free(d);
 }
