@@ -19,7 +19,7 @@ HDRS     := $(wildcard ingest/*.h extract/*.h store/*.h tests/*.h tests/*.def)
 TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all demo check check-asan check-plain valgrind install uninstall clean deps
+.PHONY: all demo check check-asan check-plain valgrind bench install uninstall clean deps
 
 all: newsclaims
 
@@ -71,6 +71,10 @@ VALGRIND := valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-k
 	  --suppressions=tests/valgrind.supp
 valgrind: newsclaims $(BUILD)/tests/run
 	NEWSCLAIMS_NO_JIT=1 NEWSCLAIMS_BIN="$(VALGRIND) ./newsclaims" $(VALGRIND) $(BUILD)/tests/run
+
+# Throughput and memory on ../shared/corpus-bench, written to bench/RESULTS.md.
+bench: newsclaims
+	sh bench/run.sh
 
 # make install PREFIX=/usr/local: the binary, the static library with its
 # headers (include/newsclaims/newsclaims.h includes the three stage headers),

@@ -291,13 +291,18 @@ static char *clean_text(const nc_ingester *ing, const lang_profile *lp, const ch
         if (tail_is_junk) {
             for (size_t i = last_boiler + 1; i < n; i++)
                 ps[i].is_dropped = 1;
-            for (size_t i = last_boiler; i-- > 0;) {
-                if (ps[i].is_dropped)
-                    continue;
-                if (!is_non_prose(ps[i].s))
-                    break;
-                ps[i].is_dropped = 1;
+            /* the non-prose run before it goes too (an ad's bullet points),
+            ** but only down to a prose paragraph: a wire-service table
+            ** ending in "Reuter" has none, and is the article */
+            size_t stop = last_boiler;
+            int has_prose = 0;
+            while (stop > 0 && !has_prose) {
+                stop--;
+                has_prose = !ps[stop].is_dropped && !is_non_prose(ps[stop].s);
             }
+            if (has_prose)
+                for (size_t i = stop + 1; i < last_boiler; i++)
+                    ps[i].is_dropped = 1;
         }
     }
     buf o = { 0 };
