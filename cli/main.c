@@ -316,6 +316,19 @@ static int cmd_ingest(int argc, char **argv)
         usage_ingest(stderr);
         return EXIT_FATAL;
     }
+    /* nothing to read at all: say so before creating or touching a database */
+    int n_exist = 0;
+    for (int i = optind; i < argc; i++) {
+        struct stat st;
+        if (stat(argv[i], &st) == 0)
+            n_exist++;
+        else
+            fprintf(stderr, "newsclaims: %s: %s\n", argv[i], strerror(errno));
+    }
+    if (!n_exist) {
+        fprintf(stderr, "newsclaims ingest: none of the named files or directories exists; nothing done\n");
+        return EXIT_FATAL;
+    }
     nc_ingester *ing = open_ingester(&c, lang);
     nc_extractor *x = ing ? open_extractor(&c) : NULL;
     nc_error err = { 0 };

@@ -383,6 +383,10 @@ void t_e2e_cli(void)
     CHECK_INT(t_run(cmd, NULL), 2);
     snprintf(cmd, sizeof cmd, "%s ingest 2>&1", t_bin());
     CHECK_INT(t_run(cmd, NULL), 2);
+    /* nothing to read: no database is created */
+    snprintf(cmd, sizeof cmd, "cd /tmp && %s ingest /nonexistent/dir --db nc-never-created.db 2>&1; "
+                              "test ! -e /tmp/nc-never-created.db", t_bin());
+    CHECK_INT(t_run(cmd, NULL), 0);
     snprintf(cmd, sizeof cmd, "%s timeline --db /nonexistent/x.db 2>&1", t_bin());
     CHECK_INT(t_run(cmd, &out), 2);
     CHECK(out && strstr(out, "/nonexistent/x.db"));
