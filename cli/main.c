@@ -449,6 +449,7 @@ static int cmd_ingest(int argc, char **argv)
         fprintf(stderr, "%s\n", cn.per_lang_n ? ")" : "");
     }
     nc_store_close(s);
+    nc_extractor_profile_report(x, stderr, 15);   /* only with NEWSCLAIMS_PROFILE */
     nc_extractor_free(x);
     nc_ingester_free(ing);
     if (rc == EXIT_SUCCESS && cn.failed)

@@ -71,6 +71,11 @@ nc_extractor *nc_extractor_new(const nc_extract_opts *opts, nc_error *err)
     }
     pcre2_set_match_limit(x->mctx, x->opts.match_limit);
     pcre2_set_depth_limit(x->mctx, x->opts.depth_limit);
+    if (getenv("NEWSCLAIMS_PROFILE")) {
+        for (size_t s = 0; s < x->n_sets; s++)
+            x->n_profile += x->sets[s].n_rules;
+        x->profile = calloc(x->n_profile ? x->n_profile : 1, sizeof *x->profile);
+    }
     return x;
 fail:
     nc_extractor_free(x);
@@ -83,6 +88,7 @@ void nc_extractor_free(nc_extractor *x)
         return;
     if (x->mctx)
         pcre2_match_context_free(x->mctx);
+    free(x->profile);
     rules_free_all(x);
     orgs_free(x);
     free(x->rules_dir);
@@ -214,9 +220,14 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
         }
         value_ctx *vc = &vcs[rs - x->sets];
         size_t s0 = a->sentences[si].start, s1 = a->sentences[si].end;
+        size_t prof_base = 0;
+        if (x->profile)
+            for (const ruleset *p = x->sets; p < rs; p++)
+                prof_base += p->n_rules;
         for (size_t ri = 0; ri < rs->n_rules; ri++) {
             const rule *r = &rs->rules[ri];
             size_t off = s0;
+            double pt0 = x->profile ? now() : 0;
             while (off < s1) {
                 int rc = pcre2_match(r->code, (PCRE2_SPTR)text, s1, off, PCRE2_NO_UTF_CHECK, md, x->mctx);
                 if (rc == PCRE2_ERROR_NOMATCH)
@@ -252,6 +263,8 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                         }
                     } else {
                         ok = mention_from_match(vc, r, text, ov, rc, &c->m);
+                        if (ok)
+                            attach_qualifier(rs, text, s0, &c->m);
                     }
                     if (ok) {
                         c->m.sentence = si;
@@ -284,9 +297,40 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                 }
                 off = ov[1];
             }
+            if (x->profile)
+                ((nc_extractor *)x)->profile[prof_base + ri] += now() - pt0;   /* measuring aid, one thread */
         }
     }
     return NC_OK;
+}
+
+void nc_extractor_profile_report(const nc_extractor *x, FILE *out, size_t top)
+{
+    if (!x->profile)
+        return;
+    double total = 0;
+    for (size_t i = 0; i < x->n_profile; i++)
+        total += x->profile[i];
+    fprintf(out, "rule time: %.3f s in all\n", total);
+    unsigned char *shown = calloc(x->n_profile ? x->n_profile : 1, 1);
+    for (size_t k = 0; shown && k < top && k < x->n_profile; k++) {
+        size_t best = 0;
+        double bt = -1;
+        for (size_t i = 0; i < x->n_profile; i++)
+            if (!shown[i] && x->profile[i] > bt) {
+                bt = x->profile[i];
+                best = i;
+            }
+        shown[best] = 1;
+        size_t i = best;
+        const ruleset *rs = x->sets;
+        while (i >= rs->n_rules) {
+            i -= rs->n_rules;
+            rs++;
+        }
+        fprintf(out, "  %6.3f s %5.1f%%  %s %s\n", bt, total > 0 ? 100 * bt / total : 0, rs->lang, rs->rules[i].id);
+    }
+    free(shown);
 }
 
 int nc_extract_article(const nc_extractor *x, const nc_article *a, const char *lang,

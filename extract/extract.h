@@ -16,6 +16,7 @@
 #define NC_EXTRACT_H
 
 #include "../ingest/ingest.h"
+#include <stdio.h>
 
 /* ------------------------------------------------------------ mentions */
 
@@ -144,6 +145,12 @@ int nc_extractor_has_lang(const nc_extractor *x, const char *lang);
 /* The gazetteer (borrowed, valid while x lives). */
 size_t nc_extractor_orgs(const nc_extractor *x, const nc_org **orgs);
 const nc_org *nc_extractor_org(const nc_extractor *x, const char *id);
+
+/* With the NEWSCLAIMS_PROFILE environment variable set when the extractor
+** was made, the time spent in each rule is accumulated (for one thread: a
+** measuring aid, not for production); this prints the rules that cost most,
+** at most top of them. */
+void nc_extractor_profile_report(const nc_extractor *x, FILE *out, size_t top);
 
 /* Run every rule's examples ("example TEXT => KIND VALUE [UNIT] [QUALIFIER]")
 ** through the extractor. Returns the number of failing examples and calls

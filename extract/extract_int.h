@@ -92,6 +92,8 @@ struct nc_extractor {
     char *orgs_text;           /* backing store of the gazetteer strings */
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit_stack;
+    double *profile;           /* seconds per rule (all sets, in order), or NULL */
+    size_t n_profile;
 };
 
 /* rules.c */
@@ -125,6 +127,11 @@ typedef struct value_ctx {
 
 void value_ctx_init(value_ctx *vc, const ruleset *rs, const nc_article *a);
 void value_ctx_free(value_ctx *vc);
+/* Extend an amount, count, percentage or duration mention backwards over a
+** qualifier of the "qual" lexicon written just before it (within the
+** sentence starting at s0), setting m->qualifier. */
+void attach_qualifier(const ruleset *rs, const char *text, size_t s0, nc_mention *m);
+
 /* Fill m->value etc. from the groups of a match. Returns 1 if the match
 ** gives a usable mention, 0 if it is to be dropped. */
 int  mention_from_match(value_ctx *vc, const rule *r, const char *text,

@@ -623,6 +623,50 @@ static int amount(value_ctx *vc, const groups *g, int rn, int rw, int rs, dec *s
     return 1;
 }
 
+/* A qualifier written just before a quantity ("au moins 70 millions",
+** "mindestens 70 Millionen", "at least $70 million"): the longest surface of
+** the "qual" lexicon that ends where the mention starts (spaces between) and
+** starts a word. Looking back from the match, rather than making every rule
+** start with an optional qualifier, keeps the rules anchored on digits and
+** number words, which PCRE2 finds fast. Returns the new start, or start. */
+static size_t qualifier_before(const ruleset *rs, const char *text, size_t s0, size_t start, char *qual,
+                               size_t qsize)
+{
+    const lexicon *lx = lex_find(rs, "qual");
+    if (!lx || start == 0)
+        return start;
+    size_t e = start;
+    while (e > s0 && text[e - 1] == ' ')
+        e--;
+    if (e == start)
+        return start;            /* no space: part of another word */
+    size_t best = start;
+    for (size_t i = 0; i < lx->n; i++) {
+        size_t n = strlen(lx->v[i].surface);
+        if (n > e - s0 || n > 60)
+            continue;
+        size_t b = e - n;
+        if (b > s0 && ((unsigned char)text[b - 1] >= 0x80 || isalnum((unsigned char)text[b - 1])))
+            continue;            /* must start a word */
+        char f[256];
+        fold_utf8(text + b, n, f, sizeof f);
+        if (strcmp(f, lx->v[i].folded))
+            continue;
+        if (b < best) {
+            best = b;
+            snprintf(qual, qsize, "%s", lx->v[i].value);
+        }
+    }
+    return best;
+}
+
+void attach_qualifier(const ruleset *rs, const char *text, size_t s0, nc_mention *m)
+{
+    if (m->qualifier[0] || m->kind == NC_MENTION_DATE || m->kind == NC_MENTION_ORG)
+        return;
+    m->start = qualifier_before(rs, text, s0, m->start, m->qualifier, sizeof m->qualifier);
+}
+
 int mention_from_match(value_ctx *vc, const rule *r, const char *text,
                        const PCRE2_SIZE *ov, int n_groups, nc_mention *m)
 {
