@@ -613,6 +613,18 @@ static int cmd_extract(int argc, char **argv)
     return exit_code;
 }
 
+/* The database for reading, or NULL after saying why on stderr. */
+static nc_store *open_readonly(const char *db)
+{
+    nc_error err = { 0 };
+    nc_store_opts so = nc_store_default_opts();
+    so.is_readonly = 1;
+    nc_store *s = nc_store_open(db, &so, &err);
+    if (!s)
+        fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : db, err.msg);
+    return s;
+}
+
 /* -------------------------------------------------------------- timeline */
 
 static void usage_timeline(FILE *f)
@@ -678,13 +690,9 @@ static int cmd_timeline(int argc, char **argv)
     }
     to.use_color = color < 0 ? (to.format == NC_TL_TEXT && isatty(1) && !getenv("NO_COLOR")) : color;
     nc_error err = { 0 };
-    nc_store_opts so = nc_store_default_opts();
-    so.is_readonly = 1;
-    nc_store *s = nc_store_open(db, &so, &err);
-    if (!s) {
-        fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : db, err.msg);
+    nc_store *s = open_readonly(db);
+    if (!s)
         return EXIT_FATAL;
-    }
     int rc = nc_timeline_write(s, &to, stdout, &err);
     nc_store_close(s);
     if (rc != NC_OK) {
@@ -724,13 +732,9 @@ static int cmd_stats(int argc, char **argv)
         return EXIT_FATAL;
     }
     nc_error err = { 0 };
-    nc_store_opts so = nc_store_default_opts();
-    so.is_readonly = 1;
-    nc_store *s = nc_store_open(db, &so, &err);
-    if (!s) {
-        fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : db, err.msg);
+    nc_store *s = open_readonly(db);
+    if (!s)
         return EXIT_FATAL;
-    }
     int rc = nc_store_stats(s, json, stdout, &err);
     nc_store_close(s);
     if (rc != NC_OK) {
@@ -788,13 +792,9 @@ static int cmd_explain_show(int argc, char **argv, int is_show)
         return EXIT_FATAL;
     }
     nc_error err = { 0 };
-    nc_store_opts so = nc_store_default_opts();
-    so.is_readonly = 1;
-    nc_store *s = nc_store_open(db, &so, &err);
-    if (!s) {
-        fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : db, err.msg);
+    nc_store *s = open_readonly(db);
+    if (!s)
         return EXIT_FATAL;
-    }
     int use_color = color < 0 ? (!json && isatty(1) && !getenv("NO_COLOR")) : color;
     int rc = is_show ? nc_store_show(s, argv[optind], json, text, stdout, &err)
                      : nc_store_explain(s, argv[optind], json, use_color, stdout, &err);
