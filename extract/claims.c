@@ -30,6 +30,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #define K NC_MENTION_KIND_COUNT
 static const nc_predicate predicates[] = {
@@ -239,6 +242,88 @@ static int amount_in_scope(const char *text, const cue *t, const nc_mention *m)
     return 1;
 }
 
+static int is_name_byte(unsigned char ch)
+{
+    return ch >= 0x80 || isalnum(ch) || ch == '&' || ch == '-' || ch == '\'';
+}
+
+static int starts_upper(const char *s, size_t n)
+{
+    UChar32 cp;
+    size_t i = 0;
+    U8_NEXT((const uint8_t *)s, i, (int32_t)n, cp);
+    return cp > 0 && u_isupper(cp);
+}
+
+/* A run of one to four capitalised words ending at end (going back) or
+** starting at start (going forward) that overlaps no mention: the name of an
+** organisation outside the gazetteer, in the subject or object position of
+** a trigger. A lone capitalised word that opens the sentence is only the
+** sentence's first word; a leading article ("Le", "The") is not the name. */
+static int capitalised_run(const ruleset *rs, const nc_article *a, const nc_extraction *ex, size_t m0, size_t m1,
+                           size_t s0, size_t s1, size_t at, int backwards, char *id, size_t idsize)
+{
+    size_t b = at, e = at, words = 0;
+    if (backwards) {
+        while (e > s0 && a->text[e - 1] == ' ')
+            e--;
+        b = e;
+        while (words < 4) {
+            size_t w = b;
+            while (w > s0 && is_name_byte((unsigned char)a->text[w - 1]))
+                w--;
+            if (w == b || !starts_upper(a->text + w, b - w))
+                break;
+            b = w;
+            words++;
+            if (b > s0 && a->text[b - 1] == ' ' && b - 1 > s0 && is_name_byte((unsigned char)a->text[b - 2]))
+                b--;
+            else
+                break;
+        }
+        while (b < e && a->text[b] == ' ')
+            b++;
+    } else {
+        while (b < s1 && a->text[b] == ' ')
+            b++;
+        e = b;
+        while (words < 4) {
+            size_t w = e;
+            while (w < s1 && is_name_byte((unsigned char)a->text[w]))
+                w++;
+            if (w == e || !starts_upper(a->text + e, w - e))
+                break;
+            size_t end_word = w;
+            words++;
+            if (w < s1 && a->text[w] == ' ' && w + 1 < s1 && starts_upper(a->text + w + 1, s1 - w - 1)) {
+                e = w + 1;
+                continue;
+            }
+            e = end_word;
+            break;
+        }
+        while (e > b && a->text[e - 1] == ' ')
+            e--;
+    }
+    if (!words || e <= b)
+        return 0;
+    /* a leading article is not part of the name */
+    size_t sp = b;
+    while (sp < e && a->text[sp] != ' ')
+        sp++;
+    if (sp < e && lex_lookup(rs, "det", a->text + b, sp - b)) {
+        b = sp + 1;
+        words--;
+    }
+    if (!words || (b == s0 && words == 1))
+        return 0;
+    for (size_t i = m0; i < m1; i++)
+        if (ex->mentions[i].start < e && b < ex->mentions[i].end)
+            return 0;
+    discovered_id(a->text + b, e - b, id, idsize);
+    return 1;
+}
+
 /* Is another trigger between a cue and this trigger? "won't renegotiate the
 ** deal": the negation belongs to "renegotiate", not to "deal". */
 static int trigger_between(const cue *cues, size_t c0, size_t c1, const cue *q, const cue *t)
@@ -396,6 +481,10 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
             if (to)
                 snprintf(c->subject, sizeof c->subject, "%s", to);
             conf -= 0.1;
+        } else if (rs->has_capitalised_names &&
+                   capitalised_run(rs, a, ex, M0, M1, a->sentences[si].start, a->sentences[si].end, tc->start, 1,
+                                   c->subject, sizeof c->subject)) {
+            conf -= 0.15;    /* a name the gazetteer does not know */
         } else {
             if (main_org)
                 snprintf(c->subject, sizeof c->subject, "%s", main_org);
@@ -418,6 +507,9 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         }
         if (obj >= 0)
             snprintf(c->object, sizeof c->object, "%s", ex->mentions[obj].value);
+        else if (rs->has_capitalised_names)
+            capitalised_run(rs, a, ex, M0, M1, a->sentences[si].start, a->sentences[si].end, tc->end, 0,
+                            c->object, sizeof c->object);
         /* event date */
         if (!c->event_date[0]) {
             int di = -1;

@@ -191,6 +191,28 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* "~" + a name as written, spaces as '_', a final period dropped: the id of
+** an organisation found outside the gazetteer ("~Acme_Robotics_Inc"). */
+void discovered_id(const char *s, size_t n, char *out, size_t size)
+{
+    size_t k = 0;
+    out[k++] = '~';
+    int sp = 0;
+    for (size_t i = 0; i < n && k + 2 < size; i++) {
+        if (s[i] == ' ' || s[i] == '\n') {
+            sp = 1;
+            continue;
+        }
+        if (sp && k > 1)
+            out[k++] = '_';
+        sp = 0;
+        out[k++] = s[i];
+    }
+    while (k > 1 && (out[k - 1] == '.' || out[k - 1] == ','))
+        k--;
+    out[k] = 0;
+}
+
 /* The org id for the "name" group (or the whole match) of an org-bearing rule. */
 static const nc_org *match_org(const nc_extractor *x, const ruleset *rs, const rule *r,
                                const char *text, const PCRE2_SIZE *ov, int rc)
@@ -260,6 +282,12 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                         if (o) {
                             snprintf(c->m.value, sizeof c->m.value, "%s", o->id);
                             snprintf(c->m.unit, sizeof c->m.unit, "%s", o->kind);
+                        } else if (r->unit) {
+                            /* an organisation the gazetteer does not know ("Acme Inc."):
+                            ** its id is "~" and its name as written, final period dropped */
+                            discovered_id(text + c->m.start, c->m.end - c->m.start, c->m.value, sizeof c->m.value);
+                            snprintf(c->m.unit, sizeof c->m.unit, "%s", r->unit);
+                            ok = 1;
                         }
                     } else {
                         ok = mention_from_match(vc, r, text, ov, rc, &c->m);

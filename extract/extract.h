@@ -48,7 +48,8 @@ typedef struct nc_mention {
     size_t sentence;        /* index into nc_article.sentences */
     char   value[64];       /* money/count/percent: exact decimal in units ("70000000",
                                "1.57"); date: ISO at its precision ("2023-03", "2021-Q4",
-                               "PAST_REF"); duration: ISO 8601 ("P5Y6M"); org: org id */
+                               "PAST_REF"); duration: ISO 8601 ("P5Y6M"); org: org id,
+                               "~Name" for one found outside the gazetteer ("~Acme_Inc") */
     char   value_max[64];   /* upper bound of a range, "" otherwise */
     char   unit[32];        /* money: ISO 4217 code; percent: "%"; count: the noun class
                                ("subscribers"); duration: ""; org: kind ("company", "media") */

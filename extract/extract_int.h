@@ -75,6 +75,9 @@ typedef struct ruleset {
     char locale[32];
     int  is_subject_first;   /* "subject first": verb-final clauses (German) put
                                 objects between the subject and the trigger */
+    int  has_capitalised_names;   /* "capitalised_names yes": a capitalised word next
+                                     to a trigger may be an organisation's name
+                                     (not in German, where every noun is capitalised) */
     char *path;
     lexicon *lex;
     size_t n_lex;
@@ -151,6 +154,9 @@ typedef struct cue {
 
 /* Index of the group set in this match for a role, or -1. */
 int role_group(const rule *r, int role, const PCRE2_SIZE *ov, int n_groups);
+
+/* "~Name as written": the id of an organisation outside the gazetteer. */
+void discovered_id(const char *s, size_t n, char *out, size_t size);
 
 /* claims.c: build claims from the mentions and cues of one article. */
 int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,

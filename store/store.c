@@ -59,7 +59,8 @@ static const char *const migrations[] = {
     "  id TEXT PRIMARY KEY,\n"
     "  name TEXT NOT NULL,\n"
     "  kind TEXT NOT NULL,\n"
-    "  parent_id TEXT);\n"
+    "  parent_id TEXT,\n"
+    "  source TEXT NOT NULL DEFAULT 'gazetteer');\n"
     "CREATE TABLE org_aliases(\n"
     "  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,\n"
     "  lang TEXT NOT NULL,\n"
@@ -400,7 +401,8 @@ void nc_store_close(nc_store *s)
     if (!s)
         return;
     sqlite3_stmt **all[] = { &s->st_file_get, &s->st_file_del, &s->st_file_ins, &s->st_art_ins,
-                             &s->st_sent_ins, &s->st_ment_ins, &s->st_claim_ins, &s->st_log_ins };
+                             &s->st_sent_ins, &s->st_ment_ins, &s->st_claim_ins, &s->st_log_ins,
+                             &s->st_org_ins };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(*all[i]);
     if (s->db)
@@ -438,9 +440,10 @@ int nc_store_put_orgs(nc_store *s, const nc_extractor *x, nc_error *err)
     if (rc != NC_OK)
         return rc;
     sqlite3_stmt *io = NULL, *ia = NULL;
-    rc = store_exec(s, "DELETE FROM org_aliases; DELETE FROM orgs;", err);
+    /* the gazetteer is replaced; organisations found in articles stay */
+    rc = store_exec(s, "DELETE FROM org_aliases; DELETE FROM orgs WHERE source = 'gazetteer';", err);
     if (rc == NC_OK)
-        rc = store_prepare(s, "INSERT INTO orgs(id, name, kind, parent_id) VALUES(?1, ?2, ?3, ?4)", &io, err);
+        rc = store_prepare(s, "INSERT OR REPLACE INTO orgs(id, name, kind, parent_id, source) VALUES(?1, ?2, ?3, ?4, 'gazetteer')", &io, err);
     if (rc == NC_OK)
         rc = store_prepare(s, "INSERT OR IGNORE INTO org_aliases(org_id, lang, alias) VALUES(?1, ?2, ?3)", &ia, err);
     for (size_t i = 0; rc == NC_OK && i < n; i++) {
@@ -565,6 +568,24 @@ static int put_article(nc_store *s, sqlite3_int64 file_id, const nc_article *a, 
         sqlite3_bind_text(st, 17, m->rule, -1, SQLITE_STATIC);
         rc = step_done(s, st, err, "storing a mention");
         ment_ids[i] = sqlite3_last_insert_rowid(s->db);
+    }
+    /* organisations found outside the gazetteer ("~Acme_Inc"), as mentions or as
+    ** a claim's subject or object, join the orgs table */
+    size_t n_found = ex ? ex->n_mentions + 2 * ex->n_claims : 0;
+    for (size_t i = 0; rc == NC_OK && i < n_found; i++) {
+        const char *id = i < ex->n_mentions ? ex->mentions[i].value
+                         : (i - ex->n_mentions) % 2 ? ex->claims[(i - ex->n_mentions) / 2].object
+                                                    : ex->claims[(i - ex->n_mentions) / 2].subject;
+        if (i < ex->n_mentions && ex->mentions[i].kind != NC_MENTION_ORG)
+            continue;
+        if (id[0] != '~')
+            continue;
+        if ((rc = store_prepare(s, "INSERT OR IGNORE INTO orgs(id, name, kind, parent_id, source)"
+                                   " VALUES(?1, replace(substr(?1, 2), '_', ' '), 'company', NULL, 'discovered')",
+                                &s->st_org_ins, err)) != NC_OK)
+            break;
+        sqlite3_bind_text(s->st_org_ins, 1, id, -1, SQLITE_STATIC);
+        rc = step_done(s, s->st_org_ins, err, "storing a discovered organisation");
     }
     for (size_t i = 0; rc == NC_OK && ex && i < ex->n_claims; i++) {
         const nc_claim *c = &ex->claims[i];

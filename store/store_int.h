@@ -10,7 +10,7 @@ struct nc_store {
     char *path;
     int is_readonly;
     sqlite3_stmt *st_file_get, *st_file_del, *st_file_ins, *st_art_ins, *st_sent_ins,
-                 *st_ment_ins, *st_claim_ins, *st_log_ins;
+                 *st_ment_ins, *st_claim_ins, *st_log_ins, *st_org_ins;
 };
 
 int  store_err(nc_store *s, nc_error *err, const char *what);
