@@ -455,6 +455,111 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
     return rc;
 }
 
+static int put_field(nc_store *s, sqlite3_stmt *st, sqlite3_int64 cid, const char *field, const char *value,
+                     sqlite3_int64 claim_id, nc_error *err)
+{
+    sqlite3_bind_int64(st, 1, cid);
+    sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, value, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, claim_id);
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? NC_OK : store_err(s, err, "storing a contract field");
+}
+
+/* A contract group becomes a contract record: its parties, value, term,
+** signing date and what it covers (the services a hosting claim between the
+** same parties names), each value with the claim (so the sentence) it came
+** from in contract_fields. Where sources disagree, every value is there; the
+** contracts row holds the group's. */
+static int write_contract(ctx *x, const group *g, const org_row *orgs, size_t no, nc_error *err)
+{
+    nc_store *s = x->s;
+    sqlite3_stmt *ic = NULL, *iff = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO contracts(group_id, party_a, party_b, value, value_num, currency, term, signed,"
+                           " signed_qualifier, covers) SELECT ?1, subject_org, object_org, amount, amount_num, currency,"
+                           " duration, ?2, ?3, ?4 FROM claim_groups WHERE id = ?1", -1, &ic, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "INSERT INTO contract_fields(contract_id, field, value, claim_id) VALUES(?1,?2,?3,?4)",
+                           -1, &iff, NULL) != SQLITE_OK) {
+        sqlite3_finalize(ic);
+        return store_err(s, err, "prepare");
+    }
+    const crow *signed_by = NULL;
+    for (size_t i = 0; i < g->n && !signed_by; i++) {
+        const crow *m = &x->c[g->members[i]];
+        if (!strcmp(m->predicate, "contract_signed") && m->event_date && m->event_source &&
+            !strcmp(m->event_source, "sentence"))
+            signed_by = m;
+    }
+    /* what it covers: services named by hosting claims between compatible parties */
+    const crow *rep = &x->c[g->rep];
+    char covers[256] = "";
+    const crow *cov[32];
+    size_t n_cov = 0;
+    for (size_t i = 0; i < x->n && n_cov < 32; i++) {
+        const crow *h = &x->c[i];
+        if (strcmp(h->family, "hosting") || !h->object_text)
+            continue;
+        int fits = (org_compat(orgs, no, h->subject, rep->subject) && org_compat(orgs, no, h->object, rep->object)) ||
+                   (org_compat(orgs, no, h->subject, rep->object) && org_compat(orgs, no, h->object, rep->subject));
+        if (!fits)
+            continue;
+        cov[n_cov++] = h;
+        if (!strstr(covers, h->object_text)) {
+            size_t l = strlen(covers);
+            snprintf(covers + l, sizeof covers - l, "%s%s", l ? "; " : "", h->object_text);
+        }
+    }
+    sqlite3_bind_int64(ic, 1, g->db_id);
+    if (signed_by) {
+        sqlite3_bind_text(ic, 2, signed_by->event_date, -1, SQLITE_STATIC);
+        if (signed_by->event_qual)
+            sqlite3_bind_text(ic, 3, signed_by->event_qual, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(ic, 3);
+    } else {
+        sqlite3_bind_null(ic, 2);
+        sqlite3_bind_null(ic, 3);
+    }
+    if (covers[0])
+        sqlite3_bind_text(ic, 4, covers, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(ic, 4);
+    int r = sqlite3_step(ic);
+    sqlite3_finalize(ic);
+    if (r != SQLITE_DONE) {
+        sqlite3_finalize(iff);
+        return store_err(s, err, "storing a contract");
+    }
+    sqlite3_int64 cid = sqlite3_last_insert_rowid(s->db);
+    int rc = NC_OK;
+    char v[96];
+    for (size_t i = 0; rc == NC_OK && i < g->n; i++) {
+        const crow *m = &x->c[g->members[i]];
+        if (m->subject)
+            rc = put_field(s, iff, cid, "party", m->subject, m->id, err);
+        if (rc == NC_OK && m->object)
+            rc = put_field(s, iff, cid, "party", m->object, m->id, err);
+        if (rc == NC_OK && !strcmp(m->predicate, "contract_value") && m->amount) {
+            snprintf(v, sizeof v, "%s %s%s%s", m->amount, m->currency ? m->currency : "", m->qualifier ? " " : "",
+                     m->qualifier ? m->qualifier : "");
+            rc = put_field(s, iff, cid, "value", v, m->id, err);
+        }
+        if (rc == NC_OK && m->duration)
+            rc = put_field(s, iff, cid, "term", m->duration, m->id, err);
+        if (rc == NC_OK && !strcmp(m->predicate, "contract_signed") && m->event_date && m->event_source &&
+            !strcmp(m->event_source, "sentence")) {
+            date_value(m, v, sizeof v);
+            rc = put_field(s, iff, cid, "signed", v, m->id, err);
+        }
+    }
+    for (size_t i = 0; rc == NC_OK && i < n_cov; i++)
+        rc = put_field(s, iff, cid, "covers", cov[i]->object_text, cov[i]->id, err);
+    sqlite3_finalize(iff);
+    return rc;
+}
+
 int nc_store_link(nc_store *s, nc_error *err)
 {
     int rc = store_exec(s, "BEGIN IMMEDIATE", err);
@@ -580,7 +685,8 @@ int nc_store_link(nc_store *s, nc_error *err)
     }
     if (ng > 1)
         qsort(g, ng, sizeof *g, cmp_group);
-    if ((rc = store_exec(s, "DELETE FROM conflicts; DELETE FROM claim_group_members; DELETE FROM claim_groups;", err)))
+    if ((rc = store_exec(s, "DELETE FROM contract_fields; DELETE FROM contracts; DELETE FROM conflicts;"
+                            " DELETE FROM claim_group_members; DELETE FROM claim_groups;", err)))
         goto done;
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO claim_groups(predicate, family, subject_org, object_org, amount, amount_num,"
@@ -595,6 +701,9 @@ int nc_store_link(nc_store *s, nc_error *err)
     }
     for (size_t i = 0; rc == NC_OK && i < ng; i++)
         rc = write_group(&x, &g[i], ig, im, ic, err);
+    for (size_t i = 0; rc == NC_OK && i < ng; i++)
+        if (!strcmp(c[g[i].rep].family, "contract"))
+            rc = write_contract(&x, &g[i], orgs, no, err);
     if (rc == NC_OK)
         rc = store_exec(s, "COMMIT", err);
 done:

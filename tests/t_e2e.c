@@ -117,6 +117,21 @@ void t_e2e_groups_and_conflicts(void)
                          " WHERE field = 'service' AND family = 'hosting' ORDER BY value)");
     CHECK_STR(svc, "Places:de|Twitter Spaces:fr");
     free(svc);
+    /* the advertising Amazon threatened to stop paying for: about $1 million in the first quarter */
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'ad_spend' AND amount_num = 1000000"
+                       " AND qualifier = 'about' AND event_date = '2023-Q1' AND instr(langs, 'en') AND instr(langs, 'fr')"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'threatened' AND 'amazon' IN (subject_org, object_org)"
+                       " AND 'twitter' IN (subject_org, object_org) AND n_langs = 3"), 1);
+    /* the contract records: every field with the sentence it came from */
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_contracts WHERE value_num = 510000000 AND term = 'P5Y6M' AND signed = '2020'"
+                       " AND 'aws' IN (party_a_org, party_b_org) AND covers LIKE '%Twitter Spaces%' AND covers LIKE '%Places%'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_contracts WHERE value_num = 1000000000 AND term = 'P5Y'"
+                       " AND 'google_cloud' IN (party_a_org, party_b_org)"), 1);
+    char *signed_by = qstr(db, "SELECT group_concat(value || ':' || lang, '|') FROM (SELECT f.value, f.lang FROM v_contract_fields f"
+                               " JOIN v_contracts c ON c.contract_id = f.contract_id WHERE c.value_num = 510000000"
+                               " AND f.field = 'signed' ORDER BY f.lang)");
+    CHECK_STR(signed_by, "before 2018:de|2020:en|2020:fr");
+    free(signed_by);
     /* "$70 million" against "at least $70 million": grouped, the qualifier differs */
     CHECK_INT(qint(db, "SELECT count(DISTINCT value) FROM v_conflicts WHERE predicate = 'owes' AND field = 'qualifier'"), 2);
 }

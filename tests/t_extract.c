@@ -274,3 +274,44 @@ void t_extract_spans(void)
     nc_extraction_free(&ex);
     nc_articles_free(a, n);
 }
+
+/* Organisations outside the gazetteer: a legal form ("Acme Robotics Inc."),
+** a capitalised name in a trigger's subject position ("Nimbus Data a payé");
+** people are never companies, products belong to their company. */
+void t_extract_unknown_organisations(void)
+{
+    nc_article a = one_sentence("Nimbus Data a payé 5 millions de dollars à Acme Robotics Inc. selon Le Monde.", "fr");
+    nc_extraction ex;
+    nc_error err = { 0 };
+    CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_OK);
+    int found = 0;
+    for (size_t i = 0; i < ex.n_claims; i++)
+        if (!strcmp(ex.claims[i].predicate, "paid")) {
+            found = 1;
+            CHECK_STR(ex.claims[i].subject, "~Nimbus_Data");
+            CHECK_STR(ex.claims[i].object, "~Acme_Robotics_Inc");
+            CHECK_STR(ex.claims[i].source, "le_monde");
+        }
+    CHECK(found);
+    nc_extraction_free(&ex);
+    /* German capitalises every noun: no names from capitals there */
+    a = one_sentence("Die Firma zahlte 5 Millionen Euro an die Müller Logistik GmbH.", "de");
+    CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_OK);
+    int has_gmbh = 0;
+    for (size_t i = 0; i < ex.n_mentions; i++)
+        if (ex.mentions[i].kind == NC_MENTION_ORG && !strcmp(ex.mentions[i].value, "~Müller_Logistik_GmbH"))
+            has_gmbh = 1;
+    CHECK(has_gmbh);
+    for (size_t i = 0; i < ex.n_claims; i++)
+        CHECK(strcmp(ex.claims[i].subject, "~Firma"));
+    nc_extraction_free(&ex);
+    /* a person and a product of the gazetteer */
+    a = one_sentence("Elon Musk a lancé Twitter Blue et Jack Dorsey a quitté Twitter.", "en");
+    CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_OK);
+    const nc_org *blue = nc_extractor_org(t_extractor(), "twitter_blue");
+    CHECK(blue && !strcmp(blue->kind, "product") && blue->parent && !strcmp(blue->parent, "twitter"));
+    for (size_t i = 0; i < ex.n_mentions; i++)
+        if (ex.mentions[i].kind == NC_MENTION_ORG && !strcmp(ex.mentions[i].value, "musk"))
+            CHECK_STR(ex.mentions[i].unit, "person");
+    nc_extraction_free(&ex);
+}
