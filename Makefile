@@ -1,5 +1,6 @@
 # newsclaims — build, test, demo, bench, install.
-# Targets: all (default), demo, check, check-asan, valgrind, golden, bench, install, clean.
+# Targets: all (default), demo, check (plain + ASan/UBSan), check-plain, check-asan, valgrind,
+# bench, install, uninstall, deps, clean.
 
 PKGS     := libxml-2.0 libpcre2-8 icu-uc icu-i18n sqlite3
 CC       ?= cc
