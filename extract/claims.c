@@ -454,6 +454,10 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
                 const nc_mention *m = &ex->mentions[i];
                 if (!is_party(x, m) || m->start < from || m->end > tc->start + 1)
                     continue;
+                /* contracts are between organisations: "vor dem Kauf durch Elon Musk
+                ** schloss Twitter einen Vertrag" is not a contract of Musk's */
+                if (!strcmp(pred->family, "contract") && !strcmp(org_kind(x, m->value), "person"))
+                    continue;
                 if (!have || (rs->is_subject_first ? m->start < best_pos : m->start > best_pos)) {
                     have = 1;
                     best_pos = m->start;

@@ -295,8 +295,8 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
             subj = m;
         if (!obj && m->object)
             obj = m;
-        if (!dur && m->duration)
-            dur = m;
+        if (m->duration && (!dur || (!strcmp(dur->duration, "PXY") && strcmp(m->duration, "PXY"))))
+            dur = m;                /* a stated term before "multi-year" */
         if (!named && m->object_text)
             named = m;
     }
@@ -408,7 +408,7 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
             else if (!streq(q0->qualifier, m->qualifier))
                 q_differs = 1;
         }
-        if (m->duration) {
+        if (m->duration && strcmp(m->duration, "PXY")) {   /* "multi-year" contradicts no stated term */
             if (!dur0)
                 dur0 = m;
             else if (strcmp(dur0->duration, m->duration))
@@ -445,7 +445,7 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
             date_value(m, v, sizeof v);
             rc = insert_conflict(s, ic, g->db_id, "event_date", m->id, v, err);
         }
-        if (rc == NC_OK && dur_differs && m->duration)
+        if (rc == NC_OK && dur_differs && m->duration && strcmp(m->duration, "PXY"))
             rc = insert_conflict(s, ic, g->db_id, "duration", m->id, m->duration, err);
         if (rc == NC_OK && neg_differs)
             rc = insert_conflict(s, ic, g->db_id, "negated", m->id, m->is_negated ? "yes" : "no", err);

@@ -95,7 +95,9 @@ void t_e2e_groups_and_conflicts(void)
                        " AND duration = 'P5Y6M' AND event_date = '2020' AND 'aws' IN (subject_org, object_org)"
                        " AND instr(langs, 'en') AND instr(langs, 'fr') AND instr(langs, 'de')"), 1);
     CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE family = 'contract' AND amount_num = 1000000000"
-                       " AND duration = 'P5Y' AND langs = 'en,fr' AND 'google_cloud' IN (subject_org, object_org)"), 1);
+                       " AND duration = 'P5Y' AND langs = 'de,en,fr' AND 'google_cloud' IN (subject_org, object_org)"), 1);
+    /* contracts are between organisations, never with a person named nearby */
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_contracts WHERE 'musk' IN (party_a_org, party_b_org)"), 0);
     /* $10M paid, in French and English */
     CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'paid' AND amount_num = 10000000 AND langs = 'en,fr'"), 1);
     /* the Google cut-off on 30 June 2023 */
