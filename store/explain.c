@@ -9,26 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void jstr(FILE *f, const unsigned char *s)
-{
-    if (!s) {
-        fputs("null", f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fprintf(f, "\\%c", *s);
-        else if (*s == '\n')
-            fputs("\\n", f);
-        else if (*s < 0x20 || *s == 0x7F)
-            fprintf(f, "\\u%04x", *s);
-        else
-            fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static const char *txt(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
@@ -59,23 +39,23 @@ static int sentence_marked(nc_store *s, sqlite3_int64 sentence_id, int use_color
     size_t tl = text ? strlen(text) : 0;
     if (is_json) {
         fputs("\"sentence\":", out);
-        jstr(out, (const unsigned char *)text);
+        put_json(out, (const char *)text);
         fputs(",\"mentions\":[", out);
         int first = 1;
         while (sqlite3_step(ms) == SQLITE_ROW) {
             fprintf(out, "%s{\"start\":%lld,\"end\":%lld,\"kind\":", first ? "" : ",",
                     (long long)sqlite3_column_int64(ms, 0), (long long)sqlite3_column_int64(ms, 1));
-            jstr(out, sqlite3_column_text(ms, 2));
+            put_json(out, (const char *)sqlite3_column_text(ms, 2));
             fputs(",\"surface\":", out);
-            jstr(out, sqlite3_column_text(ms, 3));
+            put_json(out, (const char *)sqlite3_column_text(ms, 3));
             fputs(",\"value\":", out);
-            jstr(out, sqlite3_column_text(ms, 4));
+            put_json(out, (const char *)sqlite3_column_text(ms, 4));
             fputs(",\"unit\":", out);
-            jstr(out, sqlite3_column_text(ms, 5));
+            put_json(out, (const char *)sqlite3_column_text(ms, 5));
             fputs(",\"qualifier\":", out);
-            jstr(out, sqlite3_column_text(ms, 6));
+            put_json(out, (const char *)sqlite3_column_text(ms, 6));
             fputs(",\"rule\":", out);
-            jstr(out, sqlite3_column_text(ms, 7));
+            put_json(out, (const char *)sqlite3_column_text(ms, 7));
             fputs("}", out);
             first = 0;
         }
@@ -141,16 +121,16 @@ static int explain_claims(nc_store *s, const char *where, sqlite3_int64 id, int 
                 else if (t == SQLITE_FLOAT)
                     fprintf(out, "%.2f", sqlite3_column_double(st, i));
                 else
-                    jstr(out, sqlite3_column_text(st, i));
+                    put_json(out, (const char *)sqlite3_column_text(st, i));
             }
             fputs(",\"reference_date\":{\"date\":", out);
-            jstr(out, sqlite3_column_text(st, 25));
+            put_json(out, (const char *)sqlite3_column_text(st, 25));
             fputs(",\"precision\":", out);
-            jstr(out, sqlite3_column_text(st, 26));
+            put_json(out, (const char *)sqlite3_column_text(st, 26));
             fputs(",\"source\":", out);
-            jstr(out, sqlite3_column_text(st, 27));
+            put_json(out, (const char *)sqlite3_column_text(st, 27));
             fputs(",\"note\":", out);
-            jstr(out, sqlite3_column_text(st, 28));
+            put_json(out, (const char *)sqlite3_column_text(st, 28));
             fputs("},", out);
             rc = sentence_marked(s, sqlite3_column_int64(st, 29), 0, 1, out, err);
             fputs("}", out);
@@ -226,7 +206,7 @@ int nc_store_explain(nc_store *s, const char *spec, int is_json, int use_color, 
             if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
                 fprintf(out, "%lld", (long long)sqlite3_column_int64(st, i));
             else
-                jstr(out, sqlite3_column_text(st, i));
+                put_json(out, (const char *)sqlite3_column_text(st, i));
         }
     } else {
         const char *B = use_color ? "\033[1m" : "", *R = use_color ? "\033[0m" : "";
@@ -253,11 +233,11 @@ int nc_store_explain(nc_store *s, const char *spec, int is_json, int use_color, 
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (is_json) {
             fprintf(out, "%s{\"field\":", k ? "," : "");
-            jstr(out, sqlite3_column_text(st, 0));
+            put_json(out, (const char *)sqlite3_column_text(st, 0));
             fputs(",\"value\":", out);
-            jstr(out, sqlite3_column_text(st, 1));
+            put_json(out, (const char *)sqlite3_column_text(st, 1));
             fprintf(out, ",\"claim_id\":%lld,\"lang\":", (long long)sqlite3_column_int64(st, 2));
-            jstr(out, sqlite3_column_text(st, 3));
+            put_json(out, (const char *)sqlite3_column_text(st, 3));
             fputs("}", out);
         } else {
             fprintf(out, "  conflict on %s: %s (c%lld, %s, %s)\n", txt(st, 0), txt(st, 1),
@@ -316,11 +296,11 @@ int nc_store_show(nc_store *s, const char *spec, int is_json, int with_text, FIL
                 if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
                     fprintf(out, "%lld", (long long)sqlite3_column_int64(st, i));
                 else
-                    jstr(out, sqlite3_column_text(st, i));
+                    put_json(out, (const char *)sqlite3_column_text(st, i));
             }
             if (with_text) {
                 fputs(",\"text\":", out);
-                jstr(out, sqlite3_column_text(st, 20));
+                put_json(out, (const char *)sqlite3_column_text(st, 20));
             }
             fputs(",\"mentions\":[", out);
         } else {
@@ -341,19 +321,19 @@ int nc_store_show(nc_store *s, const char *spec, int is_json, int with_text, FIL
         while (sqlite3_step(ms) == SQLITE_ROW) {
             if (is_json) {
                 fprintf(out, "%s{\"kind\":", k ? "," : "");
-                jstr(out, sqlite3_column_text(ms, 0));
+                put_json(out, (const char *)sqlite3_column_text(ms, 0));
                 fputs(",\"surface\":", out);
-                jstr(out, sqlite3_column_text(ms, 1));
+                put_json(out, (const char *)sqlite3_column_text(ms, 1));
                 fputs(",\"value\":", out);
-                jstr(out, sqlite3_column_text(ms, 2));
+                put_json(out, (const char *)sqlite3_column_text(ms, 2));
                 fputs(",\"unit\":", out);
-                jstr(out, sqlite3_column_text(ms, 3));
+                put_json(out, (const char *)sqlite3_column_text(ms, 3));
                 fputs(",\"qualifier\":", out);
-                jstr(out, sqlite3_column_text(ms, 4));
+                put_json(out, (const char *)sqlite3_column_text(ms, 4));
                 fputs(",\"precision\":", out);
-                jstr(out, sqlite3_column_text(ms, 5));
+                put_json(out, (const char *)sqlite3_column_text(ms, 5));
                 fputs(",\"rule\":", out);
-                jstr(out, sqlite3_column_text(ms, 6));
+                put_json(out, (const char *)sqlite3_column_text(ms, 6));
                 fprintf(out, ",\"start\":%lld,\"end\":%lld}", (long long)sqlite3_column_int64(ms, 7),
                         (long long)sqlite3_column_int64(ms, 8));
             } else {

@@ -64,20 +64,6 @@ typedef struct group {
     sqlite3_int64 db_id;
 } group;
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t)
-        return NULL;
-    size_t n = (size_t)sqlite3_column_bytes(st, i);
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, t, n);
-        p[n] = 0;
-    }
-    return p;
-}
-
 static int streq(const char *a, const char *b)
 {
     return a && b ? !strcmp(a, b) : (!a && !b);
@@ -355,7 +341,6 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
     if (rep->currency) sqlite3_bind_text(ig, 7, rep->currency, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 7);
     if (rep->qualifier) sqlite3_bind_text(ig, 8, rep->qualifier, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 8);
     if (dur) sqlite3_bind_text(ig, 9, dur->duration, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 9);
-    char ps[11], pe[11];
     if (dated->event_date) {
         sqlite3_bind_text(ig, 10, dated->event_date, -1, SQLITE_STATIC);
         sqlite3_bind_text(ig, 11, dated->event_precision, -1, SQLITE_STATIC);
@@ -363,13 +348,7 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
         sqlite3_bind_null(ig, 10);
         sqlite3_bind_null(ig, 11);
     }
-    if (iso_period(dated->event_date, ps, pe)) {
-        sqlite3_bind_text(ig, 18, ps, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(ig, 19, pe, -1, SQLITE_TRANSIENT);
-    } else {
-        sqlite3_bind_null(ig, 18);
-        sqlite3_bind_null(ig, 19);
-    }
+    bind_period(ig, 18, dated->event_date);
     sqlite3_bind_int(ig, 12, (int)g->n);
     sqlite3_bind_int(ig, 13, (int)na);
     sqlite3_bind_int(ig, 14, n_langs);
@@ -580,8 +559,8 @@ int nc_store_link(nc_store *s, nc_error *err)
         org_row *v = realloc(orgs, (no + 1) * sizeof *v);
         if (!v) { rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory"); goto done; }
         orgs = v;
-        orgs[no].id = col_dup(st, 0);
-        orgs[no].parent = col_dup(st, 1);
+        orgs[no].id = column_dup(st, 0);
+        orgs[no].parent = column_dup(st, 1);
         no++;
     }
     sqlite3_finalize(st);
@@ -611,26 +590,26 @@ int nc_store_link(nc_store *s, nc_error *err)
         crow *w = &c[n++];
         memset(w, 0, sizeof *w);
         w->id = sqlite3_column_int64(st, 0);
-        w->predicate = col_dup(st, 1);
-        w->family = col_dup(st, 2);
-        w->subject = col_dup(st, 3);
-        w->object = col_dup(st, 4);
-        w->amount = col_dup(st, 5);
+        w->predicate = column_dup(st, 1);
+        w->family = column_dup(st, 2);
+        w->subject = column_dup(st, 3);
+        w->object = column_dup(st, 4);
+        w->amount = column_dup(st, 5);
         w->has_amount = w->amount != NULL;
         w->amount_num = sqlite3_column_double(st, 6);
-        w->currency = col_dup(st, 7);
-        w->qualifier = col_dup(st, 8);
+        w->currency = column_dup(st, 7);
+        w->qualifier = column_dup(st, 8);
         w->is_vague = sqlite3_column_int(st, 9);
-        w->duration = col_dup(st, 10);
-        w->event_date = col_dup(st, 11);
-        w->event_precision = col_dup(st, 12);
-        w->event_source = col_dup(st, 13);
-        w->event_qual = col_dup(st, 14);
-        w->lang = col_dup(st, 15);
-        w->pub_date = col_dup(st, 16);
+        w->duration = column_dup(st, 10);
+        w->event_date = column_dup(st, 11);
+        w->event_precision = column_dup(st, 12);
+        w->event_source = column_dup(st, 13);
+        w->event_qual = column_dup(st, 14);
+        w->lang = column_dup(st, 15);
+        w->pub_date = column_dup(st, 16);
         w->article_id = sqlite3_column_int64(st, 17);
         w->is_negated = sqlite3_column_int(st, 18);
-        w->object_text = col_dup(st, 19);
+        w->object_text = column_dup(st, 19);
         if (!w->predicate || !w->family || !w->lang) {
             rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
             goto done;

@@ -281,6 +281,32 @@ int iso_period(const char *iso, char start[11], char end[11])
     return 1;
 }
 
+void bind_period(sqlite3_stmt *st, int i, const char *iso)
+{
+    char ps[11], pe[11];
+    if (iso_period(iso, ps, pe)) {
+        sqlite3_bind_text(st, i, ps, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, i + 1, pe, -1, SQLITE_TRANSIENT);
+    } else {
+        sqlite3_bind_null(st, i);
+        sqlite3_bind_null(st, i + 1);
+    }
+}
+
+char *column_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t)
+        return NULL;
+    size_t n = (size_t)sqlite3_column_bytes(st, i);
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, t, n);
+        p[n] = 0;
+    }
+    return p;
+}
+
 int nc_store_schema_version(void)
 {
     return (int)(sizeof migrations / sizeof migrations[0]);
@@ -648,14 +674,7 @@ static int put_article(nc_store *s, sqlite3_int64 file_id, const nc_article *a, 
             sqlite3_bind_text(st, 17, nc_precision_name(c->event_precision), -1, SQLITE_STATIC);
         else
             sqlite3_bind_null(st, 17);
-        char ps[11], pe[11];
-        if (iso_period(c->event_date, ps, pe)) {
-            sqlite3_bind_text(st, 18, ps, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(st, 19, pe, -1, SQLITE_TRANSIENT);
-        } else {
-            sqlite3_bind_null(st, 18);
-            sqlite3_bind_null(st, 19);
-        }
+        bind_period(st, 18, c->event_date);
         bind_opt(st, 20, c->event_date_source);
         bind_opt(st, 21, dm ? dm->qualifier : NULL);
         bind_opt(st, 22, c->source);

@@ -22,6 +22,14 @@ int  store_prepare(nc_store *s, const char *sql, sqlite3_stmt **st, nc_error *er
 ** 2023-01-01, 2023-03-31). Returns 0 if iso is not a date. */
 int  iso_period(const char *iso, char start[11], char end[11]);
 
+/* A malloc'd copy of a text column, NULL for NULL. */
+char *column_dup(sqlite3_stmt *st, int i);
+/* Bind a date's period (iso_period) at i and i + 1, or two NULLs. */
+void bind_period(sqlite3_stmt *st, int i, const char *iso);
+/* Write s as a JSON string ("null" for NULL); bytes that are not UTF-8 become
+** U+FFFD, so the output is valid JSON for any input. */
+void put_json(FILE *f, const char *s);
+
 /* Human-readable amount: "$70 million", "€1.57 billion". */
 void format_amount(const char *value, const char *currency, char *out, size_t size);
 const char *qualifier_words(const char *q);

@@ -170,20 +170,6 @@ typedef struct entry {
     size_t n_cf;
 } entry;
 
-static char *cdup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t)
-        return NULL;
-    size_t n = (size_t)sqlite3_column_bytes(st, i);
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, t, n);
-        p[n] = 0;
-    }
-    return p;
-}
-
 static void entry_free(entry *e)
 {
     free(e->date); free(e->precision); free(e->predicate); free(e->family); free(e->subject_id);
@@ -306,12 +292,12 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
         entry *e = &out->v[out->n++];
         memset(e, 0, sizeof *e);
         e->id = sqlite3_column_int64(st, 0);
-        e->date = cdup(st, 1); e->precision = cdup(st, 2); e->predicate = cdup(st, 3);
-        e->family = cdup(st, 4); e->subject_id = cdup(st, 5); e->subject = cdup(st, 6);
-        e->object_id = cdup(st, 7); e->object = cdup(st, 8); e->amount = cdup(st, 9);
-        e->currency = cdup(st, 10); e->qualifier = cdup(st, 11); e->duration = cdup(st, 12);
+        e->date = column_dup(st, 1); e->precision = column_dup(st, 2); e->predicate = column_dup(st, 3);
+        e->family = column_dup(st, 4); e->subject_id = column_dup(st, 5); e->subject = column_dup(st, 6);
+        e->object_id = column_dup(st, 7); e->object = column_dup(st, 8); e->amount = column_dup(st, 9);
+        e->currency = column_dup(st, 10); e->qualifier = column_dup(st, 11); e->duration = column_dup(st, 12);
         e->n_sources = sqlite3_column_int(st, 13); e->n_langs = sqlite3_column_int(st, 14);
-        e->langs = cdup(st, 15); e->first_report = cdup(st, 16); e->last_report = cdup(st, 17);
+        e->langs = column_dup(st, 15); e->first_report = column_dup(st, 16); e->last_report = column_dup(st, 17);
         e->n_claims = sqlite3_column_int(st, 18);
         if (!e->predicate) e->predicate = calloc(1, 1);
         make_line(e);
@@ -364,10 +350,10 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
             memset(x, 0, sizeof *x);
             x->claim_id = sqlite3_column_int64(ss, 0);
             x->article_id = sqlite3_column_int64(ss, 1);
-            x->path = cdup(ss, 2); x->title = cdup(ss, 3); x->lang = cdup(ss, 4); x->pub_date = cdup(ss, 5);
-            x->sentence = cdup(ss, 6); x->attributed = cdup(ss, 7); x->amount = cdup(ss, 8);
-            x->currency = cdup(ss, 9); x->qualifier = cdup(ss, 10); x->event_date = cdup(ss, 11);
-            x->event_qual = cdup(ss, 12); x->duration = cdup(ss, 13); x->predicate = cdup(ss, 14);
+            x->path = column_dup(ss, 2); x->title = column_dup(ss, 3); x->lang = column_dup(ss, 4); x->pub_date = column_dup(ss, 5);
+            x->sentence = column_dup(ss, 6); x->attributed = column_dup(ss, 7); x->amount = column_dup(ss, 8);
+            x->currency = column_dup(ss, 9); x->qualifier = column_dup(ss, 10); x->event_date = column_dup(ss, 11);
+            x->event_qual = column_dup(ss, 12); x->duration = column_dup(ss, 13); x->predicate = column_dup(ss, 14);
             x->is_negated = sqlite3_column_int(ss, 15); x->is_hedged = sqlite3_column_int(ss, 16);
             x->confidence = sqlite3_column_double(ss, 17);
         }
@@ -382,7 +368,7 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
                 e->cf = v;
             }
             conflict *c = &e->cf[e->n_cf++];
-            c->field = cdup(sc, 0); c->value = cdup(sc, 1); c->path = cdup(sc, 2); c->lang = cdup(sc, 3);
+            c->field = column_dup(sc, 0); c->value = column_dup(sc, 1); c->path = column_dup(sc, 2); c->lang = column_dup(sc, 3);
             c->claim_id = sqlite3_column_int64(sc, 4);
         }
         sqlite3_reset(sc);
@@ -394,7 +380,7 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
 
 /* -------------------------------------------------------------- escaping */
 
-static void put_json(FILE *f, const char *s)
+void put_json(FILE *f, const char *s)
 {
     if (!s) {
         fputs("null", f);
