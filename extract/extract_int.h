@@ -115,8 +115,9 @@ int  orgs_load(nc_extractor *x, nc_error *err);
 void orgs_free(nc_extractor *x);
 /* org id for an alias as written (exact, then case-insensitive); NULL if none */
 const nc_org *org_by_alias(const nc_extractor *x, const char *lang, const char *s, size_t len);
-/* Build the alias alternation used by the gazetteer rule of lang. */
-char *orgs_pattern(const nc_extractor *x, const char *lang);
+/* The aliases valid in lang (borrowed strings) in a malloc'd array *out
+** (free it; NULL on allocation failure); returns how many. */
+size_t orgs_aliases(const nc_extractor *x, const char *lang, const char ***out);
 
 /* values.c: per-article context for number parsing and date resolution */
 typedef struct value_ctx {

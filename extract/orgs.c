@@ -154,56 +154,19 @@ const nc_org *org_by_alias(const nc_extractor *x, const char *lang, const char *
     return NULL;
 }
 
-static int cmp_len_desc(const void *a, const void *b)
+size_t orgs_aliases(const nc_extractor *x, const char *lang, const char ***out)
 {
-    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-    size_t lx = strlen(x), ly = strlen(y);
-    if (lx != ly)
-        return lx < ly ? 1 : -1;
-    return strcmp(x, y);
-}
-
-char *orgs_pattern(const nc_extractor *x, const char *lang)
-{
-    size_t n = 0, total = 32;
+    size_t n = 0;
     for (size_t i = 0; i < x->n_orgs; i++)
         n += x->orgs[i].n_aliases;
     const char **v = malloc((n ? n : 1) * sizeof *v);
+    *out = v;
     if (!v)
-        return NULL;
+        return 0;
     n = 0;
     for (size_t i = 0; i < x->n_orgs; i++)
         for (size_t k = 0; k < x->orgs[i].n_aliases; k++)
-            if (lang_ok(x->orgs[i].aliases[k].lang, lang)) {
+            if (lang_ok(x->orgs[i].aliases[k].lang, lang))
                 v[n++] = x->orgs[i].aliases[k].alias;
-                total += 2 * strlen(x->orgs[i].aliases[k].alias) + 8;
-            }
-    qsort(v, n, sizeof *v, cmp_len_desc);
-    char *out = malloc(total);
-    if (!out) {
-        free(v);
-        return NULL;
-    }
-    size_t k = 0;
-    k += (size_t)sprintf(out, "(?-i:");
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            out[k++] = '|';
-        for (const char *p = v[i]; *p; p++) {
-            if (*p == ' ') {
-                memcpy(out + k, "\\s+", 3);
-                k += 3;
-                continue;
-            }
-            if (strchr("\\^$.|?*+()[]{}-/#", *p))
-                out[k++] = '\\';
-            out[k++] = *p;
-        }
-    }
-    if (!n)
-        k += (size_t)sprintf(out + k, "(*FAIL)");
-    out[k++] = ')';
-    out[k] = 0;
-    free(v);
-    return out;
+    return n;
 }

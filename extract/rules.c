@@ -228,6 +228,23 @@ static void sb_add_literal(sb *b, const char *s)
     }
 }
 
+/* An alternation of literal surfaces, longest first ("millions" before
+** "million"); (*FAIL) when there is none. Sorts s in place. */
+static void sb_add_surfaces(sb *b, const char **s, size_t n)
+{
+    if (n > 1)
+        qsort(s, n, sizeof *s, cmp_len_desc);
+    sb_adds(b, "(?:");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_adds(b, "|");
+        sb_add_literal(b, s[i]);
+    }
+    if (!n)
+        sb_adds(b, "(*FAIL)");
+    sb_adds(b, ")");
+}
+
 static void sb_add_alternation(sb *b, const lexicon *l)
 {
     const char **s = malloc((l->n ? l->n : 1) * sizeof *s);
@@ -237,17 +254,7 @@ static void sb_add_alternation(sb *b, const lexicon *l)
     }
     for (size_t i = 0; i < l->n; i++)
         s[i] = l->v[i].surface;
-    if (l->n > 1)
-        qsort(s, l->n, sizeof *s, cmp_len_desc);   /* longest first: "millions" before "million" */
-    sb_adds(b, "(?:");
-    for (size_t i = 0; i < l->n; i++) {
-        if (i)
-            sb_adds(b, "|");
-        sb_add_literal(b, s[i]);
-    }
-    if (!l->n)
-        sb_adds(b, "(*FAIL)");
-    sb_adds(b, ")");
+    sb_add_surfaces(b, s, l->n);
     free(s);
 }
 
@@ -303,14 +310,18 @@ static char *expand(loader *ld, const char *src, nc_error *err)
             } else if (l) {
                 sb_add_alternation(&b, l);
             } else if (!strcmp(name, "orgs")) {
-                char *alt = orgs_pattern(ld->x, ld->rs->lang);
-                if (!alt) {
+                /* the gazetteer's aliases, matched case-sensitively ("X", "Meta") */
+                const char **aliases = NULL;
+                size_t n = orgs_aliases(ld->x, ld->rs->lang, &aliases);
+                if (!aliases) {
                     free(b.p);
                     nc_error_set(err, NC_E_NOMEM, ld->where, "out of memory");
                     return NULL;
                 }
-                sb_adds(&b, alt);
-                free(alt);
+                sb_adds(&b, "(?-i:");
+                sb_add_surfaces(&b, aliases, n);
+                sb_adds(&b, ")");
+                free(aliases);
             } else {
                 free(b.p);
                 nc_error_set(err, NC_E_RULES, ld->where, "unknown reference {%s} (no def or lex of that name above)", name);
