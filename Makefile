@@ -18,9 +18,12 @@ LIB_SRC  := $(wildcard ingest/*.c) $(wildcard extract/*.c) $(wildcard store/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 HDRS     := $(wildcard ingest/*.h extract/*.h store/*.h tests/*.h tests/*.def)
 TEST_SRC := $(wildcard tests/*.c)
+CONF_SRC := tests/conformance/conformance.c
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all demo check check-asan check-plain valgrind bench install uninstall clean deps
+CONFORMANCE_DIR ?= ../shared/conformance/recognizers-text
+
+.PHONY: conformance all demo check check-asan check-plain valgrind bench install uninstall clean deps
 
 all: newsclaims
 
@@ -37,6 +40,14 @@ newsclaims: $(BUILD)/cli/main.o $(BUILD)/libnewsclaims.a
 
 $(BUILD)/tests/run: $(TEST_OBJ) $(BUILD)/libnewsclaims.a
 	$(CC) $(NC_FLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/conformance: $(BUILD)/tests/conformance/conformance.o $(BUILD)/libnewsclaims.a
+	$(CC) $(NC_FLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The peer's public test cases (../shared/conformance): per file, the share of
+# cases whose spans and values match. Skipped, with a message, without ../shared.
+conformance: $(BUILD)/conformance
+	$(BUILD)/conformance $(CONFORMANCE_DIR)
 
 deps:
 	sh .ci/deps

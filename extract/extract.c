@@ -22,7 +22,7 @@
 
 const char *nc_mention_kind_name(nc_mention_kind k)
 {
-    static const char *const n[] = { "money", "percent", "count", "date", "duration", "org" };
+    static const char *const n[] = { "money", "percent", "count", "date", "duration", "org", "number" };
     return (unsigned)k < NC_MENTION_KIND_COUNT ? n[k] : "?";
 }
 
@@ -222,7 +222,7 @@ static const nc_org *match_org(const nc_extractor *x, const ruleset *rs, const r
     return org_by_alias(x, rs->lang, text + s, e - s);
 }
 
-static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_article *a,
+static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_article *a, unsigned kinds,
                      value_ctx *vcs, pcre2_match_data *md, work *w, size_t *limit_hits)
 {
     const char *text = a->text;
@@ -248,6 +248,9 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                 prof_base += p->n_rules;
         for (size_t ri = 0; ri < rs->n_rules; ri++) {
             const rule *r = &rs->rules[ri];
+            /* mention rule kinds are numbered like nc_mention_kind */
+            if (r->kind <= RK_NUMBER && !(kinds & (1u << r->kind)))
+                continue;
             size_t off = s0;
             double pt0 = x->profile ? now() : 0;
             while (off < s1) {
@@ -265,7 +268,7 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                         off++;
                     continue;
                 }
-                if (r->kind <= RK_ORG) {
+                if (r->kind <= RK_NUMBER) {
                     cand *c = push_cand(w);
                     if (!c)
                         return NC_E_NOMEM;
@@ -361,8 +364,8 @@ void nc_extractor_profile_report(const nc_extractor *x, FILE *out, size_t top)
     free(shown);
 }
 
-int nc_extract_article(const nc_extractor *x, const nc_article *a, const char *lang,
-                       nc_extraction *out, nc_error *err)
+static int extract_kinds(const nc_extractor *x, const nc_article *a, const char *lang, unsigned kinds,
+                         nc_extraction *out, nc_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!lang)
@@ -384,7 +387,7 @@ int nc_extract_article(const nc_extractor *x, const nc_article *a, const char *l
     for (size_t i = 0; i < x->n_sets; i++)
         value_ctx_init(&vcs[i], &x->sets[i], a);
     work w = { 0 };
-    int rc = run_rules(x, rs, a, vcs, md, &w, &out->limit_hits);
+    int rc = run_rules(x, rs, a, kinds, vcs, md, &w, &out->limit_hits);
     for (size_t i = 0; i < x->n_sets; i++)
         value_ctx_free(&vcs[i]);
     free(vcs);
@@ -438,6 +441,14 @@ int nc_extract_article(const nc_extractor *x, const nc_article *a, const char *l
         return rc;
     }
     return NC_OK;
+}
+
+#define DEFAULT_KINDS (((1u << NC_MENTION_KIND_COUNT) - 1) & ~(1u << NC_MENTION_NUMBER))
+
+int nc_extract_article(const nc_extractor *x, const nc_article *a, const char *lang,
+                       nc_extraction *out, nc_error *err)
+{
+    return extract_kinds(x, a, lang, x->opts.kinds ? x->opts.kinds : DEFAULT_KINDS, out, err);
 }
 
 /* ------------------------------------------------------------- selftest */
@@ -508,7 +519,11 @@ int nc_extractor_selftest(const nc_extractor *x, size_t *n_run, nc_report_fn rep
                 char where[600], msg[1200], got[900];
                 snprintf(where, sizeof where, "%s:%d", rs->path, ex->line);
                 (*n_run)++;
-                if (nc_extract_article(x, &a, rs->lang, &out, &err) != NC_OK) {
+                /* a rule's examples run with the kinds the rule finds */
+                unsigned kinds = x->opts.kinds ? x->opts.kinds : DEFAULT_KINDS;
+                if (ru->kind <= RK_NUMBER)
+                    kinds |= 1u << ru->kind;
+                if (extract_kinds(x, &a, rs->lang, kinds, &out, &err) != NC_OK) {
                     failed++;
                     if (report)
                         report(ud, where, err.msg);

@@ -27,10 +27,12 @@ typedef enum nc_mention_kind {
     NC_MENTION_DATE,
     NC_MENTION_DURATION,
     NC_MENTION_ORG,
+    NC_MENTION_NUMBER,      /* a bare number ("two thirds", "1,674.5 million"); found
+                               only when asked for (nc_extract_opts.kinds) */
     NC_MENTION_KIND_COUNT
 } nc_mention_kind;
 
-/* "money", "percent", "count", "date", "duration", "org" (static). */
+/* "money", "percent", "count", "date", "duration", "org", "number" (static). */
 const char *nc_mention_kind_name(nc_mention_kind k);
 
 /* Flags on a mention. */
@@ -126,6 +128,9 @@ typedef struct nc_extract_opts {
     int         no_jit;        /* use PCRE2's interpreter, not JIT (valgrind cannot
                                   follow JIT code); default: set when the
                                   NEWSCLAIMS_NO_JIT environment variable is set */
+    unsigned    kinds;         /* the kinds of mention to find, one bit (1u << kind)
+                                  each; 0 (the default) = every kind except
+                                  NC_MENTION_NUMBER, which claims have no use for */
 } nc_extract_opts;
 
 nc_extract_opts nc_extract_default_opts(void);

@@ -35,7 +35,7 @@ static const char *const role_names[G_ROLE_COUNT] = {
 };
 
 static const char *const kind_names[RK_KIND_COUNT] = {
-    "money", "percent", "count", "date", "duration", "org",
+    "money", "percent", "count", "date", "duration", "org", "number",
     "trigger", "negation", "hedge", "attribution", "reference"
 };
 

@@ -716,6 +716,12 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
         }
         return 1;
     }
+    case RK_NUMBER:
+        m->kind = NC_MENTION_NUMBER;
+        if (!amount(vc, &g, G_NUM, G_WORD, G_SCALE, NULL, &v, &vague))
+            return 0;
+        dec_format(v, m->value, sizeof m->value);
+        return 1;
     case RK_DURATION: {
         m->kind = NC_MENTION_DURATION;
         set_qualifier(vc, &g, m);

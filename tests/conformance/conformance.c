@@ -1,0 +1,459 @@
+/*
+** conformance.c — runs the peer project's public test cases
+** (../shared/conformance/recognizers-text, JSON lines) through the ingest
+** and extract stages and prints, per file, the share of cases whose spans
+** match and the share whose values match.
+**
+** Usage: conformance [--show MODEL] [--floor FILE] [DIR]
+**   DIR      the recognizers-text folder (default: $NEWSCLAIMS_CONFORMANCE,
+**            else ../shared/conformance/recognizers-text). When it is absent
+**            the program says so and exits 0 (a user's clone has no ../shared).
+**   --show   print every failing case of the files whose name contains MODEL
+**   --floor  FILE lists "lang file span% value%" lines; exit 1 if a file
+**            scores below its floor (the suite's regression check)
+**
+** The JSON is read with SQLite's JSON functions (no parser of our own).
+** What counts (see tests/conformance/README.md):
+**   - a case's spans match when our mentions of the model's kinds are exactly
+**     the expected spans (offsets converted from UTF-16, end inclusive, to
+**     bytes, end exclusive; compared as case-folded text where normalization
+**     changed the input);
+**   - its values match when, in addition, each value equals the expected
+**     resolution (numbers within 1e-9 relative, units through units.tsv,
+**     dates and durations as TIMEX or as the resolved date);
+**   - cases expecting times of day, date-times or sets ("every Monday") are
+**     outside the scope of news claims and counted apart.
+*/
+#include "../../ingest/ingest.h"
+#include "../../extract/extract.h"
+#include <ctype.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unicode/uclean.h>
+
+typedef struct unit_map {
+    char name[64], code[8];
+    double factor;
+} unit_map;
+
+static unit_map units[128];
+static size_t n_units;
+
+static sqlite3 *db;
+static sqlite3_stmt *st_case, *st_results, *st_values;
+static const char *show;
+
+static void load_units(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "conformance: %s: cannot open\n", path);
+        exit(2);
+    }
+    char line[256];
+    while (fgets(line, sizeof line, f) && n_units < 128) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        char *name = strtok(line, "\t\n"), *code = strtok(NULL, "\t\n"), *fac = strtok(NULL, "\t\n");
+        if (!name || !code)
+            continue;
+        snprintf(units[n_units].name, sizeof units[n_units].name, "%s", name);
+        snprintf(units[n_units].code, sizeof units[n_units].code, "%s", code);
+        units[n_units].factor = fac ? strtod(fac, NULL) : 1;
+        n_units++;
+    }
+    fclose(f);
+}
+
+/* "0,666666666666667", "1E-12", "40%" -> double */
+static int num_of(const char *s, double *out)
+{
+    char buf[64];
+    size_t k = 0;
+    for (; *s && k < sizeof buf - 1; s++)
+        if (*s != '%')
+            buf[k++] = *s == ',' ? '.' : *s;
+    buf[k] = 0;
+    char *end;
+    *out = strtod(buf, &end);
+    return k > 0 && *end == 0;
+}
+
+static int near(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
+}
+
+/* Byte offset of UTF-16 unit index u in s (len bytes). */
+static size_t byte_of_u16(const char *s, size_t len, long u)
+{
+    size_t b = 0;
+    long k = 0;
+    while (b < len && k < u) {
+        unsigned char c = (unsigned char)s[b];
+        size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        k += n == 4 ? 2 : 1;
+        b += n;
+    }
+    return b;
+}
+
+/* Lower-case ASCII, whitespace runs as one space, for comparing surfaces. */
+static void fold(const char *s, size_t n, char *out, size_t size)
+{
+    size_t k = 0;
+    int sp = 0;
+    for (size_t i = 0; i < n && k + 1 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\n') {
+            sp = 1;
+            continue;
+        }
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+            sp = 1;
+            i++;
+            continue;
+        }
+        if (sp && k)
+            out[k++] = ' ';
+        sp = 0;
+        out[k++] = (char)tolower(c);
+    }
+    out[k] = 0;
+}
+
+typedef struct expect {
+    char text[256];
+    char type[48];
+    long start, end;     /* UTF-16, end inclusive; -1 when the spec has none */
+    char resolution[2048];
+} expect;
+
+typedef enum { K_CURRENCY, K_NUMBER, K_PERCENT, K_DATE, K_DURATION, K_DATETIME } model_kind;
+
+static model_kind kind_of_model(const char *file)
+{
+    if (strstr(file, "Currency"))
+        return K_CURRENCY;
+    if (strstr(file, "Number"))
+        return K_NUMBER;
+    if (strstr(file, "Percent"))
+        return K_PERCENT;
+    if (strstr(file, "Duration"))
+        return K_DURATION;
+    if (strstr(file, "DateTimeModel"))
+        return K_DATETIME;
+    return K_DATE;
+}
+
+static int mention_counts(model_kind mk, nc_mention_kind k)
+{
+    switch (mk) {
+    case K_CURRENCY: return k == NC_MENTION_MONEY;
+    case K_NUMBER: return k == NC_MENTION_NUMBER;
+    case K_PERCENT: return k == NC_MENTION_PERCENT;
+    case K_DATE: return k == NC_MENTION_DATE;
+    case K_DURATION: return k == NC_MENTION_DURATION;
+    case K_DATETIME: return k == NC_MENTION_DATE || k == NC_MENTION_DURATION;
+    }
+    return 0;
+}
+
+/* Types a news claim has no use for: times of day, date-times, sets. */
+static int out_of_scope(const char *type)
+{
+    if (!strncmp(type, "datetimeV2.", 11))
+        type += 11;
+    return strstr(type, "time") || !strcmp(type, "set");
+}
+
+static const char *json_str(const char *json, const char *path, char *buf, size_t size)
+{
+    sqlite3_stmt *s = st_values;
+    sqlite3_reset(s);
+    sqlite3_bind_text(s, 1, json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, path, -1, SQLITE_STATIC);
+    buf[0] = 0;
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+        snprintf(buf, size, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_reset(s);
+    return buf[0] ? buf : NULL;
+}
+
+/* Does our value match the expected resolution? */
+static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
+{
+    char a[256], b[256];
+    double x, y;
+    switch (mk) {
+    case K_CURRENCY: {
+        if (!json_str(e->resolution, "$.value", a, sizeof a) || !num_of(a, &x))
+            return 0;
+        const char *unit = json_str(e->resolution, "$.unit", b, sizeof b);
+        double factor = 1;
+        const char *code = NULL;
+        for (size_t i = 0; unit && i < n_units; i++)
+            if (!strcmp(units[i].name, unit)) {
+                code = units[i].code;
+                factor = units[i].factor;
+            }
+        if (!code || (strcmp(code, "*") && strcmp(code, m->unit)))
+            return 0;
+        return num_of(m->value, &y) && near(x * factor, y);
+    }
+    case K_NUMBER:
+    case K_PERCENT:
+        return json_str(e->resolution, "$.value", a, sizeof a) && num_of(a, &x) &&
+               num_of(m->value, &y) && near(x, y);
+    case K_DATE:
+    case K_DURATION:
+        if (!e->resolution[0] || !strcmp(e->resolution, "null"))
+            return 1;   /* an extractor's case: the span is the whole answer */
+        if (json_str(e->resolution, "$.Timex", a, sizeof a) && !strcmp(a, m->value))
+            return 1;
+        if (json_str(e->resolution, "$.FutureResolution.date", a, sizeof a) && !strcmp(a, m->value))
+            return 1;
+        if (json_str(e->resolution, "$.PastResolution.date", a, sizeof a) && !strcmp(a, m->value))
+            return 1;
+        return 0;
+    case K_DATETIME:
+        for (int i = 0; i < 8; i++) {
+            char path[64];
+            snprintf(path, sizeof path, "$.values[%d].timex", i);
+            if (!json_str(e->resolution, path, a, sizeof a))
+                break;
+            if (!strcmp(a, m->value))
+                return 1;
+            snprintf(path, sizeof path, "$.values[%d].value", i);
+            if (json_str(e->resolution, path, a, sizeof a) && !strcmp(a, m->value))
+                return 1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+typedef struct tally {
+    int cases, out_scope, span, value;
+} tally;
+
+static void run_case(const nc_ingester *ing, const nc_extractor *x, const char *lang, const char *file,
+                     model_kind mk, const char *json, tally *t)
+{
+    sqlite3_reset(st_case);
+    sqlite3_bind_text(st_case, 1, json, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st_case) != SQLITE_ROW || sqlite3_column_type(st_case, 0) == SQLITE_NULL) {
+        fprintf(stderr, "conformance: %s/%s: a line is not a case: %.80s\n", lang, file, json);
+        return;
+    }
+    char *input = strdup((const char *)sqlite3_column_text(st_case, 0));
+    char ref[16] = "";
+    if (sqlite3_column_type(st_case, 1) != SQLITE_NULL)
+        snprintf(ref, sizeof ref, "%.10s", (const char *)sqlite3_column_text(st_case, 1));
+    sqlite3_reset(st_case);
+
+    expect ex[16];
+    size_t ne = 0;
+    int scope_out = 0;
+    sqlite3_reset(st_results);
+    sqlite3_bind_text(st_results, 1, json, -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(st_results) == SQLITE_ROW && ne < 16) {
+        expect *e = &ex[ne++];
+        snprintf(e->text, sizeof e->text, "%s", (const char *)sqlite3_column_text(st_results, 0));
+        snprintf(e->type, sizeof e->type, "%s", (const char *)sqlite3_column_text(st_results, 1));
+        e->start = sqlite3_column_type(st_results, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st_results, 2);
+        e->end = sqlite3_column_type(st_results, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(st_results, 3);
+        const char *r = (const char *)sqlite3_column_text(st_results, 4);
+        snprintf(e->resolution, sizeof e->resolution, "%s", r ? r : "");
+        if (out_of_scope(e->type))
+            scope_out = 1;
+    }
+    sqlite3_reset(st_results);
+    t->cases++;
+    if (scope_out) {
+        t->out_scope++;
+        free(input);
+        return;
+    }
+
+    nc_meta meta = { 0 };
+    meta.lang = lang;
+    meta.date = ref[0] ? ref : NULL;
+    nc_article *arts = NULL;
+    size_t na = 0;
+    nc_error err = { 0 };
+    size_t in_len = strlen(input);
+    int span_ok = 0, val_ok = 0;
+    char got[1024] = "";
+    size_t gl = 0;
+    if (nc_ingest_buffer(ing, "case", (const unsigned char *)input, in_len, &meta, &arts, &na, &err) == NC_OK &&
+        na >= 1) {
+        const nc_article *a = &arts[0];
+        nc_extraction xr;
+        if (nc_extract_article(x, a, lang, &xr, &err) == NC_OK) {
+            int same_text = a->text_len >= in_len && !memcmp(a->text, input, in_len);
+            size_t k = 0;
+            span_ok = 1;
+            val_ok = 1;
+            for (size_t i = 0; i < xr.n_mentions; i++) {
+                const nc_mention *m = &xr.mentions[i];
+                if (!mention_counts(mk, m->kind))
+                    continue;
+                gl += (size_t)snprintf(got + gl, gl < sizeof got ? sizeof got - gl : 0, "[%.*s|%s%s] ",
+                                       (int)(m->end - m->start), a->text + m->start, m->value, m->unit);
+                if (gl >= sizeof got)
+                    gl = sizeof got - 1;
+                if (k >= ne) {
+                    span_ok = 0;
+                    k++;
+                    continue;
+                }
+                const expect *e = &ex[k++];
+                int same;
+                if (same_text && e->start >= 0) {
+                    size_t bs = byte_of_u16(input, in_len, e->start), be = byte_of_u16(input, in_len, e->end + 1);
+                    same = bs == m->start && be == m->end;
+                } else {
+                    char f1[256], f2[256];
+                    fold(e->text, strlen(e->text), f1, sizeof f1);
+                    fold(a->text + m->start, m->end - m->start, f2, sizeof f2);
+                    same = !strcmp(f1, f2);
+                }
+                if (!same)
+                    span_ok = 0;
+                else if (!value_ok(mk, e, m))
+                    val_ok = 0;
+            }
+            if (k != ne)
+                span_ok = 0;
+            val_ok = val_ok && span_ok;
+            nc_extraction_free(&xr);
+        }
+        nc_articles_free(arts, na);
+    }
+    t->span += span_ok;
+    t->value += val_ok;
+    if (show && strstr(file, show) && !val_ok) {
+        printf("  %s %s: %s\n     want:", span_ok ? "VALUE" : "SPAN ", lang, input);
+        for (size_t i = 0; i < ne; i++)
+            printf(" [%s|%.120s]", ex[i].text, ex[i].resolution);
+        printf("\n     got:  %s\n", got);
+    }
+    free(input);
+}
+
+static int read_floor(const char *path, const char *lang, const char *file, double *span, double *value)
+{
+    FILE *f = path ? fopen(path, "r") : NULL;
+    if (!f)
+        return 0;
+    char line[256], l[16], fl[128];
+    int found = 0;
+    while (fgets(line, sizeof line, f))
+        if (line[0] != '#' && sscanf(line, "%15s %127s %lf %lf", l, fl, span, value) == 4 &&
+            !strcmp(l, lang) && !strcmp(fl, file)) {
+            found = 1;
+            break;
+        }
+    fclose(f);
+    return found;
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = getenv("NEWSCLAIMS_CONFORMANCE");
+    const char *floor_file = NULL;
+    int i;
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--show") && i + 1 < argc)
+            show = argv[++i];
+        else if (!strcmp(argv[i], "--floor") && i + 1 < argc)
+            floor_file = argv[++i];
+        else
+            dir = argv[i];
+    }
+    if (!dir)
+        dir = "../shared/conformance/recognizers-text";
+    struct stat sb;
+    if (stat(dir, &sb) != 0) {
+        printf("conformance: %s not found: skipped (CI has ../shared beside the checkout; a user's clone does not)\n", dir);
+        return 0;
+    }
+    load_units("tests/conformance/units.tsv");
+    if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT json_extract(?1,'$.input'), json_extract(?1,'$.context.reference_datetime')",
+                           -1, &st_case, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT json_extract(value,'$.text'), json_extract(value,'$.type_name'),"
+                               " json_extract(value,'$.start'), json_extract(value,'$.end'),"
+                               " json_extract(value,'$.resolution') FROM json_each(?1,'$.results')"
+                               " ORDER BY json_extract(value,'$.start')",
+                           -1, &st_results, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT json_extract(?1, ?2)", -1, &st_values, NULL) != SQLITE_OK) {
+        fprintf(stderr, "conformance: sqlite: %s\n", sqlite3_errmsg(db));
+        return 2;
+    }
+    nc_error err = { 0 };
+    nc_extract_opts xo = nc_extract_default_opts();
+    nc_extractor *x = nc_extractor_new(&xo, &err);
+    xo.kinds = 1u << NC_MENTION_NUMBER;
+    nc_extractor *xn = x ? nc_extractor_new(&xo, &err) : NULL;
+    nc_ingester *ing = xn ? nc_ingester_new(NULL, &err) : NULL;
+    if (!ing) {
+        fprintf(stderr, "conformance: %s: %s\n", err.where, err.msg);
+        return 2;
+    }
+    static const char *const langs[] = { "en", "fr", "de" };
+    static const char *const files[] = { "CurrencyModel", "NumberModel", "PercentModel", "DateExtractor",
+                                         "DateParser", "DatePeriodExtractor", "DatePeriodParser",
+                                         "DurationExtractor", "DurationParser", "DateTimeModel" };
+    static const char *const subdirs[] = { "", "js-not-supported/" };
+    int below = 0;
+    printf("%-4s %-40s %6s %6s %14s %14s\n", "lang", "file", "cases", "apart", "span", "value");
+    for (size_t s = 0; s < 2; s++)
+        for (size_t l = 0; l < 3; l++)
+            for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+                char path[1024], name[128];
+                snprintf(name, sizeof name, "%s%s.jsonl", subdirs[s], files[f]);
+                snprintf(path, sizeof path, "%s/%s/%s", dir, langs[l], name);
+                FILE *in = fopen(path, "r");
+                if (!in)
+                    continue;
+                model_kind mk = kind_of_model(files[f]);
+                tally t = { 0 };
+                char *line = NULL;
+                size_t cap = 0;
+                ssize_t n;
+                while ((n = getline(&line, &cap, in)) > 0) {
+                    if (n > 1)
+                        run_case(ing, mk == K_NUMBER ? xn : x, langs[l], name, mk, line, &t);
+                }
+                free(line);
+                fclose(in);
+                int in_scope = t.cases - t.out_scope;
+                if (!in_scope && !t.cases)
+                    continue;
+                double sp = in_scope ? 100.0 * t.span / in_scope : 0, va = in_scope ? 100.0 * t.value / in_scope : 0;
+                printf("%-4s %-40s %6d %6d %5d %6.1f%% %5d %6.1f%%\n", langs[l], name, t.cases, t.out_scope,
+                       t.span, sp, t.value, va);
+                double fs, fv;
+                if (read_floor(floor_file, langs[l], name, &fs, &fv) && (sp + 1e-9 < fs || va + 1e-9 < fv)) {
+                    printf("  below the floor in %s: span %.1f%% < %.1f%% or value %.1f%% < %.1f%%\n", floor_file, sp,
+                           fs, va, fv);
+                    below = 1;
+                }
+                fflush(stdout);
+            }
+    sqlite3_finalize(st_case);
+    sqlite3_finalize(st_results);
+    sqlite3_finalize(st_values);
+    sqlite3_close(db);
+    nc_ingester_free(ing);
+    nc_extractor_free(xn);
+    nc_extractor_free(x);
+    u_cleanup();
+    return below;
+}
