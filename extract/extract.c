@@ -277,7 +277,7 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                         const nc_org *o = match_org(x, rs, r, text, ov, rc);
                         memset(&c->m, 0, sizeof c->m);
                         int g = role_group(r, G_NAME, ov, rc);
-                        c->m.start = g > 0 ? ov[2 * g] : ov[0];
+                        c->m.start = c->m.core_start = g > 0 ? ov[2 * g] : ov[0];
                         c->m.end = g > 0 ? ov[2 * g + 1] : ov[1];
                         c->m.kind = NC_MENTION_ORG;
                         c->m.rule = r->id;

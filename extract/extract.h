@@ -46,7 +46,10 @@ enum {
 /* One mention. Fixed-size fields so a mention needs no allocation. */
 typedef struct nc_mention {
     nc_mention_kind kind;
-    size_t start, end;      /* byte span [start, end) into the article text */
+    size_t start, end;      /* byte span [start, end) into the article text, a
+                               qualifier included ("about $70 million") */
+    size_t core_start;      /* where the quantity itself starts: start, or just
+                               after the qualifier ("$70 million") */
     size_t sentence;        /* index into nc_article.sentences */
     char   value[64];       /* money/count/percent: exact decimal in units ("70000000",
                                "1.57"); date: ISO at its precision ("2023-03", "2021-Q4",

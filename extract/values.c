@@ -662,6 +662,7 @@ static size_t qualifier_before(const ruleset *rs, const char *text, size_t s0, s
 
 void attach_qualifier(const ruleset *rs, const char *text, size_t s0, nc_mention *m)
 {
+    m->core_start = m->start;
     if (m->qualifier[0] || m->kind == NC_MENTION_DATE || m->kind == NC_MENTION_ORG)
         return;
     m->start = qualifier_before(rs, text, s0, m->start, m->qualifier, sizeof m->qualifier);
@@ -672,7 +673,7 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
 {
     groups g = { r, text, ov, n_groups };
     memset(m, 0, sizeof *m);
-    m->start = ov[0];
+    m->start = m->core_start = ov[0];
     m->end = ov[1];
     m->rule = r->id;
     dec v, v2, sc2 = { 0 };
@@ -705,7 +706,17 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
                 cur = r->unit;
             if (!cur)
                 return 0;
-            snprintf(m->unit, sizeof m->unit, "%s", cur);
+            /* "USD/100": the surface names the hundredth part ("cents", "pence") */
+            const char *slash = strchr(cur, '/');
+            if (slash && !strcmp(slash, "/100")) {
+                v.exp -= 2;
+                dec_format(v, m->value, sizeof m->value);
+                if (m->flags & NC_MF_RANGE) {
+                    v2.exp -= 2;
+                    dec_format(v2, m->value_max, sizeof m->value_max);
+                }
+            }
+            snprintf(m->unit, sizeof m->unit, "%.*s", slash ? (int)(slash - cur) : (int)strlen(cur), cur);
         } else if (r->kind == RK_PERCENT) {
             snprintf(m->unit, sizeof m->unit, "%%");
         } else {
