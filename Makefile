@@ -60,17 +60,17 @@ demo: newsclaims
 
 # The whole suite, then again under AddressSanitizer + UBSan; the last line
 # is the combined "N passed, N failed".
-check: newsclaims $(BUILD)/tests/run
+check: newsclaims $(BUILD)/tests/run $(BUILD)/conformance
 	@sh tests/check.sh $(BUILD)/tests/run build-asan/tests/run
 
-check-plain: newsclaims $(BUILD)/tests/run
+check-plain: newsclaims $(BUILD)/tests/run $(BUILD)/conformance
 	$(BUILD)/tests/run
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # The suite's binaries built with AddressSanitizer + UBSan (run by make check).
 check-asan:
-	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" build-asan/tests/run build-asan/newsclaims
+	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" build-asan/tests/run build-asan/newsclaims build-asan/conformance
 
 $(BUILD)/newsclaims: $(BUILD)/cli/main.o $(BUILD)/libnewsclaims.a
 	$(CC) $(NC_FLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -82,7 +82,7 @@ $(BUILD)/newsclaims: $(BUILD)/cli/main.o $(BUILD)/libnewsclaims.a
 # file is 2 MB here: under memcheck it would take a quarter of an hour.
 VALGRIND := valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	  --suppressions=tests/valgrind.supp
-valgrind: newsclaims $(BUILD)/tests/run
+valgrind: newsclaims $(BUILD)/tests/run $(BUILD)/conformance
 	NEWSCLAIMS_NO_JIT=1 NEWSCLAIMS_TEST_BIG_MB=2 NEWSCLAIMS_BIN="$(VALGRIND) ./newsclaims" $(VALGRIND) $(BUILD)/tests/run
 
 # Throughput and memory on ../shared/corpus-bench, written to bench/RESULTS.md.

@@ -254,7 +254,25 @@ static int parse_words(value_ctx *vc, const char *s, size_t len, dec *out)
                 break;
             if (lex_lookup(vc->rs, "numjoin", s + b, i - b))
                 continue;
-            const char *w = lex_lookup(vc->rs, "numword", s + b, i - b);
+            /* the longest lexicon entry of up to four words starting here:
+            ** "quatre-vingt" (80) then "quinze", not 4 + 20 + 15 */
+            const char *w = NULL;
+            {
+                size_t e = i;
+                for (int k = 0; k < 4 && e < len; k++) {
+                    while (e < len && (s[e] == ' ' || s[e] == '-'))
+                        e++;
+                    while (e < len && s[e] != ' ' && s[e] != '-' && (unsigned char)s[e] != 0xC2)
+                        e++;
+                    const char *lw = lex_lookup(vc->rs, "numword", s + b, e - b);
+                    if (lw) {
+                        w = lw;
+                        i = e;
+                    }
+                }
+            }
+            if (!w)
+                w = lex_lookup(vc->rs, "numword", s + b, i - b);
             if (!w) {
                 ok = 0;
                 break;

@@ -34,7 +34,7 @@ echo "== building with -fsanitize=address,undefined"
 if make -s check-asan >"$out" 2>&1; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    NEWSCLAIMS_BIN=build-asan/newsclaims run "tests under ASan+UBSan" "$asan"
+    NEWSCLAIMS_BIN=build-asan/newsclaims NEWSCLAIMS_CONFORMANCE_BIN=build-asan/conformance run "tests under ASan+UBSan" "$asan"
 else
     cat "$out"
     echo "the sanitizer build failed" >&2

@@ -315,3 +315,25 @@ void t_extract_unknown_organisations(void)
             CHECK_STR(ex.mentions[i].unit, "person");
     nc_extraction_free(&ex);
 }
+
+/* The peer's public cases (../shared/conformance): no file may score below
+** the floor recorded in tests/conformance/floor.tsv. */
+void t_extract_conformance(void)
+{
+    const char *shared = t_shared();
+    if (!shared)
+        T_SKIP("../shared/conformance not found beside the checkout (CI has it; a user's clone does not)");
+    const char *bin = getenv("NEWSCLAIMS_CONFORMANCE_BIN");
+    if (!bin || !*bin)
+        bin = "build/conformance";
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s --floor tests/conformance/floor.tsv %s/conformance/recognizers-text", bin, shared);
+    char *out = NULL;
+    int rc = t_run(cmd, &out);
+    CHECK_INT(rc, 0);
+    CHECK(out && strstr(out, "en   CurrencyModel.jsonl"));
+    CHECK(out && !strstr(out, "below the floor"));
+    if (rc != 0 && out)
+        fputs(out, stdout);
+    free(out);
+}

@@ -448,7 +448,7 @@ int main(int argc, char **argv)
                 printf("%-4s %-40s %6d %6d %5d %6.1f%% %5d %6.1f%%\n", langs[l], name, t.cases, t.out_scope,
                        t.span, sp, t.value, va);
                 double fs, fv;
-                if (read_floor(floor_file, langs[l], name, &fs, &fv) && (sp + 1e-9 < fs || va + 1e-9 < fv)) {
+                if (read_floor(floor_file, langs[l], name, &fs, &fv) && (round(sp * 10) / 10 + 1e-9 < fs || round(va * 10) / 10 + 1e-9 < fv)) {
                     printf("  below the floor in %s: span %.1f%% < %.1f%% or value %.1f%% < %.1f%%\n", floor_file, sp,
                            fs, va, fv);
                     below = 1;
