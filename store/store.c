@@ -317,6 +317,9 @@ nc_store_opts nc_store_default_opts(void)
     nc_store_opts o;
     memset(&o, 0, sizeof o);
     o.busy_timeout_ms = 5000;
+    const char *env = getenv("NEWSCLAIMS_BUSY_TIMEOUT_MS");
+    if (env && atoi(env) > 0)
+        o.busy_timeout_ms = atoi(env);
     return o;
 }
 
@@ -434,6 +437,12 @@ nc_store *nc_store_open(const char *path, const nc_store_opts *opts, nc_error *e
     if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         nc_error_set(err, NC_E_DB, path, "cannot open the database: %s",
                      s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        nc_store_close(s);
+        return NULL;
+    }
+    if (!o.is_readonly && sqlite3_db_readonly(s->db, "main") == 1) {
+        /* SQLite opens a file it may not write read-only without a word */
+        nc_error_set(err, NC_E_DB, path, "the database is read-only to this user; nothing was written");
         nc_store_close(s);
         return NULL;
     }

@@ -19,7 +19,8 @@ typedef struct nc_store nc_store;
 
 typedef struct nc_store_opts {
     int is_readonly;      /* open without creating or migrating */
-    int busy_timeout_ms;  /* wait this long for a lock held by another process; default 5000 */
+    int busy_timeout_ms;  /* wait this long for a lock held by another process; default 5000,
+                             or NEWSCLAIMS_BUSY_TIMEOUT_MS from the environment */
 } nc_store_opts;
 
 nc_store_opts nc_store_default_opts(void);

@@ -1,0 +1,541 @@
+/*
+** t_reliability.c — crashes mid-ingest, concurrent use of one database,
+** databases in states we must not touch, and a batch of hostile inputs.
+** Every test drives the real binary (t_bin()), as a user would.
+*/
+#include "test.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Append the rows of one query, one line each, columns joined by '|'. */
+static void dump_query(sqlite3 *db, const char *sql, char **buf, size_t *len, size_t *cap)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stdout, "  dump: %s: %s\n", sql, sqlite3_errmsg(db));
+        return;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count(st); c++) {
+            const char *v = (const char *)sqlite3_column_text(st, c);
+            size_t n = v ? strlen(v) : 4;
+            if (*len + n + 2 >= *cap) {
+                *cap = (*len + n + 2) * 2;
+                *buf = realloc(*buf, *cap);
+            }
+            memcpy(*buf + *len, v ? v : "NULL", n);
+            *len += n;
+            (*buf)[(*len)++] = c + 1 < sqlite3_column_count(st) ? '|' : '\n';
+        }
+    }
+    (*buf)[*len] = 0;
+    sqlite3_finalize(st);
+}
+
+/* A canonical dump of what a database says, independent of row ids and of
+** when things were stored: files, articles, sentences, mentions, claims by
+** path and position, then the claim groups, conflicts and contracts as the
+** JSON timeline reports them. NULL if the file is not a readable database. */
+static char *canonical_dump(const char *path)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    static const char *const q[] = {
+        "SELECT path, content_hash, size FROM files ORDER BY path",
+        "SELECT path, item, text_hash, lang, pub_date, length(text) FROM articles ORDER BY path, item",
+        "SELECT a.path, a.item, s.idx, s.start, s.\"end\", s.lang FROM sentences s JOIN articles a ON a.id = s.article_id"
+        " ORDER BY a.path, a.item, s.idx",
+        "SELECT a.path, a.item, m.start, m.\"end\", m.kind, m.value FROM mentions m JOIN articles a ON a.id = m.article_id"
+        " ORDER BY a.path, a.item, m.start, m.kind",
+        "SELECT a.path, a.item, c.idx, c.predicate, c.subject_org, c.object_org, c.amount, c.event_date FROM claims c"
+        " JOIN articles a ON a.id = c.article_id ORDER BY a.path, a.item, c.idx",
+        "SELECT g.id, g.predicate, g.subject_org, g.object_org, g.amount, g.event_date, g.n_sources, g.langs,"
+        " (SELECT group_concat(p, ',') FROM (SELECT a.path || '#' || s.idx || '.' || c.idx AS p"
+        "   FROM claim_group_members m JOIN claims c ON c.id = m.claim_id JOIN articles a ON a.id = c.article_id"
+        "   JOIN sentences s ON s.id = c.sentence_id WHERE m.group_id = g.id ORDER BY a.path, s.idx, c.idx))"
+        " FROM claim_groups g ORDER BY g.id",
+        "SELECT group_id, field, value FROM conflicts ORDER BY group_id, field, value",
+        "SELECT count(*) FROM contracts",
+    };
+    char *buf = malloc(1);
+    size_t len = 0, cap = 1;
+    buf[0] = 0;
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++)
+        dump_query(db, q[i], &buf, &len, &cap);
+    sqlite3_close(db);
+    return buf;
+}
+
+/* Opened read-write (never created), as the next process would: SQLite
+** rolls back the hot journal a killed writer leaves, which a read-only
+** connection may not do. */
+static char *query_text(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    char *v = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+        sqlite3_column_text(st, 0))
+        v = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static long long query_num(const char *path, const char *sql)
+{
+    char *v = query_text(path, sql);
+    long long n = v ? atoll(v) : -1;
+    free(v);
+    return n;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* corpus/ plus n generated articles in three languages, in DIR/in. */
+static void make_batch(const char *d, int n)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/in' && cp corpus/* '%s/in/'", d, d);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    static const char *const tmpl[] = {
+        "Twitter refuse de payer ses factures. Selon le journal, le groupe devrait encore %d millions de dollars "
+        "à Amazon Web Services depuis mars 2023. Le contrat de cinq ans avait été signé en 2020.\n",
+        "Twitter soll Google Cloud noch %d Millionen US-Dollar schulden. Der Vertrag wurde vor über 5 Jahren "
+        "unterzeichnet, berichtet die Zeitung am 30. Juni 2023.\n",
+        "Twitter still owes Amazon Web Services about $%d million, people familiar with the matter said. "
+        "The five-year deal was signed in 2020.\n",
+    };
+    for (int i = 0; i < n; i++) {
+        char path[700];
+        snprintf(path, sizeof path, "%s/in/gen_%03d.txt", d, i);
+        FILE *f = fopen(path, "w");
+        if (!f)
+            continue;
+        for (int p = 0; p < 6; p++)
+            fprintf(f, tmpl[(i + p) % 3], 10 + (i * 7 + p) % 90);
+        fclose(f);
+    }
+}
+
+/* Kill the ingest with SIGKILL at random moments; after each kill the
+** database is sound, holds no half-stored article, and re-running the
+** ingest gives exactly what a clean run gives. */
+void t_reliability_sigkill(void)
+{
+    char *d = t_tmpdir();
+    make_batch(d, 30);
+    char ref_db[600], db[600], cmd[2000];
+    snprintf(ref_db, sizeof ref_db, "%s/ref.db", d);
+    snprintf(db, sizeof db, "%s/k.db", d);
+    double t0 = now_s();
+    snprintf(cmd, sizeof cmd, "%s ingest '%s/in' --db '%s' --quiet", t_bin(), d, ref_db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    double clean = now_s() - t0;
+    char *ref = canonical_dump(ref_db);
+    CHECK(ref && strlen(ref) > 1000);
+    const char *env = getenv("NEWSCLAIMS_TEST_KILLS");
+    int trials = env && atoi(env) > 0 ? atoi(env) : 50;
+    unsigned seed = 20231123;
+    int killed_mid = 0, bad = 0;
+    for (int t = 0; t < trials && ref; t++) {
+        snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm'", db, db, db);
+        CHECK_INT(t_run(cmd, NULL), 0);
+        seed = seed * 1103515245u + 12345u;
+        double at = clean * 1.1 * ((seed >> 8) % 1000) / 1000.0;
+        pid_t pid = fork();
+        if (pid == 0) {
+            int fd = open("/dev/null", O_WRONLY);
+            dup2(fd, 1);
+            dup2(fd, 2);
+            char sh[1800];
+            snprintf(sh, sizeof sh, "exec %s ingest '%s/in' --db '%s' --quiet", t_bin(), d, db);
+            execl("/bin/sh", "sh", "-c", sh, (char *)NULL);
+            _exit(127);
+        }
+        struct timespec ts = { (time_t)at, (long)((at - (time_t)at) * 1e9) };
+        nanosleep(&ts, NULL);
+        kill(pid, SIGKILL);
+        int st = 0;
+        waitpid(pid, &st, 0);
+        if (WIFSIGNALED(st))
+            killed_mid++;
+        struct stat sb;
+        if (stat(db, &sb) == 0) {
+            char *ic = query_text(db, "PRAGMA integrity_check");
+            if (!ic || strcmp(ic, "ok")) {
+                sqlite3 *h = NULL;
+                sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL);
+                printf("  trial %d (kill at %.3f s): integrity_check says %s (%s)\n", t, at, ic ? ic : "(unreadable)",
+                       h ? sqlite3_errmsg(h) : "");
+                sqlite3_close(h);
+                bad++;
+            }
+            free(ic);
+            /* nothing half stored: every file has its articles, every article its sentences */
+            long long orphan_files = query_num(db, "SELECT count(*) FROM files f WHERE NOT EXISTS"
+                                                   " (SELECT 1 FROM articles a WHERE a.file_id = f.id)");
+            long long empty_articles = query_num(db, "SELECT count(*) FROM articles a WHERE NOT EXISTS"
+                                                     " (SELECT 1 FROM sentences s WHERE s.article_id = a.id)");
+            if (orphan_files > 0 || empty_articles > 0) {
+                printf("  trial %d: %lld files without articles, %lld articles without sentences\n", t, orphan_files,
+                       empty_articles);
+                bad++;
+            }
+        }
+        snprintf(cmd, sizeof cmd, "%s ingest '%s/in' --db '%s' --quiet", t_bin(), d, db);
+        if (t_run(cmd, NULL) != 0) {
+            printf("  trial %d: the re-run failed\n", t);
+            bad++;
+            continue;
+        }
+        char *got = canonical_dump(db);
+        if (!got || strcmp(got, ref)) {
+            printf("  trial %d (kill at %.3f s): the re-run's database differs from a clean run's\n", t, at);
+            bad++;
+        }
+        free(got);
+    }
+    printf("  %d trials, %d killed before the ingest ended (clean run %.2f s)\n", trials, killed_mid, clean);
+    CHECK_INT(bad, 0);
+    CHECK(killed_mid >= trials / 2);
+    free(ref);
+    free(d);
+}
+
+/* The timeline can be read while an ingest writes; two ingests into one
+** database serialise (or one stops with a clear message); the database is
+** sound and holds what one clean run gives. */
+void t_reliability_concurrency(void)
+{
+    char *d = t_tmpdir();
+    make_batch(d, 60);
+    char db[600], ref_db[600], cmd[2000];
+    snprintf(db, sizeof db, "%s/c.db", d);
+    snprintf(ref_db, sizeof ref_db, "%s/ref.db", d);
+    snprintf(cmd, sizeof cmd, "%s ingest corpus --db '%s' --quiet && %s ingest '%s/in' --db '%s' --quiet", t_bin(),
+             ref_db, t_bin(), d, ref_db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    char *ref = canonical_dump(ref_db);
+    /* a first ingest of corpus/ only, so that readers have something to read */
+    snprintf(cmd, sizeof cmd, "%s ingest corpus --db '%s' --quiet", t_bin(), db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    /* two writers at once, and readers while they write */
+    pid_t w[2];
+    for (int i = 0; i < 2; i++) {
+        w[i] = fork();
+        if (w[i] == 0) {
+            char sh[1800];
+            snprintf(sh, sizeof sh, "exec %s ingest '%s/in' --db '%s' --quiet > '%s/w%d.out' 2>&1", t_bin(), d, db,
+                     d, i);
+            execl("/bin/sh", "sh", "-c", sh, (char *)NULL);
+            _exit(127);
+        }
+    }
+    int reads = 0, read_failures = 0, running = 2, st[2] = { 0, 0 };
+    while (running > 0) {
+        snprintf(cmd, sizeof cmd, "%s timeline --db '%s' --format json > /dev/null 2> '%s/r.err'", t_bin(), db, d);
+        if (t_run(cmd, NULL) != 0) {
+            read_failures++;
+            snprintf(cmd, sizeof cmd, "%s/r.err", d);
+            char *e = t_read(cmd, NULL);
+            printf("  a timeline read failed during the ingest: %s\n", e ? e : "");
+            free(e);
+        }
+        reads++;
+        for (int i = 0; i < 2; i++)
+            if (w[i] > 0 && waitpid(w[i], &st[i], WNOHANG) == w[i]) {
+                w[i] = 0;
+                running--;
+            }
+    }
+    printf("  %d timeline reads during two concurrent ingests\n", reads);
+    CHECK(reads >= 1);
+    CHECK_INT(read_failures, 0);
+    int ok = 0;
+    for (int i = 0; i < 2; i++) {
+        int code = WIFEXITED(st[i]) ? WEXITSTATUS(st[i]) : -1;
+        if (code == 0) {
+            ok++;
+        } else {
+            /* the one that stopped says why */
+            snprintf(cmd, sizeof cmd, "%s/w%d.out", d, i);
+            char *o = t_read(cmd, NULL);
+            CHECK(o && (strstr(o, "locked") || strstr(o, "busy")));
+            printf("  writer %d stopped: %s", i, o ? o : "\n");
+            free(o);
+        }
+    }
+    CHECK(ok >= 1);
+    char *ic = query_text(db, "PRAGMA integrity_check");
+    CHECK(ic && !strcmp(ic, "ok"));
+    free(ic);
+    /* whatever happened, one more run gives the clean result */
+    snprintf(cmd, sizeof cmd, "%s ingest '%s/in' --db '%s' --quiet", t_bin(), d, db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    char *got = canonical_dump(db);
+    CHECK(ref && got && !strcmp(ref, got));
+    if (ref && got && strcmp(ref, got)) {
+        size_t i = 0;
+        while (ref[i] && ref[i] == got[i])
+            i++;
+        printf("  dumps differ at byte %zu: clean \"%.120s\" vs \"%.120s\"\n", i, ref + i, got + i);
+    }
+    free(got);
+    free(ref);
+    free(d);
+}
+
+static char *file_hash(const char *path)
+{
+    size_t n = 0;
+    char *data = t_read(path, &n);
+    if (!data)
+        return NULL;
+    char *hex = malloc(65);
+    nc_sha256_hex(data, n, hex);
+    free(data);
+    return hex;
+}
+
+/* Databases newsclaims must not write to: each gives a clear message and
+** is left byte for byte as it was. */
+void t_reliability_untouchable_databases(void)
+{
+    char *d = t_tmpdir();
+    char db[600], cmd[2000], *out = NULL;
+    /* not a newsclaims database */
+    snprintf(db, sizeof db, "%s/other.db", d);
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'CREATE TABLE notes(x); INSERT INTO notes VALUES (42);'", db);
+    if (t_run(cmd, NULL) != 0) {
+        sqlite3 *h = NULL;
+        sqlite3_open(db, &h);
+        sqlite3_exec(h, "CREATE TABLE notes(x); INSERT INTO notes VALUES (42);", NULL, NULL, NULL);
+        sqlite3_close(h);
+    }
+    char *before = file_hash(db);
+    snprintf(cmd, sizeof cmd, "%s ingest corpus --db '%s' 2>&1", t_bin(), db);
+    CHECK_INT(t_run(cmd, &out), 2);
+    CHECK(out && strstr(out, db) && strstr(out, "did not create"));
+    if (out && !strstr(out, "did not create"))
+        printf("  said: %s", out);
+    free(out);
+    char *after = file_hash(db);
+    CHECK(before && after && !strcmp(before, after));
+    free(before);
+    free(after);
+
+    /* a newer schema version */
+    snprintf(db, sizeof db, "%s/newer.db", d);
+    snprintf(cmd, sizeof cmd, "%s ingest corpus/000_21c3f8256cd63758.txt --db '%s' --quiet", t_bin(), db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    sqlite3 *h = NULL;
+    sqlite3_open(db, &h);
+    sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE; PRAGMA user_version = 99;", NULL,
+                 NULL, NULL);
+    sqlite3_close(h);
+    before = file_hash(db);
+    snprintf(cmd, sizeof cmd, "%s ingest corpus --db '%s' 2>&1", t_bin(), db);
+    CHECK_INT(t_run(cmd, &out), 2);
+    CHECK(out && strstr(out, "newer"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s timeline --db '%s' 2>&1", t_bin(), db);
+    CHECK_INT(t_run(cmd, &out), 2);
+    CHECK(out && strstr(out, "newer"));
+    free(out);
+    after = file_hash(db);
+    CHECK(before && after && !strcmp(before, after));
+    free(before);
+    free(after);
+
+    /* locked by another process: an exclusive transaction held meanwhile */
+    snprintf(db, sizeof db, "%s/locked.db", d);
+    snprintf(cmd, sizeof cmd, "%s ingest corpus/000_21c3f8256cd63758.txt --db '%s' --quiet", t_bin(), db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    long long n_before = query_num(db, "SELECT count(*) FROM articles");
+    h = NULL;
+    sqlite3_open(db, &h);
+    CHECK_INT(sqlite3_exec(h, "BEGIN EXCLUSIVE; INSERT INTO ingest_log(at, path, status) VALUES ('x', 'lock', 'held');",
+                           NULL, NULL, NULL), SQLITE_OK);
+    snprintf(cmd, sizeof cmd, "NEWSCLAIMS_BUSY_TIMEOUT_MS=300 %s ingest corpus --db '%s' 2>&1", t_bin(), db);
+    CHECK(t_run(cmd, &out) != 0);
+    CHECK(out && strstr(out, db) && (strstr(out, "locked") || strstr(out, "busy")));
+    if (out && !strstr(out, "locked") && !strstr(out, "busy"))
+        printf("  said: %s", out);
+    free(out);
+    sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(h);
+    CHECK_INT(query_num(db, "SELECT count(*) FROM articles"), n_before);
+    char *ic = query_text(db, "PRAGMA integrity_check");
+    CHECK(ic && !strcmp(ic, "ok"));
+    free(ic);
+
+    /* read-only to the user running newsclaims (root ignores file modes, so
+    ** the ingest runs as nobody when the tests run as root) */
+    snprintf(db, sizeof db, "%s/ro.db", d);
+    snprintf(cmd, sizeof cmd, "%s ingest corpus/000_21c3f8256cd63758.txt --db '%s' --quiet", t_bin(), db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    h = NULL;
+    sqlite3_open(db, &h);
+    sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;", NULL, NULL, NULL);
+    sqlite3_close(h);
+    chmod(db, 0444);
+    chmod(d, 0755);
+    before = file_hash(db);
+    const char *as = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+    char bin[700];
+    /* nobody must be able to reach the binary and the rules: an absolute path */
+    if (t_bin()[0] == '/' || strchr(t_bin(), ' '))
+        snprintf(bin, sizeof bin, "%s", t_bin());
+    else {
+        char cwd[512];
+        snprintf(bin, sizeof bin, "%s/%s", getcwd(cwd, sizeof cwd) ? cwd : ".", t_bin());
+    }
+    snprintf(cmd, sizeof cmd, "%s%s ingest corpus --db '%s' 2>&1", as, bin, db);
+    int rc = t_run(cmd, &out);
+    CHECK(rc != 0);
+    CHECK(out && strstr(out, db) && strstr(out, "read-only"));
+    if (out && !strstr(out, "read-only"))
+        printf("  said: %s", out);
+    free(out);
+    /* reading it is fine */
+    snprintf(cmd, sizeof cmd, "%s%s timeline --db '%s' > /dev/null", as, bin, db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    after = file_hash(db);
+    CHECK(before && after && !strcmp(before, after));
+    free(before);
+    free(after);
+    free(d);
+}
+
+/* One batch of hostile inputs beside two good articles: each bad file gets
+** a message naming it and the reason, nothing runs unbounded, and the good
+** articles are stored. */
+void t_reliability_hostile_batch(void)
+{
+    char *d = t_tmpdir();
+    char cmd[3000], path[700], db[600];
+    snprintf(db, sizeof db, "%s/h.db", d);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/in' && cp corpus/001_* corpus/004_* '%s/in/'", d, d);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    FILE *f;
+    /* billion laughs in a feed and in XHTML */
+    static const char *laughs =
+        "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+        "<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">"
+        "<!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">"
+        "<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">"
+        "<!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">"
+        "<!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">"
+        "<!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">"
+        "<!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">"
+        "<!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">"
+        "<!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">]>";
+    snprintf(path, sizeof path, "%s/in/laughs.xml", d);
+    if ((f = fopen(path, "w"))) {
+        fprintf(f, "%s<rss><channel><title>t</title><item><title>x</title><description>Twitter doit &lol9; "
+                   "70 millions de dollars.</description></item></channel></rss>", laughs);
+        fclose(f);
+    }
+    snprintf(path, sizeof path, "%s/in/laughs.xhtml", d);
+    if ((f = fopen(path, "w"))) {
+        fprintf(f, "%s<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>&lol9;</p></body></html>", laughs);
+        fclose(f);
+    }
+    /* external entities: a file and a URL */
+    snprintf(path, sizeof path, "%s/in/xxe.xhtml", d);
+    if ((f = fopen(path, "w"))) {
+        fputs("<?xml version=\"1.0\"?><!DOCTYPE html [<!ENTITY x SYSTEM \"file:///etc/passwd\">"
+              "<!ENTITY y SYSTEM \"http://127.0.0.1:9/x\">]><html xmlns=\"http://www.w3.org/1999/xhtml\"><body>"
+              "<p>Twitter doit 70 millions de dollars &#224; AWS. &x; &y;</p></body></html>", f);
+        fclose(f);
+    }
+    /* a 200 MB file (sparse: refused by its size before it is read) */
+    snprintf(path, sizeof path, "%s/in/huge.txt", d);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 0 && ftruncate(fd, 200L << 20) == 0);
+    if (fd >= 0)
+        close(fd);
+    /* a 10 MB line without spaces; 100,000 digits; "million " 100,000 times */
+    snprintf(path, sizeof path, "%s/in/longline.txt", d);
+    if ((f = fopen(path, "w"))) {
+        fputs("Twitter doit 70 millions de dollars. ", f);
+        for (int i = 0; i < (10 << 20) / 8; i++)
+            fputs("abcdefgh", f);
+        fputc('\n', f);
+        fclose(f);
+    }
+    snprintf(path, sizeof path, "%s/in/digits.txt", d);
+    if ((f = fopen(path, "w"))) {
+        fputs("Twitter owes Amazon $", f);
+        for (int i = 0; i < 100000; i++)
+            fputc('0' + i % 10, f);
+        fputs(" million in unpaid bills, the company said.\n", f);
+        fclose(f);
+    }
+    snprintf(path, sizeof path, "%s/in/millions.txt", d);
+    if ((f = fopen(path, "w"))) {
+        fputs("Twitter owes Amazon 70 ", f);
+        for (int i = 0; i < 100000; i++)
+            fputs("million ", f);
+        fputs("dollars, the company said.\n", f);
+        fclose(f);
+    }
+    /* overlong and invalid UTF-8, NUL bytes, a lone surrogate in UTF-16 */
+    snprintf(cmd, sizeof cmd,
+             "cd '%s/in' && printf 'Twitter doit 70 millions de dollars \\300\\257 \\355\\240\\200 \\377 fin.\\n' > overlong.txt"
+             " && printf 'Twitter\\000doit\\000\\000 70\\000millions\\000' > nul.txt"
+             " && printf '\\377\\376T\\000w\\000\\000\\330 \\000' > surrogate.txt"
+             " && printf 'Twitter doit 70 millions de dollars \\303\\240 AWS, selon Les Echos.\\n' > \"$(printf 'new\\nline.txt')\""
+             " && printf 'Twitter doit 70 millions de dollars \\303\\240 AWS, selon Les Echos.\\n' > \"$(printf 'latin\\351.txt')\"",
+             d);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    snprintf(cmd, sizeof cmd, "%s ingest '%s/in' --db '%s' 2>&1", t_bin(), d, db);
+    char *out = NULL;
+    double t0 = now_s();
+    int rc = t_run(cmd, &out);
+    double took = now_s() - t0;
+    CHECK_INT(rc, 1);
+    static const char *const named[] = { "laughs.xml: ", "laughs.xhtml: ", "huge.txt: ", "nul.txt: ",
+                                         "surrogate.txt: " };
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++) {
+        CHECK(out && strstr(out, named[i]));
+        if (out && !strstr(out, named[i]))
+            printf("  no message names %s\n", named[i]);
+    }
+    CHECK(out && strstr(out, "huge.txt: ") && strstr(strstr(out, "huge.txt: "), "over the limit"));
+    printf("  hostile batch ingested in %.1f s\n", took);
+    if (rc != 1 && out)
+        printf("%s", out);
+    free(out);
+    /* stored: the two articles, the long line, the hostile numbers (their
+    ** sane part), the overlong-UTF-8 text (bad bytes replaced), both odd names */
+    CHECK_INT(query_num(db, "SELECT count(*) FROM articles WHERE path LIKE '%001_%' OR path LIKE '%004_%'"), 2);
+    CHECK_INT(query_num(db, "SELECT count(*) FROM articles WHERE path LIKE '%longline.txt'"), 1);
+    CHECK_INT(query_num(db, "SELECT count(*) FROM articles WHERE path LIKE '%digits.txt' OR path LIKE '%millions.txt'"), 2);
+    CHECK_INT(query_num(db, "SELECT count(*) FROM articles WHERE path LIKE '%new_line.txt' OR path LIKE '%latin%'"), 2);
+    CHECK_INT(query_num(db, "SELECT count(*) FROM articles WHERE text LIKE '%root:%'"), 0);
+    /* the 100,000-digit number is not money */
+    CHECK_INT(query_num(db, "SELECT count(*) FROM mentions WHERE length(value) > 40"), 0);
+    char *ic = query_text(db, "PRAGMA integrity_check");
+    CHECK(ic && !strcmp(ic, "ok"));
+    free(ic);
+    free(d);
+}
