@@ -23,7 +23,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 CONFORMANCE_DIR ?= ../shared/conformance/recognizers-text
 
-.PHONY: conformance all demo check check-asan check-plain valgrind bench install uninstall clean deps
+.PHONY: fuzz fuzz-build conformance all demo check check-asan check-plain valgrind bench install uninstall clean deps
 
 all: newsclaims
 
@@ -48,6 +48,33 @@ $(BUILD)/conformance: $(BUILD)/tests/conformance/conformance.o $(BUILD)/libnewsc
 # cases whose spans and values match. Skipped, with a message, without ../shared.
 conformance: $(BUILD)/conformance
 	$(BUILD)/conformance $(CONFORMANCE_DIR)
+
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer targets built with clang, AddressSanitizer and UBSan in
+# build-fuzz/. `make fuzz` runs each for FUZZ_SECONDS (default 60) from seeds
+# taken from corpus/ and tests/cases/, after replaying every input kept in
+# tests/fuzz/regressions/<target>/ (inputs that once crashed, hung or leaked).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := fuzz_ingest fuzz_extract fuzz_normalize
+FUZZ_FLAGS   := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
+
+build-fuzz/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(NC_FLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@
+
+build-fuzz/libnewsclaims.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libnewsclaims.a $(HDRS)
+	$(FUZZ_CC) $(NC_FLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< build-fuzz/libnewsclaims.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_TARGETS:%=build-fuzz/%)
+
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 deps:
 	sh .ci/deps

@@ -250,7 +250,7 @@ static int is_name_byte(unsigned char ch)
 static int starts_upper(const char *s, size_t n)
 {
     UChar32 cp;
-    size_t i = 0;
+    int32_t i = 0;
     U8_NEXT((const uint8_t *)s, i, (int32_t)n, cp);
     return cp > 0 && u_isupper(cp);
 }

@@ -1,7 +1,9 @@
 #!/bin/sh
 # make check: the whole suite, then the whole suite again built with
-# AddressSanitizer and UndefinedBehaviorSanitizer (binary and tests), and one
-# closing line "N passed, N failed" adding both runs up.
+# AddressSanitizer and UndefinedBehaviorSanitizer (binary and tests), then
+# each libFuzzer target for NEWSCLAIMS_FUZZ_SECONDS (default 60) after its
+# kept regression inputs, and one closing line "N passed, N failed" adding
+# them all up. Without clang the fuzzers are counted as skipped, with a message.
 # Usage: tests/check.sh PLAIN_RUNNER ASAN_RUNNER
 set -u
 plain=$1
@@ -39,6 +41,20 @@ else
     cat "$out"
     echo "the sanitizer build failed" >&2
     total_fail=$((total_fail + 1))
+fi
+fuzz_secs=${NEWSCLAIMS_FUZZ_SECONDS:-60}
+if command -v clang >/dev/null 2>&1; then
+    echo "== building the fuzz targets (clang, libFuzzer, ASan+UBSan)"
+    if make -s fuzz-build >"$out" 2>&1; then
+        run "fuzzing, ${fuzz_secs} s per target" sh tests/fuzz/run.sh "$fuzz_secs" fuzz_ingest fuzz_extract fuzz_normalize
+    else
+        cat "$out"
+        echo "the fuzz build failed" >&2
+        total_fail=$((total_fail + 1))
+    fi
+else
+    echo "skip: fuzzing: clang is not installed (sh .ci/deps test installs clang and libFuzzer)"
+    total_skip=$((total_skip + 3))
 fi
 if [ "$total_skip" -gt 0 ]; then
     echo "$total_pass passed, $total_fail failed, $total_skip skipped"
