@@ -225,8 +225,9 @@ static int parse_digits(value_ctx *vc, const char *s, size_t len, dec *out)
     char outbuf[64];
     int32_t pos = 0;
     st = U_ZERO_ERROR;
-    unum_parseDecimal(vc->dec_fmt, u, ulen, &pos, outbuf, sizeof outbuf, &st);
-    if (U_FAILURE(st) || pos != ulen)
+    int32_t olen = unum_parseDecimal(vc->dec_fmt, u, ulen, &pos, outbuf, sizeof outbuf, &st);
+    /* a result that fills the buffer comes back without its NUL (found by fuzz_extract) */
+    if (U_FAILURE(st) || pos != ulen || olen <= 0 || olen >= (int32_t)sizeof outbuf)
         return 0;
     return dec_parse(outbuf, out);
 }
@@ -539,7 +540,8 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
     int is_ago = role_group(g->r, G_AGO, g->ov, g->n) >= 0;
     if (unit && has_num && (is_ago || rel)) {
         m->flags |= NC_MF_RELATIVE;
-        long k = (long)dec_to_double(num);
+        double kd = dec_to_double(num);   /* 1e20 years ago: no long holds it (found by fuzz_normalize) */
+        long k = kd > 1001 ? 1001 : kd < 0 ? 0 : (long)kd;
         if (!has_pub || k > 1000) {
             snprintf(m->value, sizeof m->value, "PAST_REF");
             return 1;
@@ -767,7 +769,10 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
         }
         if (!unit || n.mant <= 0)
             return 0;
-        long k = (long)dec_to_double(n);
+        double kd = dec_to_double(n);
+        if (kd >= 1000)
+            return 0;                      /* no contract runs a thousand years */
+        long k = (long)kd;
         int half = role_group(r, G_HALF, ov, n_groups) >= 0;
         char u = unit[0];
         if (half && u == 'Y')
