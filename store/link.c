@@ -44,6 +44,7 @@
 
 typedef struct org_row {
     char *id, *parent;
+    int parent_ix;        /* index of the parent in the sorted array, -1 if none */
 } org_row;
 
 typedef struct crow {
@@ -52,6 +53,9 @@ typedef struct crow {
     char *event_date, *event_precision, *event_source, *event_qual, *lang, *pub_date;
     double amount_num;
     int has_amount, is_vague, is_negated;
+    int subj_ix, obj_ix;  /* organisations as indices into the sorted orgs: -1 none, -2 unknown id */
+    int fam_ix;           /* family, interned */
+    int is_bare, is_datepred, date_in_sentence;
     int group;            /* index into groups */
 } crow;
 
@@ -69,30 +73,49 @@ static int streq(const char *a, const char *b)
     return a && b ? !strcmp(a, b) : (!a && !b);
 }
 
-static const char *parent_of(const org_row *orgs, size_t n, const char *id)
+/* Index of id in orgs (sorted by id): -1 for NULL, -2 if absent. */
+static int org_index(const org_row *orgs, size_t n, const char *id)
 {
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(orgs[i].id, id))
-            return orgs[i].parent;
-    return NULL;
+    if (!id)
+        return -1;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int r = strcmp(orgs[mid].id, id);
+        if (!r)
+            return (int)mid;
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -2;
 }
 
-static int is_ancestor(const org_row *orgs, size_t n, const char *anc, const char *id)
+static int is_ancestor_ix(const org_row *orgs, int anc, int id)
 {
-    const char *p = id;
-    for (int depth = 0; p && depth < 16; depth++) {
-        p = parent_of(orgs, n, p);
-        if (p && !strcmp(p, anc))
+    int p = id;
+    for (int depth = 0; p >= 0 && depth < 16; depth++) {
+        p = orgs[p].parent_ix;
+        if (p == anc)
             return 1;
     }
     return 0;
 }
 
+/* Equal, one an ancestor of the other, or one unknown (NULL). */
+static int org_compat_ix(const org_row *orgs, int a, const char *as, int b, const char *bs)
+{
+    if (a == -1 || b == -1)
+        return 1;
+    if (a < 0 || b < 0)
+        return streq(as, bs);
+    return a == b || is_ancestor_ix(orgs, a, b) || is_ancestor_ix(orgs, b, a);
+}
+
 static int org_compat(const org_row *orgs, size_t n, const char *a, const char *b)
 {
-    if (!a || !b)
-        return 1;
-    return !strcmp(a, b) || is_ancestor(orgs, n, a, b) || is_ancestor(orgs, n, b, a);
+    return org_compat_ix(orgs, org_index(orgs, n, a), a, org_index(orgs, n, b), b);
 }
 
 /* Does hay contain needle, ignoring ASCII case? */
@@ -122,40 +145,42 @@ static int is_date_predicate(const char *p)
     return pr && pr->expects == NC_MENTION_DATE;
 }
 
-static int compatible(const org_row *orgs, size_t no, const crow *a, const crow *b)
+static int compatible(const org_row *orgs, const crow *a, const crow *b)
 {
-    int same_family = !strcmp(a->family, b->family);
-    int a_bare = !strcmp(a->predicate, "amount"), b_bare = !strcmp(b->predicate, "amount");
+    int same_family = a->fam_ix == b->fam_ix;
+    int a_bare = a->is_bare, b_bare = b->is_bare;
     if (!same_family) {
         /* a bare amount joins a claim of any family that states the same amount */
         if (!(a_bare || b_bare) || !a->has_amount || !b->has_amount)
+            return 0;
+    }
+    if (a->has_amount && b->has_amount) {
+        if (a->is_vague != b->is_vague || !streq(a->currency, b->currency))
+            return 0;
+        double m = fmax(fabs(a->amount_num), fabs(b->amount_num));
+        if (fabs(a->amount_num - b->amount_num) > 0.02 * m)
             return 0;
     }
     int parties;
     if (a_bare != b_bare) {
         /* a bare amount names one party; it may be either side of the typed claim */
         const crow *bare = a_bare ? a : b, *typed = a_bare ? b : a;
-        parties = !bare->subject || org_compat(orgs, no, bare->subject, typed->subject) ||
-                  org_compat(orgs, no, bare->subject, typed->object);
+        parties = !bare->subject || org_compat_ix(orgs, bare->subj_ix, bare->subject, typed->subj_ix, typed->subject) ||
+                  org_compat_ix(orgs, bare->subj_ix, bare->subject, typed->obj_ix, typed->object);
     } else if (strcmp(a->family, "debt") && strcmp(a->family, "payment") && strcmp(a->family, "deal"))
-        parties = (org_compat(orgs, no, a->subject, b->subject) && org_compat(orgs, no, a->object, b->object)) ||
-                  (org_compat(orgs, no, a->subject, b->object) && org_compat(orgs, no, a->object, b->subject));
+        parties = (org_compat_ix(orgs, a->subj_ix, a->subject, b->subj_ix, b->subject) &&
+                   org_compat_ix(orgs, a->obj_ix, a->object, b->obj_ix, b->object)) ||
+                  (org_compat_ix(orgs, a->subj_ix, a->subject, b->obj_ix, b->object) &&
+                   org_compat_ix(orgs, a->obj_ix, a->object, b->subj_ix, b->subject));
     else
-        parties = org_compat(orgs, no, a->subject, b->subject) && org_compat(orgs, no, a->object, b->object);
+        parties = org_compat_ix(orgs, a->subj_ix, a->subject, b->subj_ix, b->subject) &&
+                  org_compat_ix(orgs, a->obj_ix, a->object, b->obj_ix, b->object);
     if (!parties)
         return 0;
-    if (a->has_amount && b->has_amount) {
-        if (!streq(a->currency, b->currency) || a->is_vague != b->is_vague)
-            return 0;
-        double m = fmax(fabs(a->amount_num), fabs(b->amount_num));
-        if (fabs(a->amount_num - b->amount_num) > 0.02 * m)
-            return 0;
-    }
     /* dates stated in both sentences must agree at their precision, except
     ** where a date is the claim's content (when a contract was signed):
     ** there a difference is a conflict, not another fact */
-    if (!is_date_predicate(a->predicate) && !is_date_predicate(b->predicate) && a->event_source &&
-        b->event_source && !strcmp(a->event_source, "sentence") && !strcmp(b->event_source, "sentence") &&
+    if (!a->is_datepred && !b->is_datepred && a->date_in_sentence && b->date_in_sentence &&
         !date_compat(a->event_date, b->event_date))
         return 0;
     return 1;
@@ -539,6 +564,116 @@ static int write_contract(ctx *x, const group *g, const org_row *orgs, size_t no
     return rc;
 }
 
+/* ------------------------------------------------------------ indexes
+** Which groups a claim may join, without testing every group: a typed claim
+** only joins a group of its own family (kept per family in creation
+** order); a bare amount only one whose amount is within 2% of its own, in
+** the same currency, found in buckets of 5% width (a 2% pair lies in one
+** bucket or two neighbours). Candidates are tried in creation order, so the
+** result is exactly that of testing every group. */
+
+typedef struct ilist {
+    int *v;
+    size_t n, cap;
+} ilist;
+
+static int ilist_push(ilist *l, int x)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        int *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return 0;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = x;
+    return 1;
+}
+
+typedef struct bucket {
+    const char *currency;   /* borrowed from a claim row */
+    int vague, sign;
+    long k;
+    ilist groups;
+} bucket;
+
+typedef struct amount_index {
+    bucket *b;
+    size_t n, cap;
+    int *slots;             /* open addressing: index into b, -1 empty */
+    size_t nslots;
+} amount_index;
+
+static uint64_t bucket_hash(const char *cur, int vague, int sign, long k)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = cur ? cur : ""; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    h = (h ^ (uint64_t)(vague * 3 + sign + 1)) * 1099511628211ull;
+    return (h ^ (uint64_t)k) * 1099511628211ull;
+}
+
+static long bucket_of(double a, int *sign)
+{
+    *sign = a > 0 ? 1 : a < 0 ? -1 : 0;
+    return a == 0 ? 0 : (long)floor(log(fabs(a)) / log(1.05));
+}
+
+/* The bucket for a key; created when create is set (NULL on no memory). */
+static bucket *bucket_get(amount_index *x, const char *cur, int vague, int sign, long k, int create)
+{
+    if (x->nslots == 0 || (create && (x->n + 1) * 2 > x->nslots)) {
+        if (!create)
+            return NULL;
+        size_t ns = x->nslots ? x->nslots * 2 : 256;
+        int *slots = malloc(ns * sizeof *slots);
+        if (!slots)
+            return NULL;
+        for (size_t i = 0; i < ns; i++)
+            slots[i] = -1;
+        for (size_t i = 0; i < x->n; i++) {
+            size_t h = bucket_hash(x->b[i].currency, x->b[i].vague, x->b[i].sign, x->b[i].k) & (ns - 1);
+            while (slots[h] >= 0)
+                h = (h + 1) & (ns - 1);
+            slots[h] = (int)i;
+        }
+        free(x->slots);
+        x->slots = slots;
+        x->nslots = ns;
+    }
+    size_t h = bucket_hash(cur, vague, sign, k) & (x->nslots - 1);
+    for (; x->slots[h] >= 0; h = (h + 1) & (x->nslots - 1)) {
+        bucket *b = &x->b[x->slots[h]];
+        if (b->k == k && b->sign == sign && b->vague == vague && streq(b->currency, cur))
+            return b;
+    }
+    if (!create)
+        return NULL;
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 64;
+        bucket *v = realloc(x->b, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        x->b = v;
+        x->cap = cap;
+    }
+    bucket *b = &x->b[x->n];
+    memset(b, 0, sizeof *b);
+    b->currency = cur;
+    b->vague = vague;
+    b->sign = sign;
+    b->k = k;
+    x->slots[h] = (int)x->n++;
+    return b;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
+}
+
 int nc_store_link(nc_store *s, nc_error *err)
 {
     int rc = store_exec(s, "BEGIN IMMEDIATE", err);
@@ -550,6 +685,9 @@ int nc_store_link(nc_store *s, nc_error *err)
     size_t n = 0, cap = 0;
     group *g = NULL;
     size_t ng = 0, gcap = 0;
+    ilist *fam_groups = NULL, tmp = { 0 };
+    size_t n_fams_alloc = 0;
+    amount_index amounts = { 0 };
     sqlite3_stmt *st = NULL, *ig = NULL, *im = NULL, *ic = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT id, parent_id FROM orgs ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
         rc = store_err(s, err, "reading organisations");
@@ -565,6 +703,8 @@ int nc_store_link(nc_store *s, nc_error *err)
     }
     sqlite3_finalize(st);
     st = NULL;
+    for (size_t i = 0; i < no; i++)
+        orgs[i].parent_ix = org_index(orgs, no, orgs[i].parent) >= 0 ? org_index(orgs, no, orgs[i].parent) : -1;
     /* canonical order: content and paths, typed predicates before bare amounts */
     const char *sql =
         "SELECT c.id, c.predicate, c.family, c.subject_org, c.object_org, c.amount, c.amount_num,"
@@ -580,6 +720,8 @@ int nc_store_link(nc_store *s, nc_error *err)
         goto done;
     }
     int r;
+    const char *fams[64];
+    size_t n_fams = 0;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 256;
@@ -614,6 +756,23 @@ int nc_store_link(nc_store *s, nc_error *err)
             rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
             goto done;
         }
+        w->subj_ix = org_index(orgs, no, w->subject);
+        w->obj_ix = org_index(orgs, no, w->object);
+        w->is_bare = !strcmp(w->predicate, "amount");
+        w->is_datepred = is_date_predicate(w->predicate);
+        w->date_in_sentence = w->event_source && !strcmp(w->event_source, "sentence");
+        w->fam_ix = -1;
+        for (size_t f = 0; f < n_fams && w->fam_ix < 0; f++)
+            if (!strcmp(fams[f], w->family))
+                w->fam_ix = (int)f;
+        if (w->fam_ix < 0) {
+            if (n_fams == sizeof fams / sizeof *fams) {
+                rc = nc_error_set(err, NC_E_DB, s->path, "more than %zu predicate families", n_fams);
+                goto done;
+            }
+            fams[n_fams] = w->family;
+            w->fam_ix = (int)n_fams++;
+        }
     }
     if (r != SQLITE_DONE) {
         rc = store_err(s, err, "reading claims");
@@ -621,11 +780,50 @@ int nc_store_link(nc_store *s, nc_error *err)
     }
     sqlite3_finalize(st);
     st = NULL;
+    fam_groups = calloc(n_fams ? n_fams : 1, sizeof *fam_groups);
+    n_fams_alloc = n_fams;
+    if (!fam_groups) {
+        rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+        goto done;
+    }
     for (size_t i = 0; i < n; i++) {
-        int found = -1, is_bare = !strcmp(c[i].predicate, "amount");
+        int found = -1, is_bare = c[i].is_bare;
         int found_same_article = 0;
-        for (size_t k = 0; k < ng; k++) {
-            if (!compatible(orgs, no, &c[g[k].rep], &c[i]))
+        /* the candidate groups, in creation order */
+        const int *cand;
+        size_t n_cand;
+        if (!is_bare || !c[i].has_amount) {
+            cand = fam_groups[c[i].fam_ix].v;
+            n_cand = fam_groups[c[i].fam_ix].n;
+        } else {
+            tmp.n = 0;
+            int sign;
+            long k = bucket_of(c[i].amount_num, &sign);
+            for (long d = -1; d <= 1; d++) {
+                bucket *b = bucket_get(&amounts, c[i].currency, c[i].is_vague, sign, k + d, 0);
+                for (size_t j = 0; b && j < b->groups.n; j++)
+                    if (!ilist_push(&tmp, b->groups.v[j])) {
+                        rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+                        goto done;
+                    }
+            }
+            /* same-family groups led by a claim without an amount */
+            const ilist *fg = &fam_groups[c[i].fam_ix];
+            for (size_t j = 0; j < fg->n; j++)
+                if (!c[g[fg->v[j]].rep].has_amount && !ilist_push(&tmp, fg->v[j])) {
+                    rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+                    goto done;
+                }
+            if (tmp.n > 1)
+                qsort(tmp.v, tmp.n, sizeof *tmp.v, cmp_int);
+            cand = tmp.v;
+            n_cand = tmp.n;
+        }
+        for (size_t ci = 0; ci < n_cand; ci++) {
+            size_t k = (size_t)cand[ci];
+            if (ci > 0 && cand[ci] == cand[ci - 1])
+                continue;
+            if (!compatible(orgs, &c[g[k].rep], &c[i]))
                 continue;
             if (!is_bare) {
                 found = (int)k;    /* typed claims: the first compatible group */
@@ -651,6 +849,17 @@ int nc_store_link(nc_store *s, nc_error *err)
             memset(&g[ng], 0, sizeof g[ng]);
             g[ng].rep = (int)i;
             found = (int)ng++;
+            int ok = ilist_push(&fam_groups[c[i].fam_ix], found);
+            if (ok && c[i].has_amount) {
+                int sign;
+                long k = bucket_of(c[i].amount_num, &sign);
+                bucket *b = bucket_get(&amounts, c[i].currency, c[i].is_vague, sign, k, 1);
+                ok = b && ilist_push(&b->groups, found);
+            }
+            if (!ok) {
+                rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+                goto done;
+            }
         }
         if (!add_member(&g[found], (int)i)) {
             rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
@@ -697,6 +906,14 @@ done:
         free(orgs[i].parent);
     }
     free(orgs);
+    for (size_t f = 0; fam_groups && f < n_fams_alloc; f++)
+        free(fam_groups[f].v);
+    free(fam_groups);
+    free(tmp.v);
+    for (size_t b = 0; b < amounts.n; b++)
+        free(amounts.b[b].groups.v);
+    free(amounts.b);
+    free(amounts.slots);
     free_rows(c, n);
     for (size_t i = 0; i < ng; i++)
         free(g[i].members);
