@@ -447,6 +447,13 @@ static int cmd_ingest(int argc, char **argv)
         for (size_t i = 0; i < cn.per_lang_n; i++)
             fprintf(stderr, "%s%s %zu", i ? ", " : " (", cn.per_lang[i].lang, cn.per_lang[i].n);
         fprintf(stderr, "%s\n", cn.per_lang_n ? ")" : "");
+        nc_link_stats ls;
+        nc_store_last_link(s, &ls);
+        if (ls.claims_read || ls.full)
+            fprintf(stderr, "newsclaims: linked %zu claims into %zu groups (%s)\n", ls.claims_read, ls.groups_written,
+                    ls.full ? "all recomputed" : "only what changed");
+        else if (rc != EXIT_FATAL)
+            fprintf(stderr, "newsclaims: claim groups unchanged\n");
     }
     nc_store_close(s);
     nc_extractor_profile_report(x, stderr, 15);   /* only with NEWSCLAIMS_PROFILE */

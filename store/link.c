@@ -32,8 +32,13 @@
 ** order they were ingested in. The whole computation runs in one
 ** transaction after each ingest.
 **
-** Not done on purpose: recomputation is global; at the sizes measured in
-** bench/RESULTS.md it costs less than the extraction it follows.
+** Incremental: typed claims only ever group within their family, and bare
+** amounts only with groups led by an amount in their currency. Triggers
+** (schema 2) mark in link_dirty the families and currencies whose claims
+** were stored or removed; the link regroups those claims (and the typed
+** members of other families' groups that bare amounts of those currencies
+** may join), keeps every other group as stored, and renumbers group ids
+** where they moved. The result is exactly the full computation's.
 */
 #include "store_int.h"
 #include <math.h>
@@ -56,6 +61,8 @@ typedef struct crow {
     int subj_ix, obj_ix;  /* organisations as indices into the sorted orgs: -1 none, -2 unknown id */
     int fam_ix;           /* family, interned */
     int is_bare, is_datepred, date_in_sentence;
+    int fam_dirty;        /* its family is relinked (else its group is kept as stored) */
+    sqlite3_int64 old_group;  /* the stored group of a claim of a family kept, 0 if none */
     int group;            /* index into groups */
 } crow;
 
@@ -66,6 +73,7 @@ typedef struct group {
     int *members;
     size_t n, cap;
     sqlite3_int64 db_id;
+    sqlite3_int64 old_id; /* the stored group it continues (a family kept), 0 otherwise */
 } group;
 
 static int streq(const char *a, const char *b)
@@ -379,6 +387,7 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
     sqlite3_bind_int(ig, 14, n_langs);
     sqlite3_bind_text(ig, 15, langs, -1, SQLITE_TRANSIENT);
     if (named) sqlite3_bind_text(ig, 20, named->object_text, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 20);
+    sqlite3_bind_int64(ig, 21, rep->id);
     if (first[0]) sqlite3_bind_text(ig, 16, first, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(ig, 16);
     if (last[0]) sqlite3_bind_text(ig, 17, last, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(ig, 17);
     int r = sqlite3_step(ig);
@@ -668,17 +677,151 @@ static bucket *bucket_get(amount_index *x, const char *cur, int vague, int sign,
     return b;
 }
 
+/* Stored group id -> in-memory group, for the families kept. */
+typedef struct kept_map {
+    sqlite3_int64 *key;   /* 0 = empty */
+    int *val;
+    size_t n, cap;        /* cap: a power of two */
+} kept_map;
+
+static size_t kept_slot(const kept_map *m, sqlite3_int64 k)
+{
+    size_t h = (size_t)((uint64_t)k * 11400714819323198485ull) & (m->cap - 1);
+    while (m->key[h] && m->key[h] != k)
+        h = (h + 1) & (m->cap - 1);
+    return h;
+}
+
+static int kept_find(const kept_map *m, sqlite3_int64 k)
+{
+    if (!m->cap || !k)
+        return -1;
+    size_t h = kept_slot(m, k);
+    return m->key[h] ? m->val[h] : -1;
+}
+
+static int kept_put(kept_map *m, sqlite3_int64 k, int v)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        kept_map nm = { 0 };
+        nm.cap = m->cap ? m->cap * 2 : 256;
+        nm.key = calloc(nm.cap, sizeof *nm.key);
+        nm.val = calloc(nm.cap, sizeof *nm.val);
+        if (!nm.key || !nm.val) {
+            free(nm.key);
+            free(nm.val);
+            return 0;
+        }
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->key[i]) {
+                size_t h = kept_slot(&nm, m->key[i]);
+                nm.key[h] = m->key[i];
+                nm.val[h] = m->val[i];
+                nm.n++;
+            }
+        free(m->key);
+        free(m->val);
+        *m = nm;
+    }
+    size_t h = kept_slot(m, k);
+    if (!m->key[h])
+        m->n++;
+    m->key[h] = k;
+    m->val[h] = v;
+    return 1;
+}
+
 static int cmp_int(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
     return x < y ? -1 : x > y;
 }
 
+/* Families and currencies marked by the triggers of schema 2, as SQL. The
+** bare-amount family ("mention") is governed by currencies alone. */
+#define DIRTY_FAMILIES "(SELECT substr(key, 8) FROM link_dirty WHERE key GLOB 'family:*' AND key <> 'family:mention')"
+#define DIRTY_CURRENCIES "(SELECT substr(key, 10) FROM link_dirty WHERE key GLOB 'currency:*')"
+
+/* Number the groups in timeline order (date, predicate, parties, amount,
+** then the canonical position of the representative claim: exactly the
+** order cmp_group gives), changing only the ids that move; contracts follow
+** their groups. Foreign keys are deferred by the caller. */
+static int renumber(nc_store *s, nc_error *err)
+{
+    return store_exec(s,
+        "CREATE TEMP TABLE IF NOT EXISTS nc_renum(old INTEGER PRIMARY KEY, new INTEGER NOT NULL);"
+        "DELETE FROM temp.nc_renum;"
+        "INSERT INTO temp.nc_renum(old, new) SELECT id, rk FROM (SELECT g.id, row_number() OVER (ORDER BY"
+        "  g.event_start IS NULL, g.event_start, g.event_end DESC, c.predicate, ifnull(c.subject_org, ''),"
+        "  ifnull(c.object_org, ''), ifnull(c.amount_num, 0),"
+        "  c.family = 'mention', c.family, c.amount IS NULL, c.predicate, c.subject_org IS NULL,"
+        "  c.object_org IS NULL, ifnull(c.subject_org, ''), ifnull(c.object_org, ''),"
+        "  ifnull(c.currency, ''), ifnull(c.amount_num, -1), ifnull(c.event_date, ''), a.path, a.item, s.idx, c.idx) AS rk"
+        "  FROM claim_groups g JOIN claims c ON c.id = g.rep_claim JOIN articles a ON a.id = c.article_id"
+        "  JOIN sentences s ON s.id = c.sentence_id) WHERE id <> rk;"
+        "UPDATE claim_groups SET id = -(SELECT new FROM temp.nc_renum WHERE old = id) WHERE id IN (SELECT old FROM temp.nc_renum);"
+        "UPDATE claim_groups SET id = -id WHERE id < 0;"
+        "UPDATE claim_group_members SET group_id = -(SELECT new FROM temp.nc_renum WHERE old = group_id)"
+        "  WHERE group_id IN (SELECT old FROM temp.nc_renum);"
+        "UPDATE claim_group_members SET group_id = -group_id WHERE group_id < 0;"
+        "UPDATE conflicts SET group_id = (SELECT new FROM temp.nc_renum WHERE old = group_id)"
+        "  WHERE group_id IN (SELECT old FROM temp.nc_renum);"
+        "UPDATE contracts SET group_id = -(SELECT new FROM temp.nc_renum WHERE old = group_id)"
+        "  WHERE group_id IN (SELECT old FROM temp.nc_renum);"
+        "UPDATE contracts SET group_id = -group_id WHERE group_id < 0;"
+        "DELETE FROM temp.nc_renum;"
+        "INSERT INTO temp.nc_renum(old, new) SELECT id, rk FROM"
+        "  (SELECT id, row_number() OVER (ORDER BY group_id) AS rk FROM contracts) WHERE id <> rk;"
+        "UPDATE contracts SET id = -(SELECT new FROM temp.nc_renum WHERE old = id) WHERE id IN (SELECT old FROM temp.nc_renum);"
+        "UPDATE contracts SET id = -id WHERE id < 0;"
+        "UPDATE contract_fields SET contract_id = (SELECT new FROM temp.nc_renum WHERE old = contract_id)"
+        "  WHERE contract_id IN (SELECT old FROM temp.nc_renum);",
+        err);
+}
+
 int nc_store_link(nc_store *s, nc_error *err)
 {
-    int rc = store_exec(s, "BEGIN IMMEDIATE", err);
+    int rc = store_exec(s, "BEGIN IMMEDIATE; PRAGMA defer_foreign_keys = ON;", err);
     if (rc != NC_OK)
         return rc;
+    memset(&s->last_link, 0, sizeof s->last_link);
+    /* what changed since the last link */
+    int any = 0, all = 0;
+    {
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_prepare_v2(s->db, "SELECT count(*), count(*) FILTER (WHERE key = '*') FROM link_dirty", -1, &q,
+                               NULL) != SQLITE_OK) {
+            rc = store_err(s, err, "reading what changed");
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+        if (sqlite3_step(q) == SQLITE_ROW) {
+            any = sqlite3_column_int(q, 0) > 0;
+            all = sqlite3_column_int(q, 1) > 0;
+        }
+        sqlite3_finalize(q);
+    }
+    if (!any)
+        return store_exec(s, "COMMIT", err);
+    if (!all) {
+        /* a bare amount with no amount joins by family alone: relink everything */
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_prepare_v2(s->db, "SELECT EXISTS(SELECT 1 FROM claims WHERE predicate = 'amount' AND amount IS NULL)",
+                               -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+            all = sqlite3_column_int(q, 0);
+        sqlite3_finalize(q);
+    }
+    if (!all) {
+        /* a family regrouped may move the bare amounts of every currency its
+        ** claims state: those currencies are relinked too */
+        rc = store_exec(s, "INSERT OR IGNORE INTO link_dirty SELECT DISTINCT 'currency:' || ifnull(currency, '')"
+                           " FROM claims WHERE family IN " DIRTY_FAMILIES " AND amount IS NOT NULL", err);
+        if (rc != NC_OK) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+    }
+    s->last_link.full = all;
     org_row *orgs = NULL;
     size_t no = 0;
     crow *c = NULL;
@@ -688,6 +831,7 @@ int nc_store_link(nc_store *s, nc_error *err)
     ilist *fam_groups = NULL, tmp = { 0 };
     size_t n_fams_alloc = 0;
     amount_index amounts = { 0 };
+    kept_map kept = { 0 };
     sqlite3_stmt *st = NULL, *ig = NULL, *im = NULL, *ic = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT id, parent_id FROM orgs ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
         rc = store_err(s, err, "reading organisations");
@@ -705,17 +849,38 @@ int nc_store_link(nc_store *s, nc_error *err)
     st = NULL;
     for (size_t i = 0; i < no; i++)
         orgs[i].parent_ix = org_index(orgs, no, orgs[i].parent) >= 0 ? org_index(orgs, no, orgs[i].parent) : -1;
-    /* canonical order: content and paths, typed predicates before bare amounts */
-    const char *sql =
+    /* canonical order: content and paths, typed predicates before bare
+    ** amounts. When only some families and currencies changed: the claims of
+    ** those families, the bare amounts of those currencies, and the typed
+    ** members of the other families' groups led by an amount in one of
+    ** those currencies (bare amounts may join or leave them); the other
+    ** groups cannot change and are not read. */
+    const char *sql_all =
         "SELECT c.id, c.predicate, c.family, c.subject_org, c.object_org, c.amount, c.amount_num,"
         " c.currency, c.qualifier, c.is_vague, c.duration, c.event_date, c.event_precision,"
-        " c.event_date_source, c.event_qualifier, a.lang, a.pub_date, a.id, c.is_negated, c.object_text"
+        " c.event_date_source, c.event_qualifier, a.lang, a.pub_date, a.id, c.is_negated, c.object_text,"
+        " 1, NULL"
+        " FROM claims c JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id";
+    const char *sql_part =
+        "SELECT c.id, c.predicate, c.family, c.subject_org, c.object_org, c.amount, c.amount_num,"
+        " c.currency, c.qualifier, c.is_vague, c.duration, c.event_date, c.event_precision,"
+        " c.event_date_source, c.event_qualifier, a.lang, a.pub_date, a.id, c.is_negated, c.object_text,"
+        " c.family IN " DIRTY_FAMILIES ", (SELECT m.group_id FROM claim_group_members m WHERE m.claim_id = c.id)"
         " FROM claims c JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
+        " WHERE c.family IN " DIRTY_FAMILIES
+        "  OR (c.predicate = 'amount' AND ifnull(c.currency, '') IN " DIRTY_CURRENCIES ")"
+        "  OR (c.predicate <> 'amount' AND c.id IN (SELECT m.claim_id FROM claim_group_members m"
+        "      JOIN claim_groups g ON g.id = m.group_id WHERE g.amount IS NOT NULL"
+        "      AND ifnull(g.currency, '') IN " DIRTY_CURRENCIES " AND g.family NOT IN " DIRTY_FAMILIES "))";
+    const char *order_by =
         " ORDER BY c.family = 'mention', c.family, c.amount IS NULL, c.predicate, c.subject_org IS NULL,"
         " c.object_org IS NULL, ifnull(c.subject_org, ''), ifnull(c.object_org, ''),"
         " ifnull(c.currency, ''), ifnull(c.amount_num, -1),"
         " ifnull(c.event_date, ''), a.path, a.item, s.idx, c.idx";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    char *sql = sqlite3_mprintf("%s%s", all ? sql_all : sql_part, order_by);
+    int prep = sql ? sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    if (prep != SQLITE_OK) {
         rc = store_err(s, err, "reading claims");
         goto done;
     }
@@ -752,6 +917,8 @@ int nc_store_link(nc_store *s, nc_error *err)
         w->article_id = sqlite3_column_int64(st, 17);
         w->is_negated = sqlite3_column_int(st, 18);
         w->object_text = column_dup(st, 19);
+        w->fam_dirty = sqlite3_column_int(st, 20);
+        w->old_group = sqlite3_column_int64(st, 21);
         if (!w->predicate || !w->family || !w->lang) {
             rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
             goto done;
@@ -789,6 +956,15 @@ int nc_store_link(nc_store *s, nc_error *err)
     for (size_t i = 0; i < n; i++) {
         int found = -1, is_bare = c[i].is_bare;
         int found_same_article = 0;
+        if (!is_bare && !c[i].fam_dirty) {
+            /* a family kept: the claim stays in its stored group; the groups
+            ** are re-created in the canonical order of their first member,
+            ** as a full computation creates them */
+            found = kept_find(&kept, c[i].old_group);
+            if (found < 0)
+                goto new_group;
+            goto add;
+        }
         /* the candidate groups, in creation order */
         const int *cand;
         size_t n_cand;
@@ -839,6 +1015,7 @@ int nc_store_link(nc_store *s, nc_error *err)
                 found_same_article = same;
             }
         }
+    new_group:
         if (found < 0) {
             if (ng == gcap) {
                 gcap = gcap ? gcap * 2 : 64;
@@ -848,7 +1025,12 @@ int nc_store_link(nc_store *s, nc_error *err)
             }
             memset(&g[ng], 0, sizeof g[ng]);
             g[ng].rep = (int)i;
+            g[ng].old_id = !is_bare && !c[i].fam_dirty ? c[i].old_group : 0;
             found = (int)ng++;
+            if (g[found].old_id && !kept_put(&kept, g[found].old_id, found)) {
+                rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+                goto done;
+            }
             int ok = ilist_push(&fam_groups[c[i].fam_ix], found);
             if (ok && c[i].has_amount) {
                 int sign;
@@ -861,11 +1043,14 @@ int nc_store_link(nc_store *s, nc_error *err)
                 goto done;
             }
         }
+    add:
         if (!add_member(&g[found], (int)i)) {
             rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
             goto done;
         }
     }
+    s->last_link.claims_read = n;
+    s->last_link.groups_written = ng;
     ctx x = { s, c, n, g, ng };
     for (size_t i = 0; i < ng; i++) {
         g[i].r = &c[g[i].rep];
@@ -873,14 +1058,18 @@ int nc_store_link(nc_store *s, nc_error *err)
     }
     if (ng > 1)
         qsort(g, ng, sizeof *g, cmp_group);
-    if ((rc = store_exec(s, "DELETE FROM contract_fields; DELETE FROM contracts; DELETE FROM conflicts;"
-                            " DELETE FROM claim_group_members; DELETE FROM claim_groups;", err)))
+    /* remove what is recomputed (members, conflicts, contracts follow by cascade) */
+    if ((rc = store_exec(s, all ? "DELETE FROM contract_fields; DELETE FROM contracts; DELETE FROM conflicts;"
+                                  " DELETE FROM claim_group_members; DELETE FROM claim_groups;"
+                                : "DELETE FROM claim_groups WHERE family IN " DIRTY_FAMILIES
+                                  " OR (amount IS NOT NULL AND ifnull(currency, '') IN " DIRTY_CURRENCIES ")",
+                         err)))
         goto done;
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO claim_groups(predicate, family, subject_org, object_org, amount, amount_num,"
                            " currency, qualifier, duration, event_date, event_precision, n_claims, n_sources, n_langs,"
-                           " langs, first_report, last_report, event_start, event_end, object_text)"
-                           " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)",
+                           " langs, first_report, last_report, event_start, event_end, object_text, rep_claim)"
+                           " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
                            -1, &ig, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, "INSERT INTO claim_group_members(group_id, claim_id) VALUES(?1, ?2)", -1, &im, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, "INSERT INTO conflicts(group_id, field, claim_id, value) VALUES(?1, ?2, ?3, ?4)", -1, &ic, NULL) != SQLITE_OK) {
@@ -893,7 +1082,9 @@ int nc_store_link(nc_store *s, nc_error *err)
         if (!strcmp(c[g[i].rep].family, "contract"))
             rc = write_contract(&x, &g[i], orgs, no, err);
     if (rc == NC_OK)
-        rc = store_exec(s, "COMMIT", err);
+        rc = renumber(s, err);
+    if (rc == NC_OK)
+        rc = store_exec(s, "DELETE FROM link_dirty; COMMIT;", err);
 done:
     if (rc != NC_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -914,9 +1105,21 @@ done:
         free(amounts.b[b].groups.v);
     free(amounts.b);
     free(amounts.slots);
+    free(kept.key);
+    free(kept.val);
     free_rows(c, n);
     for (size_t i = 0; i < ng; i++)
         free(g[i].members);
     free(g);
     return rc;
+}
+
+void nc_store_last_link(const nc_store *s, nc_link_stats *out)
+{
+    *out = s->last_link;
+}
+
+int nc_store_relink_all(nc_store *s, nc_error *err)
+{
+    return store_exec(s, "INSERT OR IGNORE INTO link_dirty VALUES('*')", err);
 }

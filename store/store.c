@@ -250,6 +250,30 @@ static const char *const migrations[] = {
     "CREATE VIEW v_amounts_owed AS\n"
     "SELECT group_id, subject, predicate, object, amount, currency, qualifier, n_sources, n_langs, langs, event_date\n"
     "FROM v_timeline WHERE family = 'debt' AND amount IS NOT NULL;\n",
+    /* 2: incremental linking. Every change to the claims marks what it
+    ** touches (a predicate family; for an amount, its currency) in
+    ** link_dirty, by triggers, in the transaction of the change itself; the
+    ** next link recomputes only that ("*" = everything). Groups remember
+    ** their representative claim, to be numbered in timeline order. */
+    "CREATE TABLE link_dirty(key TEXT PRIMARY KEY) WITHOUT ROWID;\n"
+    "INSERT INTO link_dirty VALUES('*');\n"
+    "ALTER TABLE claim_groups ADD COLUMN rep_claim INTEGER;\n"
+    "CREATE TABLE store_meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
+    "CREATE TRIGGER claims_link_ins AFTER INSERT ON claims BEGIN\n"
+    "  INSERT OR IGNORE INTO link_dirty VALUES('family:' || NEW.family);\n"
+    "  INSERT OR IGNORE INTO link_dirty SELECT 'currency:' || ifnull(NEW.currency, '') WHERE NEW.amount IS NOT NULL;\n"
+    "END;\n"
+    "CREATE TRIGGER claims_link_del AFTER DELETE ON claims BEGIN\n"
+    "  INSERT OR IGNORE INTO link_dirty VALUES('family:' || OLD.family);\n"
+    "  INSERT OR IGNORE INTO link_dirty SELECT 'currency:' || ifnull(OLD.currency, '') WHERE OLD.amount IS NOT NULL;\n"
+    "END;\n"
+    "CREATE TRIGGER orgs_link_upd AFTER UPDATE OF parent_id ON orgs BEGIN\n"
+    "  INSERT OR IGNORE INTO link_dirty VALUES('*');\n"
+    "END;\n"
+    "CREATE TRIGGER orgs_link_del AFTER DELETE ON orgs BEGIN\n"
+    "  INSERT OR IGNORE INTO link_dirty VALUES('*');\n"
+    "END;\n"
+    "CREATE INDEX claims_family ON claims(family);\n",
 };
 
 int iso_period(const char *iso, char start[11], char end[11])
@@ -500,10 +524,34 @@ int nc_store_put_orgs(nc_store *s, const nc_extractor *x, nc_error *err)
 {
     const nc_org *orgs;
     size_t n = nc_extractor_orgs(x, &orgs);
+    /* a digest of the gazetteer: when it is the one stored, nothing to do
+    ** (replacing it would mark every claim group for relinking) */
+    char *flat = NULL;
+    size_t flen = 0;
+    FILE *mf = open_memstream(&flat, &flen);
+    if (!mf)
+        return nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        fprintf(mf, "%s\t%s\t%s\t%s\n", orgs[i].id, orgs[i].name, orgs[i].kind, orgs[i].parent ? orgs[i].parent : "");
+        for (size_t k = 0; k < orgs[i].n_aliases; k++)
+            fprintf(mf, "\t%s\t%s\n", orgs[i].aliases[k].lang, orgs[i].aliases[k].alias);
+    }
+    fclose(mf);
+    char digest[65];
+    nc_sha256_hex(flat, flen, digest);
+    free(flat);
     int rc = store_exec(s, "BEGIN IMMEDIATE", err);
     if (rc != NC_OK)
         return rc;
-    sqlite3_stmt *io = NULL, *ia = NULL;
+    sqlite3_stmt *io = NULL, *ia = NULL, *q = NULL;
+    int same = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT value = ?1 FROM store_meta WHERE key = 'gazetteer'", -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, digest, -1, SQLITE_STATIC);
+        same = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+    }
+    sqlite3_finalize(q);
+    if (same)
+        return store_exec(s, "COMMIT", err);
     /* the gazetteer is replaced; organisations found in articles stay */
     rc = store_exec(s, "DELETE FROM org_aliases; DELETE FROM orgs WHERE source = 'gazetteer';", err);
     if (rc == NC_OK)
@@ -532,6 +580,16 @@ int nc_store_put_orgs(nc_store *s, const nc_extractor *x, nc_error *err)
     }
     sqlite3_finalize(io);
     sqlite3_finalize(ia);
+    if (rc == NC_OK && sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO store_meta(key, value) VALUES('gazetteer', ?1)",
+                                          -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, digest, -1, SQLITE_STATIC);
+        if (sqlite3_step(q) != SQLITE_DONE)
+            rc = store_err(s, err, "storing the gazetteer");
+        sqlite3_finalize(q);
+    }
+    /* a new gazetteer may regroup anything */
+    if (rc == NC_OK)
+        rc = store_exec(s, "INSERT OR IGNORE INTO link_dirty VALUES('*')", err);
     if (rc == NC_OK)
         rc = store_exec(s, "COMMIT", err);
     if (rc != NC_OK)

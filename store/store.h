@@ -71,10 +71,27 @@ int nc_store_remove_file(nc_store *s, const char *path, nc_error *err);
 int nc_store_log(nc_store *s, const char *path, const char *status,
                  const char *reason, nc_error *err);
 
-/* Recompute claim groups and conflicts from the claims table (one
-** transaction). The result depends only on the stored claims, not on the
-** order in which files were stored. */
+/* Bring claim groups, conflicts and contracts up to date with the claims
+** table, in one transaction. Incremental: only the predicate families and
+** currencies that stored or removed claims touched since the last link are
+** recomputed (all of it after a new gazetteer or schema upgrade), and
+** nothing at all when nothing changed. The result is exactly that of a
+** recomputation from scratch, and depends only on the stored claims, not
+** on the order in which files were stored. Errors: NC_E_DB, NC_E_BUSY,
+** NC_E_NOMEM; on error nothing is changed. */
 int nc_store_link(nc_store *s, nc_error *err);
+
+/* What the last nc_store_link did (zeros if it had nothing to do). */
+typedef struct nc_link_stats {
+    int    full;            /* 1 if everything was recomputed */
+    size_t claims_read;     /* claims it read and grouped */
+    size_t groups_written;  /* groups it wrote */
+} nc_link_stats;
+void nc_store_last_link(const nc_store *s, nc_link_stats *out);
+
+/* Mark every claim group for recomputation by the next nc_store_link
+** (what a new gazetteer does). NC_OK or an error. */
+int nc_store_relink_all(nc_store *s, nc_error *err);
 
 /* ------------------------------------------------------------ timeline */
 

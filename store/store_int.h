@@ -11,6 +11,7 @@ struct nc_store {
     int is_readonly;
     sqlite3_stmt *st_file_get, *st_file_del, *st_file_ins, *st_art_ins, *st_sent_ins,
                  *st_ment_ins, *st_claim_ins, *st_log_ins, *st_org_ins;
+    nc_link_stats last_link;
 };
 
 int  store_err(nc_store *s, nc_error *err, const char *what);

@@ -539,3 +539,88 @@ void t_reliability_hostile_batch(void)
     free(ic);
     free(d);
 }
+
+/* The database file PATH copied consistently (WAL included) to COPY. */
+static int db_copy(const char *path, const char *copy)
+{
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    char *sql = sqlite3_mprintf("VACUUM INTO %Q", copy);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
+    sqlite3_close(db);
+    return rc;
+}
+
+/* Linking is incremental, and exactly what a recomputation from scratch
+** gives: after each of a series of changes (files added, changed,
+** removed), the database equals a copy of it relinked from scratch. */
+void t_reliability_incremental_link(void)
+{
+    char *d = t_tmpdir();
+    make_batch(d, 24);
+    char db[600], copy[600], cmd[2400];
+    snprintf(db, sizeof db, "%s/inc.db", d);
+    snprintf(copy, sizeof copy, "%s/full.db", d);
+    static const char *const steps[] = {
+        /* corpus/ first */
+        "mkdir -p '%1$s/sub' && mv '%1$s'/in/gen_* '%1$s/sub/'",
+        /* a debt without an amount: the debt family is regrouped, and with it
+        ** the bare amounts that had joined its groups */
+        "printf 'Twitter refuse de payer Google Cloud depuis des mois, selon plusieurs m\303\251dias am\303\251ricains.\n' > '%1$s/in/zz_debt.txt'",
+        /* a bare amount alone: the groups of other families led by an amount
+        ** in that currency take it or not */
+        "printf 'Le montant de 1 million de dollars a \303\251t\303\251 \303\251voqu\303\251 par plusieurs m\303\251dias am\303\251ricains.\n' > '%1$s/in/zz_bare.txt'",
+        /* the rest */
+        "mv '%1$s'/sub/* '%1$s/in/'",
+        /* changed files: new amounts, a changed amount, a new debt */
+        "printf 'Twitter owes Google Cloud $12 million, the company said.\\n' >> '%1$s/in/gen_003.txt'"
+        " && sed -i 's/70 millions/75 millions/' '%1$s'/in/001_*.txt"
+        " && printf 'Twitter doit encore 70 millions de dollars \\303\\240 Amazon Web Services, selon Les Echos.\\n' >> '%1$s/in/gen_010.txt'",
+        /* removed files */
+        "rm -f '%1$s'/in/gen_002.txt '%1$s'/in/gen_005.txt '%1$s'/in/004_*.txt",
+        /* nothing changed */
+        "true",
+    };
+    int saw_partial = 0;
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+        char step[1200];
+        snprintf(step, sizeof step, steps[i], d);
+        CHECK_INT(t_run(step, NULL), 0);
+        snprintf(cmd, sizeof cmd, "%s ingest '%s/in' --db '%s' --prune 2>&1", t_bin(), d, db);
+        char *out = NULL;
+        CHECK_INT(t_run(cmd, &out), 0);
+        if (out && strstr(out, "only what changed"))
+            saw_partial++;
+        if (i == sizeof steps / sizeof *steps - 1)
+            CHECK(out && strstr(out, "claim groups unchanged"));
+        free(out);
+        /* a copy relinked from scratch */
+        remove(copy);
+        CHECK_INT(db_copy(db, copy), SQLITE_OK);
+        nc_error err = { 0 };
+        nc_store *s = nc_store_open(copy, NULL, &err);
+        CHECK(s != NULL);
+        if (s) {
+            CHECK_INT(nc_store_relink_all(s, &err), NC_OK);
+            CHECK_INT(nc_store_link(s, &err), NC_OK);
+            nc_link_stats ls;
+            nc_store_last_link(s, &ls);
+            CHECK_INT(ls.full, 1);
+            nc_store_close(s);
+        }
+        char *a = canonical_dump(db), *b = canonical_dump(copy);
+        CHECK(a && b && strlen(a) > 500 && !strcmp(a, b));
+        if (a && b && strcmp(a, b)) {
+            size_t k = 0;
+            while (a[k] && a[k] == b[k])
+                k++;
+            printf("  step %zu: incremental and full differ at byte %zu: \"%.100s\" vs \"%.100s\"\n", i, k, a + k, b + k);
+        }
+        free(a);
+        free(b);
+    }
+    CHECK(saw_partial >= 4);
+    free(d);
+}
