@@ -33,12 +33,14 @@
 ** transaction after each ingest.
 **
 ** Incremental: typed claims only ever group within their family, and bare
-** amounts only with groups led by an amount in their currency. Triggers
-** (schema 2) mark in link_dirty the families and currencies whose claims
-** were stored or removed; the link regroups those claims (and the typed
-** members of other families' groups that bare amounts of those currencies
-** may join), keeps every other group as stored, and renumbers group ids
-** where they moved. The result is exactly the full computation's.
+** amounts only with groups led by an amount within 2% of theirs, in their
+** currency. Triggers (schema 2) record the families and the amounts of
+** the claims stored or removed; the link regroups the claims of those
+** families, and the bare amounts in the runs of amounts around those
+** amounts (each within 2% of the next, see dirty_ranges) together with the
+** typed members of the groups they may join; it keeps every other group as
+** stored, and renumbers group ids where they moved. The result is exactly
+** the full computation's.
 */
 #include "store_int.h"
 #include <math.h>
@@ -740,7 +742,123 @@ static int cmp_int(const void *a, const void *b)
 /* Families and currencies marked by the triggers of schema 2, as SQL. The
 ** bare-amount family ("mention") is governed by currencies alone. */
 #define DIRTY_FAMILIES "(SELECT substr(key, 8) FROM link_dirty WHERE key GLOB 'family:*' AND key <> 'family:mention')"
-#define DIRTY_CURRENCIES "(SELECT substr(key, 10) FROM link_dirty WHERE key GLOB 'currency:*')"
+/* Claims whose amount lies in a range to relink, and groups led by one. */
+#define IN_DIRTY_RANGE_CLAIMS "(SELECT c2.id FROM temp.nc_dirty_range r JOIN claims c2 ON c2.currency IS r.cur" \
+                              " AND c2.amount_num BETWEEN r.lo AND r.hi)"
+#define IN_DIRTY_RANGE_GROUPS "(SELECT g2.id FROM temp.nc_dirty_range r JOIN claim_groups g2 ON g2.currency IS r.cur" \
+                              " AND g2.amount_num BETWEEN r.lo AND r.hi)"
+
+/* Two neighbouring amounts (x < y) of one currency are linked when a bare
+** amount could join a group across them: within 2%, with a margin. */
+static int amounts_linked(double x, double y)
+{
+    return y - x <= 0.0205 * fmax(fabs(x), fabs(y));
+}
+
+/* The ranges of amounts to relink: for each amount a change touched (and
+** each amount stated by a claim of a family to regroup), the run of stored
+** amounts of that currency around it in which each is within 2% of the
+** next. A bare amount only joins a group led by an amount within 2% of its
+** own, so nothing outside these ranges can move. Writes temp.nc_dirty_range. */
+static int dirty_ranges(nc_store *s, nc_error *err)
+{
+    int rc = store_exec(s,
+                        "CREATE TEMP TABLE IF NOT EXISTS nc_dirty_range(cur TEXT, lo REAL NOT NULL, hi REAL NOT NULL);"
+                        "DELETE FROM temp.nc_dirty_range;"
+                        "INSERT INTO link_dirty_amount SELECT currency, amount_num FROM claims"
+                        " WHERE family IN " DIRTY_FAMILIES " AND amount_num IS NOT NULL;",
+                        err);
+    if (rc != NC_OK)
+        return rc;
+    sqlite3_stmt *seeds = NULL, *up = NULL, *down = NULL, *ins = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT currency, amount FROM link_dirty_amount ORDER BY currency, amount",
+                           -1, &seeds, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT min(amount_num) FROM claims WHERE currency IS ?1 AND amount_num > ?2", -1, &up,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT max(amount_num) FROM claims WHERE currency IS ?1 AND amount_num < ?2", -1,
+                           &down, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "INSERT INTO temp.nc_dirty_range(cur, lo, hi) VALUES(?1, ?2, ?3)", -1, &ins, NULL) !=
+            SQLITE_OK) {
+        rc = store_err(s, err, "finding the amounts to relink");
+        goto out;
+    }
+    char *cur = NULL;
+    int have = 0, cur_null = 0;
+    double lo = 0, hi = 0;
+    int r;
+    while ((r = sqlite3_step(seeds)) == SQLITE_ROW) {
+        int is_null = sqlite3_column_type(seeds, 0) == SQLITE_NULL;
+        const char *c = is_null ? "" : (const char *)sqlite3_column_text(seeds, 0);
+        double x = sqlite3_column_double(seeds, 1);
+        int same_cur = have && is_null == cur_null && !strcmp(c, cur);
+        if (same_cur && x <= hi)
+            continue;                   /* inside the range just found */
+        if (have) {
+            if (cur_null)
+                sqlite3_bind_null(ins, 1);
+            else
+                sqlite3_bind_text(ins, 1, cur, -1, SQLITE_STATIC);
+            sqlite3_bind_double(ins, 2, lo);
+            sqlite3_bind_double(ins, 3, hi);
+            if (sqlite3_step(ins) != SQLITE_DONE) {
+                rc = store_err(s, err, "finding the amounts to relink");
+                break;
+            }
+            sqlite3_reset(ins);
+        }
+        if (!same_cur) {
+            free(cur);
+            cur = malloc(strlen(c) + 1);
+            if (!cur) {
+                rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+                break;
+            }
+            strcpy(cur, c);
+            cur_null = is_null;
+        }
+        have = 1;
+        lo = hi = x;
+        /* walk the stored amounts outwards while neighbours are linked */
+        for (sqlite3_stmt *q = up;; q = q == up ? down : NULL) {
+            if (!q)
+                break;
+            for (;;) {
+                if (cur_null)
+                    sqlite3_bind_null(q, 1);
+                else
+                    sqlite3_bind_text(q, 1, cur, -1, SQLITE_STATIC);
+                sqlite3_bind_double(q, 2, q == up ? hi : lo);
+                int step = sqlite3_step(q);
+                int found = step == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL;
+                double y = found ? sqlite3_column_double(q, 0) : 0;
+                sqlite3_reset(q);
+                if (!found || !(q == up ? amounts_linked(hi, y) : amounts_linked(y, lo)))
+                    break;
+                if (q == up)
+                    hi = y;
+                else
+                    lo = y;
+            }
+        }
+    }
+    if (rc == NC_OK && have) {
+        if (cur_null)
+            sqlite3_bind_null(ins, 1);
+        else
+            sqlite3_bind_text(ins, 1, cur, -1, SQLITE_STATIC);
+        sqlite3_bind_double(ins, 2, lo);
+        sqlite3_bind_double(ins, 3, hi);
+        if (sqlite3_step(ins) != SQLITE_DONE)
+            rc = store_err(s, err, "finding the amounts to relink");
+    }
+    free(cur);
+out:
+    sqlite3_finalize(seeds);
+    sqlite3_finalize(up);
+    sqlite3_finalize(down);
+    sqlite3_finalize(ins);
+    return rc;
+}
 
 /* Number the groups in timeline order (date, predicate, parties, amount,
 ** then the canonical position of the representative claim: exactly the
@@ -789,7 +907,8 @@ int nc_store_link(nc_store *s, nc_error *err)
     int any = 0, all = 0;
     {
         sqlite3_stmt *q = NULL;
-        if (sqlite3_prepare_v2(s->db, "SELECT count(*), count(*) FILTER (WHERE key = '*') FROM link_dirty", -1, &q,
+        if (sqlite3_prepare_v2(s->db, "SELECT (SELECT count(*) FROM link_dirty) + (SELECT count(*) FROM link_dirty_amount),"
+                                      " EXISTS(SELECT 1 FROM link_dirty WHERE key = '*')", -1, &q,
                                NULL) != SQLITE_OK) {
             rc = store_err(s, err, "reading what changed");
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -811,15 +930,9 @@ int nc_store_link(nc_store *s, nc_error *err)
             all = sqlite3_column_int(q, 0);
         sqlite3_finalize(q);
     }
-    if (!all) {
-        /* a family regrouped may move the bare amounts of every currency its
-        ** claims state: those currencies are relinked too */
-        rc = store_exec(s, "INSERT OR IGNORE INTO link_dirty SELECT DISTINCT 'currency:' || ifnull(currency, '')"
-                           " FROM claims WHERE family IN " DIRTY_FAMILIES " AND amount IS NOT NULL", err);
-        if (rc != NC_OK) {
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-            return rc;
-        }
+    if (!all && (rc = dirty_ranges(s, err)) != NC_OK) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
     }
     s->last_link.full = all;
     org_row *orgs = NULL;
@@ -868,10 +981,10 @@ int nc_store_link(nc_store *s, nc_error *err)
         " c.family IN " DIRTY_FAMILIES ", (SELECT m.group_id FROM claim_group_members m WHERE m.claim_id = c.id)"
         " FROM claims c JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
         " WHERE c.family IN " DIRTY_FAMILIES
-        "  OR (c.predicate = 'amount' AND ifnull(c.currency, '') IN " DIRTY_CURRENCIES ")"
+        "  OR (c.predicate = 'amount' AND c.id IN " IN_DIRTY_RANGE_CLAIMS ")"
         "  OR (c.predicate <> 'amount' AND c.id IN (SELECT m.claim_id FROM claim_group_members m"
-        "      JOIN claim_groups g ON g.id = m.group_id WHERE g.amount IS NOT NULL"
-        "      AND ifnull(g.currency, '') IN " DIRTY_CURRENCIES " AND g.family NOT IN " DIRTY_FAMILIES "))";
+        "      JOIN claim_groups g ON g.id = m.group_id WHERE g.id IN " IN_DIRTY_RANGE_GROUPS
+        "      AND g.family NOT IN " DIRTY_FAMILIES "))";
     const char *order_by =
         " ORDER BY c.family = 'mention', c.family, c.amount IS NULL, c.predicate, c.subject_org IS NULL,"
         " c.object_org IS NULL, ifnull(c.subject_org, ''), ifnull(c.object_org, ''),"
@@ -1062,7 +1175,7 @@ int nc_store_link(nc_store *s, nc_error *err)
     if ((rc = store_exec(s, all ? "DELETE FROM contract_fields; DELETE FROM contracts; DELETE FROM conflicts;"
                                   " DELETE FROM claim_group_members; DELETE FROM claim_groups;"
                                 : "DELETE FROM claim_groups WHERE family IN " DIRTY_FAMILIES
-                                  " OR (amount IS NOT NULL AND ifnull(currency, '') IN " DIRTY_CURRENCIES ")",
+                                  " OR id IN " IN_DIRTY_RANGE_GROUPS,
                          err)))
         goto done;
     if (sqlite3_prepare_v2(s->db,
@@ -1084,7 +1197,7 @@ int nc_store_link(nc_store *s, nc_error *err)
     if (rc == NC_OK)
         rc = renumber(s, err);
     if (rc == NC_OK)
-        rc = store_exec(s, "DELETE FROM link_dirty; COMMIT;", err);
+        rc = store_exec(s, "DELETE FROM link_dirty; DELETE FROM link_dirty_amount; COMMIT;", err);
 done:
     if (rc != NC_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

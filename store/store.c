@@ -251,21 +251,22 @@ static const char *const migrations[] = {
     "SELECT group_id, subject, predicate, object, amount, currency, qualifier, n_sources, n_langs, langs, event_date\n"
     "FROM v_timeline WHERE family = 'debt' AND amount IS NOT NULL;\n",
     /* 2: incremental linking. Every change to the claims marks what it
-    ** touches (a predicate family; for an amount, its currency) in
-    ** link_dirty, by triggers, in the transaction of the change itself; the
+    ** touches (its predicate family in link_dirty; its amount, with the
+    ** currency, in link_dirty_amount), by triggers, in the transaction of the change itself; the
     ** next link recomputes only that ("*" = everything). Groups remember
     ** their representative claim, to be numbered in timeline order. */
     "CREATE TABLE link_dirty(key TEXT PRIMARY KEY) WITHOUT ROWID;\n"
+    "CREATE TABLE link_dirty_amount(currency TEXT, amount REAL NOT NULL);\n"
     "INSERT INTO link_dirty VALUES('*');\n"
     "ALTER TABLE claim_groups ADD COLUMN rep_claim INTEGER;\n"
     "CREATE TABLE store_meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
     "CREATE TRIGGER claims_link_ins AFTER INSERT ON claims BEGIN\n"
     "  INSERT OR IGNORE INTO link_dirty VALUES('family:' || NEW.family);\n"
-    "  INSERT OR IGNORE INTO link_dirty SELECT 'currency:' || ifnull(NEW.currency, '') WHERE NEW.amount IS NOT NULL;\n"
+    "  INSERT INTO link_dirty_amount SELECT NEW.currency, NEW.amount_num WHERE NEW.amount_num IS NOT NULL;\n"
     "END;\n"
     "CREATE TRIGGER claims_link_del AFTER DELETE ON claims BEGIN\n"
     "  INSERT OR IGNORE INTO link_dirty VALUES('family:' || OLD.family);\n"
-    "  INSERT OR IGNORE INTO link_dirty SELECT 'currency:' || ifnull(OLD.currency, '') WHERE OLD.amount IS NOT NULL;\n"
+    "  INSERT INTO link_dirty_amount SELECT OLD.currency, OLD.amount_num WHERE OLD.amount_num IS NOT NULL;\n"
     "END;\n"
     "CREATE TRIGGER orgs_link_upd AFTER UPDATE OF parent_id ON orgs BEGIN\n"
     "  INSERT OR IGNORE INTO link_dirty VALUES('*');\n"
@@ -273,7 +274,9 @@ static const char *const migrations[] = {
     "CREATE TRIGGER orgs_link_del AFTER DELETE ON orgs BEGIN\n"
     "  INSERT OR IGNORE INTO link_dirty VALUES('*');\n"
     "END;\n"
-    "CREATE INDEX claims_family ON claims(family);\n",
+    "CREATE INDEX claims_family ON claims(family);\n"
+    "CREATE INDEX claims_amount ON claims(currency, amount_num);\n"
+    "CREATE INDEX groups_amount ON claim_groups(currency, amount_num);\n",
 };
 
 int iso_period(const char *iso, char start[11], char end[11])
