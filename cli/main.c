@@ -13,6 +13,7 @@
 #include "../extract/extract.h"
 #include "../store/store.h"
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <getopt.h>
 #include <limits.h>
@@ -267,6 +268,9 @@ static void usage_ingest(FILE *f)
           "  --prune            remove what was stored from files under the named\n"
           "                     directories that no longer exist\n"
           "  --max-file-size N  refuse files over N bytes (default 67108864)\n"
+          "  -j, --jobs N       extract with N threads (default: one per core); files\n"
+          "                     are still stored one at a time, in path order, so the\n"
+          "                     database is the same whatever N\n"
           "  --rules DIR        extraction rules folder (or NEWSCLAIMS_RULES)\n"
           "  --data DIR         ingest data folder (or NEWSCLAIMS_DATA)\n"
           "  -q, --quiet        no progress (shown only when stderr is a terminal) and no\n"
@@ -276,21 +280,154 @@ static void usage_ingest(FILE *f)
           "Exit: 0 all stored, 1 some inputs failed (the rest stored), 2 fatal.\n", f);
 }
 
+/* ---------------------------------------------------- parallel extraction
+** The main thread walks the files in path order: it reads each one, skips
+** it when unchanged (a database read), and hands the rest to worker threads
+** that turn bytes into articles and extract them (the ingester and the
+** extractor are read-only and shared). The main thread alone writes: it
+** stores the results in path order, so the database does not depend on the
+** number of threads. At most `window` files are in flight (memory bounded). */
+
+typedef struct job {
+    const char *path;
+    unsigned char *data;
+    size_t len;
+    char hash[65];
+    nc_meta *meta;
+    nc_article *arts;
+    size_t n_arts;
+    nc_extraction *ex;
+    int r;
+    nc_error err;
+    char *notes;           /* messages to print, in order, when the file is stored */
+    size_t notes_len;
+    int state;             /* 0 free, 1 queued, 2 running, 3 done */
+} job;
+
+typedef struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    job *jobs;
+    size_t window;
+    int stop;
+    const nc_ingester *ing;
+    const nc_extractor *x;
+} pool;
+
+static void job_note(job *j, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char buf[1024];
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    size_t add = (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
+    char *v = realloc(j->notes, j->notes_len + add + 1);
+    if (!v)
+        return;
+    memcpy(v + j->notes_len, buf, add);
+    j->notes = v;
+    j->notes_len += add;
+    v[j->notes_len] = 0;
+}
+
+/* Ingest and extract one file: what the worker threads do. */
+static void job_run(const nc_ingester *ing, const nc_extractor *x, job *j)
+{
+    j->r = nc_meta_load(j->path, &j->meta, &j->err);
+    if (j->r == NC_OK)
+        j->r = nc_ingest_buffer(ing, j->path, j->data, j->len, j->meta, &j->arts, &j->n_arts, &j->err);
+    if (j->r == NC_OK) {
+        j->ex = calloc(j->n_arts ? j->n_arts : 1, sizeof *j->ex);
+        if (!j->ex)
+            j->r = nc_error_set(&j->err, NC_E_NOMEM, j->path, "out of memory");
+    }
+    for (size_t k = 0; j->r == NC_OK && k < j->n_arts; k++) {
+        if (!j->arts[k].lang_supported) {
+            job_note(j, "newsclaims: %s: language \"%s\" has no extraction rules; stored without extraction\n",
+                     j->path, j->arts[k].lang);
+            continue;
+        }
+        nc_error xe = { 0 };
+        if (nc_extract_article(x, &j->arts[k], NULL, &j->ex[k], &xe) != NC_OK)
+            job_note(j, "newsclaims: %s: extraction failed: %s\n", j->path, xe.msg);
+        else if (j->ex[k].limit_hits)
+            job_note(j, "newsclaims: %s: %zu rule calls stopped by a match or time limit\n", j->path,
+                     j->ex[k].limit_hits);
+    }
+}
+
+static void job_clear(job *j)
+{
+    for (size_t k = 0; j->ex && k < j->n_arts; k++)
+        nc_extraction_free(&j->ex[k]);
+    free(j->ex);
+    nc_articles_free(j->arts, j->n_arts);
+    nc_meta_free(j->meta);
+    free(j->data);
+    free(j->notes);
+    memset(j, 0, sizeof *j);
+}
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        job *j = NULL;
+        for (size_t i = 0; i < p->window && !j; i++)
+            if (p->jobs[i].state == 1)
+                j = &p->jobs[i];
+        if (!j) {
+            if (p->stop)
+                break;
+            pthread_cond_wait(&p->work, &p->mu);
+            continue;
+        }
+        j->state = 2;
+        pthread_mutex_unlock(&p->mu);
+        job_run(p->ing, p->x, j);
+        pthread_mutex_lock(&p->mu);
+        j->state = 3;
+        pthread_cond_broadcast(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static int default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
 static int cmd_ingest(int argc, char **argv)
 {
     static const struct option lo[] = {
         { "db", required_argument, 0, 'd' }, { "lang", required_argument, 0, 'l' },
         { "rules", required_argument, 0, 'r' }, { "data", required_argument, 0, 'D' },
         { "max-file-size", required_argument, 0, 'm' }, { "quiet", no_argument, 0, 'q' },
-        { "prune", no_argument, 0, 'P' },
+        { "prune", no_argument, 0, 'P' }, { "jobs", required_argument, 0, 'j' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     common c = { 0 };
     const char *db = "newsclaims.db", *lang = NULL;
     size_t max_size = 64u << 20;
-    int quiet = 0, prune = 0, o;
-    while ((o = getopt_long(argc, argv, "d:l:qh", lo, NULL)) != -1) {
+    int quiet = 0, prune = 0, o, n_jobs = default_jobs();
+    while ((o = getopt_long(argc, argv, "d:l:qhj:", lo, NULL)) != -1) {
         switch (o) {
+        case 'j': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 256) {
+                fprintf(stderr, "newsclaims ingest: --jobs wants a number from 1 to 256\n");
+                return EXIT_FATAL;
+            }
+            n_jobs = (int)v;
+            break;
+        }
         case 'P': prune = 1; break;
         case 'd': db = optarg; break;
         case 'l': lang = optarg; break;
@@ -354,82 +491,116 @@ static int cmd_ingest(int argc, char **argv)
     counts cn = { 0 };
     progress pg;
     progress_start(&pg, n_paths, !quiet && isatty(2));
-    for (size_t i = 0; i < n_paths; i++) {
-        const char *p = paths[i];
-        progress_show(&pg, i, cn.failed);
-        unsigned char *data = NULL;
-        size_t len = 0;
-        nc_meta *meta = NULL;
-        nc_article *arts = NULL;
-        size_t n_arts = 0;
-        nc_extraction *ex = NULL;
-        int is_unchanged = 0, replaced = 0;
-        memset(&err, 0, sizeof err);
-        int r = nc_read_file(p, max_size, &data, &len, &err);
-        if (r == NC_OK) {
-            char hash[65];
-            nc_sha256_hex(data, len, hash);
-            r = nc_store_is_unchanged(s, p, hash, &is_unchanged, &err);
-        }
-        if (r == NC_OK && is_unchanged) {
-            pg.bytes += len;
-            cn.unchanged++;
-            nc_store_log(s, p, "unchanged", NULL, NULL);
-            free(data);
-            continue;
-        }
-        pg.bytes += len;
-        if (r == NC_OK)
-            r = nc_meta_load(p, &meta, &err);
-        if (r == NC_OK)
-            r = nc_ingest_buffer(ing, p, data, len, meta, &arts, &n_arts, &err);
-        if (r == NC_OK) {
-            pg.articles += n_arts;
-            ex = calloc(n_arts, sizeof *ex);
-            if (!ex)
-                r = nc_error_set(&err, NC_E_NOMEM, p, "out of memory");
-        }
-        for (size_t k = 0; r == NC_OK && k < n_arts; k++) {
-            if (!arts[k].lang_supported) {
-                note(&pg, "newsclaims: %s: language \"%s\" has no extraction rules; stored without extraction\n",
-                        p, arts[k].lang);
+    if (getenv("NEWSCLAIMS_PROFILE"))
+        n_jobs = 1;               /* the rule profile is kept by one thread */
+    pool pl;
+    memset(&pl, 0, sizeof pl);
+    pl.window = n_jobs > 1 ? (size_t)n_jobs * 2 : 1;
+    pl.jobs = calloc(pl.window, sizeof *pl.jobs);
+    pl.ing = ing;
+    pl.x = x;
+    pthread_t th[256];
+    int n_th = 0;
+    if (!pl.jobs) {
+        fprintf(stderr, "newsclaims: out of memory\n");
+        rc = EXIT_FATAL;
+    } else if (n_jobs > 1) {
+        pthread_mutex_init(&pl.mu, NULL);
+        pthread_cond_init(&pl.work, NULL);
+        pthread_cond_init(&pl.done, NULL);
+        for (int t = 0; t < n_jobs; t++)
+            if (pthread_create(&th[n_th], NULL, worker, &pl) == 0)
+                n_th++;
+    }
+    /* jobs are used as a ring: head is the oldest in flight */
+    size_t head = 0, in_flight = 0, next = 0;
+    while (rc != EXIT_FATAL && pl.jobs && (next < n_paths || in_flight > 0)) {
+        /* fill the window with the next files that need work */
+        while (next < n_paths && in_flight < pl.window) {
+            const char *p = paths[next++];
+            progress_show(&pg, next - 1, cn.failed);
+            job *j = &pl.jobs[(head + in_flight) % pl.window];
+            memset(j, 0, sizeof *j);
+            j->path = p;
+            int is_unchanged = 0;
+            j->r = nc_read_file(p, max_size, &j->data, &j->len, &j->err);
+            if (j->r == NC_OK) {
+                nc_sha256_hex(j->data, j->len, j->hash);
+                j->r = nc_store_is_unchanged(s, p, j->hash, &is_unchanged, &j->err);
+            }
+            pg.bytes += j->len;
+            if (j->r == NC_OK && is_unchanged) {
+                cn.unchanged++;
+                nc_store_log(s, p, "unchanged", NULL, NULL);
+                job_clear(j);
                 continue;
             }
-            nc_error xe = { 0 };
-            if (nc_extract_article(x, &arts[k], NULL, &ex[k], &xe) != NC_OK)
-                note(&pg, "newsclaims: %s: extraction failed: %s\n", p, xe.msg);
-            else if (ex[k].limit_hits)
-                note(&pg, "newsclaims: %s: %zu rule calls stopped by a match or time limit\n", p,
-                        ex[k].limit_hits);
+            in_flight++;
+            if (j->r != NC_OK || n_th == 0) {
+                if (j->r == NC_OK)
+                    job_run(ing, x, j);
+                j->state = 3;
+            } else {
+                pthread_mutex_lock(&pl.mu);
+                j->state = 1;
+                pthread_cond_signal(&pl.work);
+                pthread_mutex_unlock(&pl.mu);
+            }
         }
-        if (r == NC_OK) {
-            char hash[65];
-            nc_sha256_hex(data, len, hash);
-            r = nc_store_put_file(s, p, hash, len, arts, ex, n_arts, &replaced, &err);
+        if (!in_flight)
+            break;
+        /* store the oldest, in order */
+        job *j = &pl.jobs[head];
+        if (n_th) {
+            pthread_mutex_lock(&pl.mu);
+            while (j->state != 3)
+                pthread_cond_wait(&pl.done, &pl.mu);
+            pthread_mutex_unlock(&pl.mu);
         }
-        if (r == NC_OK) {
+        const char *p = j->path;
+        int replaced = 0;
+        if (j->notes)
+            note(&pg, "%s", j->notes);
+        if (j->r == NC_OK) {
+            pg.articles += j->n_arts;
+            j->r = nc_store_put_file(s, p, j->hash, j->len, j->arts, j->ex, j->n_arts, &replaced, &j->err);
+        }
+        if (j->r == NC_OK) {
             replaced ? cn.replaced++ : cn.stored++;
-            cn.articles += n_arts;
-            for (size_t k = 0; k < n_arts; k++)
-                count_lang(&cn, arts[k].lang);
+            cn.articles += j->n_arts;
+            for (size_t k = 0; k < j->n_arts; k++)
+                count_lang(&cn, j->arts[k].lang);
             nc_store_log(s, p, replaced ? "replaced" : "stored", NULL, NULL);
         } else {
             cn.failed++;
-            note(&pg, "newsclaims: %s: %s\n", err.where[0] ? err.where : p, err.msg);
-            nc_store_log(s, p, "failed", err.msg, NULL);
-            if (r == NC_E_BUSY || r == NC_E_SCHEMA) {
+            note(&pg, "newsclaims: %s: %s\n", j->err.where[0] ? j->err.where : p, j->err.msg);
+            nc_store_log(s, p, "failed", j->err.msg, NULL);
+            if (j->r == NC_E_BUSY || j->r == NC_E_SCHEMA)
                 rc = EXIT_FATAL;   /* the database itself is unusable: stop */
-            }
         }
-        for (size_t k = 0; ex && k < n_arts; k++)
-            nc_extraction_free(&ex[k]);
-        free(ex);
-        nc_articles_free(arts, n_arts);
-        nc_meta_free(meta);
-        free(data);
-        if (rc == EXIT_FATAL)
-            break;
+        job_clear(j);
+        head = (head + 1) % pl.window;
+        in_flight--;
     }
+    if (n_th) {
+        /* on a fatal stop, let running jobs finish before freeing them */
+        pthread_mutex_lock(&pl.mu);
+        pl.stop = 1;
+        for (size_t i = 0; i < pl.window; i++)
+            if (pl.jobs[i].state == 1)
+                pl.jobs[i].state = 3;      /* queued, never started */
+        pthread_cond_broadcast(&pl.work);
+        pthread_mutex_unlock(&pl.mu);
+        for (int t = 0; t < n_th; t++)
+            pthread_join(th[t], NULL);
+        pthread_mutex_destroy(&pl.mu);
+        pthread_cond_destroy(&pl.work);
+        pthread_cond_destroy(&pl.done);
+    }
+    for (size_t i = 0; pl.jobs && i < pl.window; i++)
+        if (pl.jobs[i].path)
+            job_clear(&pl.jobs[i]);
+    free(pl.jobs);
     progress_end(&pg);
     if (prune && rc != EXIT_FATAL)
         prune_missing(s, argv + optind, (size_t)(argc - optind), paths, n_paths, &cn);

@@ -15,6 +15,9 @@
 ** matching altogether when exceeded (counted too).
 */
 #include "extract_int.h"
+#include <ctype.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +74,7 @@ nc_extractor *nc_extractor_new(const nc_extract_opts *opts, nc_error *err)
     }
     pcre2_set_match_limit(x->mctx, x->opts.match_limit);
     pcre2_set_depth_limit(x->mctx, x->opts.depth_limit);
+    x->no_anchor = getenv("NEWSCLAIMS_NO_ANCHOR") != NULL;
     if (getenv("NEWSCLAIMS_PROFILE")) {
         for (size_t s = 0; s < x->n_sets; s++)
             x->n_profile += x->sets[s].n_rules;
@@ -116,13 +120,69 @@ typedef struct cand {
     size_t order;     /* rule index: earlier rules win ties */
 } cand;
 
+typedef struct tok {
+    size_t pos;
+    uint64_t hash;
+    int is_digit;
+} tok;
+
 typedef struct work {
     cand *c;
     size_t n, cap;
     cue *q;
     size_t nq, capq;
     int is_oom;
+    tok *t;                /* the tokens of the current sentence (anchored rules) */
+    size_t nt, capt;
 } work;
+
+/* Where anchored rules may start in text[s0, s1): every ASCII digit, the
+** start of every run of letters, every other non-space character. */
+static int tokenize(work *w, const char *text, size_t s0, size_t s1)
+{
+    w->nt = 0;
+    int prev_alpha = 0;
+    size_t i = s0;
+    while (i < s1) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x80 && !isalpha(c)) {
+            prev_alpha = 0;
+            if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+                i++;
+                continue;
+            }
+        }
+        int32_t k = (int32_t)i;
+        UChar32 cp;
+        U8_NEXT((const uint8_t *)text, k, (int32_t)s1, cp);
+        int alpha = cp >= 0 && u_isalpha(cp);
+        /* a token starts where a run of letters starts, or where a capital
+        ** follows a small letter (as token_at ends one there) */
+        int starts = !(alpha && prev_alpha) || (prev_alpha == 2 && u_isupper(cp));
+        if (starts) {
+            uint64_t h;
+            int dig;
+            size_t n = token_at(text + i, s1 - i, &h, &dig);
+            if (n || dig) {
+                if (w->nt == w->capt) {
+                    size_t cap = w->capt ? w->capt * 2 : 64;
+                    tok *v = realloc(w->t, cap * sizeof *v);
+                    if (!v)
+                        return 0;
+                    w->t = v;
+                    w->capt = cap;
+                }
+                w->t[w->nt].pos = i;
+                w->t[w->nt].hash = h;
+                w->t[w->nt].is_digit = dig;
+                w->nt++;
+            }
+        }
+        prev_alpha = alpha ? (u_islower(cp) ? 2 : 1) : 0;
+        i = (size_t)k > i ? (size_t)k : i + 1;
+    }
+    return 1;
+}
 
 static cand *push_cand(work *w)
 {
@@ -242,6 +302,7 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
         }
         value_ctx *vc = &vcs[rs - x->sets];
         size_t s0 = a->sentences[si].start, s1 = a->sentences[si].end;
+        int have_tokens = 0;
         size_t prof_base = 0;
         if (x->profile)
             for (const ruleset *p = x->sets; p < rs; p++)
@@ -253,8 +314,29 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                 continue;
             size_t off = s0;
             double pt0 = x->profile ? now() : 0;
+            int anchored = r->code_anchored && !x->no_anchor;
+            if (anchored && !have_tokens) {
+                if (!tokenize(w, text, s0, s1))
+                    return NC_E_NOMEM;
+                have_tokens = 1;
+            }
+            size_t ti = 0;
             while (off < s1) {
-                int rc = pcre2_match(r->code, (PCRE2_SPTR)text, s1, off, PCRE2_NO_UTF_CHECK, md, x->mctx);
+                int rc = PCRE2_ERROR_NOMATCH;
+                if (anchored) {
+                    /* only where a match can start, in order */
+                    while (ti < w->nt) {
+                        const tok *t = &w->t[ti++];
+                        if (t->pos < off || !(t->is_digit ? r->anchor_digit : anchor_has(r, t->hash)))
+                            continue;
+                        rc = pcre2_match(r->code_anchored, (PCRE2_SPTR)text, s1, t->pos, PCRE2_NO_UTF_CHECK, md,
+                                         x->mctx);
+                        if (rc != PCRE2_ERROR_NOMATCH)
+                            break;
+                    }
+                } else {
+                    rc = pcre2_match(r->code, (PCRE2_SPTR)text, s1, off, PCRE2_NO_UTF_CHECK, md, x->mctx);
+                }
                 if (rc == PCRE2_ERROR_NOMATCH)
                     break;
                 if (rc < 0) {
@@ -388,6 +470,7 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
         value_ctx_init(&vcs[i], &x->sets[i], a);
     work w = { 0 };
     int rc = run_rules(x, rs, a, kinds, vcs, md, &w, &out->limit_hits);
+    free(w.t);
     for (size_t i = 0; i < x->n_sets; i++)
         value_ctx_free(&vcs[i]);
     free(vcs);

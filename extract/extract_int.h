@@ -58,6 +58,12 @@ typedef struct rule {
     rule_kind kind;
     char  *pattern_src;      /* after expansion */
     pcre2_code *code;
+    pcre2_code *code_anchored;   /* the same, compiled anchored, when the rule has
+                                    an "anchor" line */
+    char  *anchor_spec;      /* "digit numword": where its matches can start */
+    uint64_t *anchor;        /* sorted hashes of the folded first tokens allowed */
+    size_t n_anchor;
+    int    anchor_digit;     /* matches may start at any ASCII digit */
     int    group[G_ROLE_COUNT][4];  /* group numbers per role (names may repeat
                                        in alternatives), 0 where absent */
     char  *predicate;        /* triggers */
@@ -95,6 +101,7 @@ struct nc_extractor {
     char *orgs_text;           /* backing store of the gazetteer strings */
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit_stack;
+    int no_anchor;             /* NEWSCLAIMS_NO_ANCHOR: try anchored rules everywhere */
     double *profile;           /* seconds per rule (all sets, in order), or NULL */
     size_t n_profile;
 };
@@ -108,6 +115,12 @@ const lexicon *lex_find(const ruleset *rs, const char *name);
 const char *lex_lookup(const ruleset *rs, const char *name, const char *text, size_t len);
 /* case-fold UTF-8 (ICU full case folding), unify spaces; into out */
 void fold_utf8(const char *s, size_t len, char *out, size_t size);
+/* The token starting at s (len bytes left): a run of letters, one ASCII
+** digit (*is_digit set), or one other non-space character. Returns its
+** length in bytes (0 at white space) and the hash of its case-folded form. */
+size_t token_at(const char *s, size_t len, uint64_t *hash, int *is_digit);
+/* Is the token hash among the rule's anchors? */
+int anchor_has(const rule *r, uint64_t hash);
 const char *rule_kind_name(rule_kind k);
 
 /* orgs.c */

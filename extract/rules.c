@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unicode/ustring.h>
 #include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 static const char *const role_names[G_ROLE_COUNT] = {
     "num", "num2", "word", "word2", "scale", "scale2", "currency", "currency2",
@@ -349,6 +350,10 @@ static void rule_free(rule *r)
     free(r->pattern_src);
     if (r->code)
         pcre2_code_free(r->code);
+    if (r->code_anchored)
+        pcre2_code_free(r->code_anchored);
+    free(r->anchor_spec);
+    free(r->anchor);
     free(r->predicate);
     free(r->unit);
     free(r->value);
@@ -368,6 +373,152 @@ int role_group(const rule *r, int role, const PCRE2_SIZE *ov, int n_groups)
             return g;
     }
     return -1;
+}
+
+/* ---------------------------------------------------------------- anchors
+** A rule's "anchor" line says where its matches can start: "digit" (an
+** ASCII digit), a lexicon's name (the first token of one of its surfaces),
+** "orgs" (the first token of an organisation's alias in this language or
+** in all), or a word (its first token). The extractor then tries the rule
+** only at those tokens of a sentence, anchored, instead of at every
+** position: the same matches, found without running the regex engine over
+** text where none can start (NEWSCLAIMS_NO_ANCHOR turns this off, and a
+** test checks both ways give the same mentions). */
+
+static uint64_t fnv(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+size_t token_at(const char *s, size_t len, uint64_t *hash, int *is_digit)
+{
+    *is_digit = 0;
+    *hash = 0;
+    if (!len)
+        return 0;
+    unsigned char c0 = (unsigned char)s[0];
+    if (c0 >= '0' && c0 <= '9') {
+        *is_digit = 1;
+        return 1;
+    }
+    int32_t lim = len > 256 ? 256 : (int32_t)len;
+    int32_t i = 0;
+    UChar32 cp;
+    U8_NEXT((const uint8_t *)s, i, lim, cp);
+    if (cp < 0 || u_isUWhiteSpace(cp) || cp == 0xA0 || cp == 0x202F)
+        return 0;
+    /* the token, lower-cased code point by code point (PCRE2's caseless
+    ** matching is simple case folding too): a run of letters, ended also
+    ** where a capital follows a small letter ("MeradEn juin": text glued
+    ** together by a scraper), or one other character */
+    uint8_t f[512];
+    int32_t fl = 0;
+    UChar32 lc = u_tolower(cp);
+    U8_APPEND_UNSAFE(f, fl, lc);
+    int32_t end = i;
+    if (u_isalpha(cp)) {
+        int was_lower = u_islower(cp);
+        while (end < lim && fl < (int32_t)sizeof f - 4) {
+            int32_t k = end;
+            U8_NEXT((const uint8_t *)s, k, lim, cp);
+            if (cp < 0 || !u_isalpha(cp) || (was_lower && u_isupper(cp)))
+                break;
+            was_lower = u_islower(cp);
+            lc = u_tolower(cp);
+            U8_APPEND_UNSAFE(f, fl, lc);
+            end = k;
+        }
+    }
+    *hash = fnv((const char *)f, (size_t)fl);
+    return (size_t)end;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int anchor_has(const rule *r, uint64_t hash)
+{
+    size_t lo = 0, hi = r->n_anchor;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (r->anchor[mid] == hash)
+            return 1;
+        if (r->anchor[mid] < hash)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+static int anchor_add(rule *r, size_t *cap, const char *surface)
+{
+    uint64_t h;
+    int dig;
+    size_t n = token_at(surface, strlen(surface), &h, &dig);
+    if (dig) {
+        r->anchor_digit = 1;
+        return 1;
+    }
+    if (!n)
+        return 1;
+    if (r->n_anchor == *cap) {
+        size_t nc = *cap ? *cap * 2 : 32;
+        uint64_t *v = realloc(r->anchor, nc * sizeof *v);
+        if (!v)
+            return 0;
+        r->anchor = v;
+        *cap = nc;
+    }
+    r->anchor[r->n_anchor++] = h;
+    return 1;
+}
+
+static int resolve_anchor(loader *ld, rule *r, nc_error *err)
+{
+    size_t cap = 0;
+    char spec[512];
+    snprintf(spec, sizeof spec, "%s", r->anchor_spec);
+    for (char *save = NULL, *t = strtok_r(spec, " |", &save); t; t = strtok_r(NULL, " |", &save)) {
+        int ok = 1;
+        if (!strcmp(t, "digit")) {
+            r->anchor_digit = 1;
+        } else if (!strcmp(t, "orgs")) {
+            /* the same aliases as {orgs} */
+            const char **aliases = NULL;
+            size_t na = orgs_aliases(ld->x, ld->rs->lang, &aliases);
+            ok = aliases != NULL;
+            for (size_t a = 0; a < na && ok; a++)
+                ok = anchor_add(r, &cap, aliases[a]);
+            free(aliases);
+        } else if (lex_find(ld->rs, t)) {
+            const lexicon *l = lex_find(ld->rs, t);
+            for (size_t i = 0; i < l->n && ok; i++)
+                ok = anchor_add(r, &cap, l->v[i].surface);
+        } else {
+            ok = anchor_add(r, &cap, t);
+        }
+        if (!ok)
+            return nc_error_set(err, NC_E_NOMEM, ld->where, "out of memory");
+    }
+    if (r->n_anchor > 1)
+        qsort(r->anchor, r->n_anchor, sizeof *r->anchor, cmp_u64);
+    int ec;
+    PCRE2_SIZE eo;
+    r->code_anchored = pcre2_compile((PCRE2_SPTR)r->pattern_src, PCRE2_ZERO_TERMINATED,
+                                     PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES | PCRE2_ANCHORED, &ec,
+                                     &eo, NULL);
+    if (!r->code_anchored)
+        return nc_error_set(err, NC_E_RULES, ld->where, "rule %s: the anchored pattern does not compile", r->id);
+    if (!ld->x->opts.no_jit)
+        pcre2_jit_compile(r->code_anchored, PCRE2_JIT_COMPLETE);
+    return NC_OK;
 }
 
 static int compile_rule(loader *ld, rule *r, const char *raw, nc_error *err)
@@ -391,6 +542,11 @@ static int compile_rule(loader *ld, rule *r, const char *raw, nc_error *err)
     r->pattern_src = src;
     if (!ld->x->opts.no_jit)
         pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);   /* interpreted code kept if JIT is unavailable */
+    if (r->anchor_spec) {
+        int rc = resolve_anchor(ld, r, err);
+        if (rc != NC_OK)
+            return rc;
+    }
     /* group numbers per role, duplicates included */
     uint32_t count = 0, esize = 0;
     PCRE2_SPTR table = NULL;
@@ -574,6 +730,9 @@ static int load_rules_file(nc_extractor *x, const char *path, ruleset *rs, nc_er
         } else if (!strcmp(dir, "value")) {
             free(cur->value);
             cur->value = dup(val);
+        } else if (!strcmp(dir, "anchor")) {
+            free(cur->anchor_spec);
+            cur->anchor_spec = dup(val);
         } else if (!strcmp(dir, "qualifier")) {
             free(cur->qualifier);
             cur->qualifier = dup(val);

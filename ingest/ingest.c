@@ -16,6 +16,7 @@
 ** lines around it (an ad block's bullet points) go with it.
 */
 #include "ingest_int.h"
+#include <libxml/parser.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,8 @@ nc_ingest_opts nc_ingest_default_opts(void)
 
 nc_ingester *nc_ingester_new(const nc_ingest_opts *opts, nc_error *err)
 {
+    /* libxml2's global state, set up once before any thread parses */
+    xmlInitParser();
     nc_ingester *ing = calloc(1, sizeof *ing);
     if (!ing) {
         nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");

@@ -337,3 +337,78 @@ void t_extract_conformance(void)
         fputs(out, stdout);
     free(out);
 }
+
+/* Rules with an "anchor" line are tried only where their matches can
+** start; that must find exactly what trying them everywhere finds. Checked
+** on corpus/, the case files, and every 5th file of ../shared/corpus-bench
+** when it is there. */
+static size_t compare_anchored(const nc_extractor *fast, const nc_extractor *slow, const char *path, size_t *diffs)
+{
+    size_t len = 0;
+    char *data = t_read(path, &len);
+    if (!data)
+        return 0;
+    size_t n = 0;
+    nc_article *a = t_ingest(path, data, len, NULL, &n);
+    size_t done = 0;
+    for (size_t k = 0; a && k < n; k++) {
+        if (!a[k].lang_supported)
+            continue;
+        nc_extraction e1, e2;
+        nc_error err = { 0 };
+        if (nc_extract_article(fast, &a[k], NULL, &e1, &err) != NC_OK)
+            continue;
+        if (nc_extract_article(slow, &a[k], NULL, &e2, &err) != NC_OK) {
+            nc_extraction_free(&e1);
+            continue;
+        }
+        done++;
+        int same = e1.n_mentions == e2.n_mentions && e1.n_claims == e2.n_claims;
+        for (size_t i = 0; same && i < e1.n_mentions; i++)
+            same = e1.mentions[i].start == e2.mentions[i].start && e1.mentions[i].end == e2.mentions[i].end &&
+                   e1.mentions[i].kind == e2.mentions[i].kind && !strcmp(e1.mentions[i].value, e2.mentions[i].value);
+        if (!same) {
+            if (*diffs < 5)
+                printf("  %s: anchored and unanchored rules disagree (%zu vs %zu mentions)\n", path, e1.n_mentions,
+                       e2.n_mentions);
+            (*diffs)++;
+        }
+        nc_extraction_free(&e1);
+        nc_extraction_free(&e2);
+    }
+    nc_articles_free(a, n);
+    free(data);
+    return done;
+}
+
+void t_extract_anchors_change_nothing(void)
+{
+    setenv("NEWSCLAIMS_NO_ANCHOR", "1", 1);
+    nc_error err = { 0 };
+    nc_extractor *slow = nc_extractor_new(NULL, &err);
+    unsetenv("NEWSCLAIMS_NO_ANCHOR");
+    CHECK(slow != NULL);
+    if (!slow)
+        return;
+    const char *roots[3] = { "corpus", "tests/cases", NULL };
+    char bench[600];
+    size_t n_roots = 2;
+    if (t_shared()) {
+        snprintf(bench, sizeof bench, "%s/corpus-bench", t_shared());
+        roots[n_roots++] = bench;
+    }
+    size_t diffs = 0, articles = 0;
+    for (size_t r = 0; r < n_roots; r++) {
+        char **paths = NULL;
+        size_t np = 0;
+        CHECK_INT(nc_walk(&roots[r], 1, NULL, &paths, &np, NULL, NULL), NC_OK);
+        for (size_t i = 0; i < np; i++)
+            if (r < 2 || i % 5 == 0)
+                articles += compare_anchored(t_extractor(), slow, paths[i], &diffs);
+        nc_paths_free(paths, np);
+    }
+    printf("  %zu articles compared\n", articles);
+    CHECK(articles >= 5);
+    CHECK_INT(diffs, 0);
+    nc_extractor_free(slow);
+}
