@@ -654,3 +654,68 @@ void t_e2e_install(void)
     free(out);
     free(d);
 }
+
+/* Output safety for any article text: quotes, commas, backslashes, control
+** characters, markup and bytes that were not UTF-8 in the source give
+** valid JSON, well-formed CSV (a parser that honours quotes finds the same
+** number of fields in every record) and escaped HTML. */
+void t_e2e_hostile_text_output(void)
+{
+    char *d = t_tmpdir();
+    char db[600], cmd[1400], path[700];
+    snprintf(db, sizeof db, "%s/o.db", d);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/in'", d);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    snprintf(path, sizeof path, "%s/in/hostile.txt", d);
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fputs("Twitter doit encore 70 millions de dollars \"\\\"\",,\\n\\\\ \x01\x02\x1f\x7f \t </script><script>alert(1)</script>"
+              " \xe2\x80\xae\xf0\x9f\x92\xb8 \xc3\xa0 Amazon Web Services, selon \"Les Echos\", a indiqu\xc3\xa9 le journal.\n"
+              "Le contrat de cinq ans sign\xc3\xa9 en 2020 avec Google Cloud pr\xc3\xa9voyait 1 milliard de dollars, \"\"\"\"\"\".\n",
+              f);
+        fclose(f);
+    }
+    /* Latin-1 bytes (not UTF-8) in another file */
+    snprintf(path, sizeof path, "%s/in/latin1.txt", d);
+    f = fopen(path, "wb");
+    if (f) {
+        fputs("Twitter refuse de payer et doit encore 70 millions de dollars \xe0 Amazon Web Services depuis des mois, "
+              "selon la presse \xe9" "conomique \"am\xe9ricaine\".\n", f);
+        fclose(f);
+    }
+    snprintf(cmd, sizeof cmd, "%s ingest '%s/in' --db '%s' --quiet", t_bin(), d, db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    char *json = timeline(db, "--format json");
+    CHECK(json && json_valid(json));
+    CHECK(json && strstr(json, "alert(1)"));          /* the text is there, escaped */
+    free(json);
+    char *csv = timeline(db, "--format csv");
+    int records = 0;
+    if (csv) {
+        int fields = 1, want = -1, in_q = 0;
+        for (const char *p = csv; *p; p++) {
+            if (*p == '"') {
+                if (in_q && p[1] == '"')
+                    p++;               /* a doubled quote inside a quoted field */
+                else
+                    in_q = !in_q;
+            } else if (!in_q && *p == ',') {
+                fields++;
+            } else if (!in_q && *p == '\n') {
+                if (want < 0)
+                    want = fields;
+                CHECK_INT(fields, want);
+                fields = 1;
+                records++;
+            }
+        }
+        CHECK_INT(in_q, 0);
+    }
+    CHECK(records >= 2);
+    free(csv);
+    char *html = timeline(db, "--format html");
+    CHECK(html && strstr(html, "&lt;/script&gt;&lt;script&gt;alert(1)"));
+    CHECK(html && !strstr(html, "<script"));
+    free(html);
+    free(d);
+}
