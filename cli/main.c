@@ -635,11 +635,237 @@ static int cmd_ingest(int argc, char **argv)
     return rc;
 }
 
+/* ------------------------------------------------------------------ pack */
+
+static void usage_pack(FILE *f)
+{
+    fputs("usage: newsclaims pack DIR|FILE... [--max-file-size N]\n"
+          "\n"
+          "Walk as ingest does and write one JSON line per file on stdout: {\"path\",\n"
+          "\"data_b64\" (the file's bytes), and the fields of its .meta sidecar}, the input\n"
+          "of `newsclaims extract --stream`.\n", f);
+}
+
+static void pack_walk_error(void *ud, const char *path, const char *reason)
+{
+    (void)ud;
+    fprintf(stderr, "newsclaims: %s: %s\n", path, reason);
+}
+
+static int cmd_pack(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "max-file-size", required_argument, 0, 'm' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+    };
+    size_t max_size = 64u << 20;
+    int o;
+    while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+        switch (o) {
+        case 'm': max_size = (size_t)strtoull(optarg, NULL, 10); break;
+        case 'h': usage_pack(stdout); return 0;
+        default: usage_pack(stderr); return EXIT_FATAL;
+        }
+    }
+    if (optind >= argc) {
+        usage_pack(stderr);
+        return EXIT_FATAL;
+    }
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = EXIT_SUCCESS;
+    if (nc_walk((const char *const *)argv + optind, (size_t)(argc - optind), NULL, &paths, &n, pack_walk_error, NULL) !=
+        NC_OK)
+        rc = EXIT_SOME_FAILED;
+    for (size_t i = 0; i < n; i++) {
+        nc_error err = { 0 };
+        unsigned char *data = NULL;
+        size_t len = 0;
+        nc_meta *meta = NULL;
+        if (nc_read_file(paths[i], max_size, &data, &len, &err) != NC_OK ||
+            nc_meta_load(paths[i], &meta, &err) != NC_OK) {
+            fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : paths[i], err.msg);
+            rc = EXIT_SOME_FAILED;
+            free(data);
+            continue;
+        }
+        fputs("{\"path\":", stdout);
+        json_str(stdout, paths[i], strlen(paths[i]));
+        if (meta) {
+            const char *k[] = { "lang", "date", "date_note", "title", "publisher", "url", "source" };
+            const char *v[] = { meta->lang, meta->date, meta->date_note, meta->title, meta->publisher, meta->url,
+                                meta->source };
+            for (int j = 0; j < 7; j++)
+                if (v[j]) {
+                    fprintf(stdout, ",\"%s\":", k[j]);
+                    json_str(stdout, v[j], strlen(v[j]));
+                }
+        }
+        fputs(",\"data_b64\":\"", stdout);
+        nc_base64_write(stdout, data, len);
+        fputs("\"}\n", stdout);
+        nc_meta_free(meta);
+        free(data);
+    }
+    nc_paths_free(paths, n);
+    return rc;
+}
+
+/* ------------------------------------------------------------ load, merge */
+
+static void usage_load(FILE *f)
+{
+    fputs("usage: newsclaims load FILE.jsonl|-... [--db FILE] [--quiet]\n"
+          "\n"
+          "Store the JSON lines `newsclaims extract --stream` wrote ('-' reads stdin), as\n"
+          "ingest stores files (unchanged ones skipped, changed ones replaced), then\n"
+          "relink claim groups.\n", f);
+}
+
+static void usage_merge(FILE *f)
+{
+    fputs("usage: newsclaims merge SHARD.db... --db OUT [--quiet]\n"
+          "\n"
+          "Copy every file of the shard databases, with all their rows, into OUT (created\n"
+          "if missing), then relink claim groups over everything: the same groups,\n"
+          "conflicts and timeline as one ingest over all the files. A path stored in\n"
+          "several shards is taken from the first one named.\n", f);
+}
+
+static void load_report(void *ud, const char *where, const char *msg)
+{
+    (void)ud;
+    fprintf(stderr, "newsclaims: %s: %s\n", where, msg);
+}
+
+static int finish_store(nc_store *s, const char *db, const nc_load_report *r, int quiet, int rc, const char *verb)
+{
+    nc_error err = { 0 };
+    if (rc != EXIT_FATAL && nc_store_link(s, &err) != NC_OK) {
+        fprintf(stderr, "newsclaims: %s: linking claims failed: %s\n", db, err.msg);
+        rc = EXIT_FATAL;
+    }
+    if (!quiet) {
+        fprintf(stderr, "newsclaims: %s %zu files", verb, r->stored + r->replaced);
+        if (r->articles)
+            fprintf(stderr, " (%zu articles)", r->articles);
+        if (r->unchanged || r->failed)
+            fprintf(stderr, ", %zu unchanged, %zu failed", r->unchanged, r->failed);
+        nc_link_stats ls;
+        nc_store_last_link(s, &ls);
+        fprintf(stderr, "; linked %zu claims into %zu groups\n", ls.claims_read, ls.groups_written);
+    }
+    nc_store_close(s);
+    if (rc == EXIT_SUCCESS && r->failed)
+        rc = EXIT_SOME_FAILED;
+    return rc;
+}
+
+static int cmd_load_merge(int argc, char **argv, int merge)
+{
+    static const struct option lo[] = {
+        { "db", required_argument, 0, 'd' }, { "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
+        { 0, 0, 0, 0 }
+    };
+    const char *db = "newsclaims.db";
+    int quiet = 0, o;
+    while ((o = getopt_long(argc, argv, "d:qh", lo, NULL)) != -1) {
+        switch (o) {
+        case 'd': db = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': merge ? usage_merge(stdout) : usage_load(stdout); return 0;
+        default: merge ? usage_merge(stderr) : usage_load(stderr); return EXIT_FATAL;
+        }
+    }
+    if (optind >= argc) {
+        merge ? usage_merge(stderr) : usage_load(stderr);
+        return EXIT_FATAL;
+    }
+    /* the gazetteer, as ingest stores it: organisation names and parents */
+    common c = { 0 };
+    nc_extractor *x = open_extractor(&c);
+    if (!x)
+        return EXIT_FATAL;
+    nc_error err = { 0 };
+    nc_store *s = nc_store_open(db, NULL, &err);
+    if (!s || nc_store_put_orgs(s, x, &err) != NC_OK) {
+        fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : db, err.msg);
+        nc_store_close(s);
+        nc_extractor_free(x);
+        return EXIT_FATAL;
+    }
+    nc_extractor_free(x);
+    nc_load_report r = { 0 };
+    int rc = EXIT_SUCCESS;
+    if (merge) {
+        size_t n = (size_t)(argc - optind);
+        const char *const *shards = (const char *const *)argv + optind;
+        char staging[4200];
+        staging[0] = 0;
+        if (n > 8) {
+            /* SQLite attaches a few databases at a time: gather the shards in
+            ** rounds into a staging database, then merge that one, so that
+            ** rows come in path order over all shards, as in one ingest */
+            snprintf(staging, sizeof staging, "%s.merge-staging", db);
+            remove(staging);
+            nc_store *st = nc_store_open(staging, NULL, &err);
+            if (!st) {
+                fprintf(stderr, "newsclaims: %s: %s\n", staging, err.msg);
+                rc = EXIT_FATAL;
+            }
+            nc_load_report ignore = { 0 };
+            for (size_t i = 0; i < n && rc == EXIT_SUCCESS; i += 8)
+                if (nc_store_merge(st, shards + i, n - i < 8 ? n - i : 8, &ignore, &err) != NC_OK) {
+                    fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : staging, err.msg);
+                    rc = EXIT_FATAL;
+                }
+            nc_store_close(st);
+        }
+        const char *one[1] = { staging };
+        if (rc == EXIT_SUCCESS &&
+            nc_store_merge(s, staging[0] ? one : shards, staging[0] ? 1 : n, &r, &err) != NC_OK) {
+            fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : db, err.msg);
+            rc = EXIT_FATAL;
+        }
+        if (staging[0]) {
+            char side[4300];
+            remove(staging);
+            snprintf(side, sizeof side, "%s-wal", staging);
+            remove(side);
+            snprintf(side, sizeof side, "%s-shm", staging);
+            remove(side);
+        }
+        r.articles = 0;
+        return finish_store(s, db, &r, quiet, rc, "merged");
+    }
+    for (int i = optind; i < argc && rc != EXIT_FATAL; i++) {
+        FILE *in = strcmp(argv[i], "-") ? fopen(argv[i], "r") : stdin;
+        if (!in) {
+            fprintf(stderr, "newsclaims: %s: %s\n", argv[i], strerror(errno));
+            rc = EXIT_SOME_FAILED;
+            continue;
+        }
+        if (nc_store_load_jsonl(s, in, strcmp(argv[i], "-") ? argv[i] : "stdin", &r, load_report, NULL, &err) != NC_OK) {
+            fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : argv[i], err.msg);
+            rc = EXIT_FATAL;
+        }
+        if (in != stdin)
+            fclose(in);
+    }
+    return finish_store(s, db, &r, quiet, rc, "loaded");
+}
+
 /* --------------------------------------------------------------- extract */
 
 static void usage_extract(FILE *f)
 {
     fputs("usage: newsclaims extract FILE [--lang fr|de|en] [--rules DIR] [--data DIR]\n"
+          "       newsclaims extract --stream [--lang fr|de|en] < items.jsonl > articles.jsonl\n"
+          "\n"
+          "--stream: read articles as JSON lines on stdin ({\"path\", \"text\"|\"html\"|\"data_b64\",\n"
+          "and optional \"lang\", \"date\", \"title\", \"publisher\", \"url\", \"source\"}; `newsclaims\n"
+          "pack` writes them) and write one JSON line per article, with its metadata,\n"
+          "sentences, mentions and claims, for `newsclaims load`; errors as JSON lines on\n"
+          "stderr. A filter for GNU parallel, Hadoop Streaming or Spark's pipe.\n"
           "\n"
           "Print what extraction finds in one file, without a database, as JSON lines:\n"
           "one {\"type\":\"article\"} line per article, then one {\"type\":\"mention\"} line per\n"
@@ -714,23 +940,103 @@ static void print_extraction(FILE *f, const nc_article *a, const nc_extraction *
     }
 }
 
+/* An error of stream mode, as a JSON line on stderr. */
+static void stream_error(size_t lineno, const char *path, const char *msg)
+{
+    fprintf(stderr, "{\"type\":\"error\",\"line\":%zu,\"path\":", lineno);
+    if (path && *path)
+        json_str(stderr, path, strlen(path));
+    else
+        fputs("null", stderr);
+    fputs(",\"message\":", stderr);
+    json_str(stderr, msg, strlen(msg));
+    fputs("}\n", stderr);
+}
+
+/* extract --stream: JSON lines in, one JSON line per article out; memory
+** bounded by the longest line and its articles. */
+static int extract_stream(common *c, const char *lang)
+{
+    nc_ingester *ing = open_ingester(c, lang);
+    nc_extractor *x = ing ? open_extractor(c) : NULL;
+    if (!x) {
+        nc_ingester_free(ing);
+        return EXIT_FATAL;
+    }
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t n;
+    int rc = EXIT_SUCCESS;
+    while ((n = getline(&line, &cap, stdin)) >= 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        if (!n)
+            continue;
+        nc_stream_input in;
+        nc_article *arts = NULL;
+        size_t n_arts = 0;
+        nc_error err = { 0 };
+        if (nc_ingest_json_line(ing, line, (size_t)n, lineno, &in, &arts, &n_arts, &err) != NC_OK) {
+            stream_error(lineno, in.path, err.msg);
+            rc = EXIT_SOME_FAILED;
+            nc_stream_input_free(&in);
+            continue;
+        }
+        for (size_t k = 0; k < n_arts; k++) {
+            nc_extraction ex;
+            memset(&ex, 0, sizeof ex);
+            int have = 0;
+            if (arts[k].lang_supported || lang) {
+                nc_error xe = { 0 };
+                if (nc_extract_article(x, &arts[k], NULL, &ex, &xe) == NC_OK)
+                    have = 1;
+                else
+                    stream_error(lineno, in.path, xe.msg);
+            }
+            nc_extraction_write_json(stdout, in.hash, in.len, &arts[k], have ? &ex : NULL);
+            nc_extraction_free(&ex);
+        }
+        nc_articles_free(arts, n_arts);
+        nc_stream_input_free(&in);
+        if (ferror(stdout)) {
+            fprintf(stderr, "newsclaims extract --stream: cannot write to stdout\n");
+            rc = EXIT_FATAL;
+            break;
+        }
+    }
+    free(line);
+    nc_extractor_free(x);
+    nc_ingester_free(ing);
+    return rc;
+}
+
 static int cmd_extract(int argc, char **argv)
 {
     static const struct option lo[] = {
         { "lang", required_argument, 0, 'l' }, { "rules", required_argument, 0, 'r' },
-        { "data", required_argument, 0, 'D' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+        { "data", required_argument, 0, 'D' }, { "help", no_argument, 0, 'h' },
+        { "stream", no_argument, 0, 's' }, { 0, 0, 0, 0 }
     };
     common c = { 0 };
     const char *lang = NULL;
-    int o;
+    int o, stream = 0;
     while ((o = getopt_long(argc, argv, "l:h", lo, NULL)) != -1) {
         switch (o) {
+        case 's': stream = 1; break;
         case 'l': lang = optarg; break;
         case 'r': c.rules_opt = optarg; break;
         case 'D': c.data_opt = optarg; break;
         case 'h': usage_extract(stdout); return 0;
         default: usage_extract(stderr); return EXIT_FATAL;
         }
+    }
+    if (stream) {
+        if (optind != argc) {
+            fprintf(stderr, "newsclaims extract --stream: reads JSON lines on stdin; no file names\n");
+            return EXIT_FATAL;
+        }
+        return extract_stream(&c, lang);
     }
     if (optind != argc - 1) {
         fprintf(stderr, "newsclaims extract: name exactly one file\n");
@@ -1037,6 +1343,10 @@ static void usage(FILE *f)
           "  explain GROUP|cID   why a claim group or a claim is what it is\n"
           "  show ARTICLE        a stored article, its metadata's provenance, its mentions\n"
           "  rules               check the rule files by running their examples\n"
+          "  pack DIR|FILE...    files as JSON lines, for extract --stream\n"
+          "  extract --stream    JSON lines in, articles with mentions and claims out\n"
+          "  load FILE.jsonl...  store what extract --stream wrote (--db FILE)\n"
+          "  merge SHARD.db...   merge shard databases into one (--db OUT)\n"
           "\n"
           "'newsclaims COMMAND --help' tells more. --version prints the version.\n", f);
 }
@@ -1063,6 +1373,12 @@ int main(int argc, char **argv)
         rc = cmd_ingest(argc, argv);
     else if (!strcmp(cmd, "extract"))
         rc = cmd_extract(argc, argv);
+    else if (!strcmp(cmd, "pack"))
+        rc = cmd_pack(argc, argv);
+    else if (!strcmp(cmd, "load"))
+        rc = cmd_load_merge(argc, argv, 0);
+    else if (!strcmp(cmd, "merge"))
+        rc = cmd_load_merge(argc, argv, 1);
     else if (!strcmp(cmd, "timeline"))
         rc = cmd_timeline(argc, argv);
     else if (!strcmp(cmd, "stats"))

@@ -187,4 +187,12 @@ int nc_extract_article(const nc_extractor *x, const nc_article *a,
                        const char *lang, nc_extraction *out, nc_error *err);
 void nc_extraction_free(nc_extraction *e);  /* frees the arrays, not e itself */
 
+/* Write one article with what extraction found in it as one JSON line
+** (the interchange format of `extract --stream` and `load`; fields: README,
+** "Stream mode"). file_hash and file_size describe the input the article
+** came from. ex may be NULL (no extraction). Errors: none (stdio's). */
+void nc_extraction_write_json(FILE *f, const char *file_hash, size_t file_size, const nc_article *a,
+                              const nc_extraction *ex);
+
+
 #endif

@@ -21,6 +21,7 @@
 #define NC_INGEST_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #define NC_VERSION "0.1.0"
@@ -173,6 +174,30 @@ int nc_ingest_buffer(const nc_ingester *ing, const char *name,
                      const unsigned char *data, size_t len,
                      const nc_meta *meta,
                      nc_article **out, size_t *n_out, nc_error *err);
+
+/* ------------------------------------------------------------ stream mode */
+
+/* One input line of `newsclaims extract --stream`: what it named and held. */
+typedef struct nc_stream_input {
+    char path[1024];        /* "path" (or "id") */
+    unsigned char *data;    /* the bytes ingested: "text", "html" or decoded
+                               "data_b64"; owned, free with nc_stream_input_free */
+    size_t len;
+    char hash[65];          /* SHA-256 (hex) of data */
+} nc_stream_input;
+
+/* Turn one JSON line ({"path", "text"|"html"|"data_b64", and optional
+** "lang", "date", "date_note", "title", "publisher", "url", "source"}) into articles, as
+** nc_ingest_buffer does a file's bytes (the format and encoding are
+** detected the same way). lineno is for messages ("stdin:12"). On NC_OK,
+** *out holds *n_out articles (free with nc_articles_free) and *in the
+** input (free with nc_stream_input_free, also after an error). */
+int nc_ingest_json_line(const nc_ingester *ing, const char *line, size_t len, size_t lineno,
+                        nc_stream_input *in, nc_article **out, size_t *n_out, nc_error *err);
+void nc_stream_input_free(nc_stream_input *in);
+
+/* Write data as base64 (RFC 4648, padded) to f: the "data_b64" field. */
+void nc_base64_write(FILE *f, const unsigned char *data, size_t len);
 
 /* Read a whole file (at most max_bytes; NC_E_TOOBIG beyond). *data is
 ** malloc'd (free with free()), NUL-terminated for convenience. */

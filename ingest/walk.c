@@ -166,7 +166,6 @@ int nc_walk(const char *const *roots, size_t n_roots, const char *skip,
             report(&w, roots[r], strerror(errno));
             rc = NC_E_IO;
         } else if (S_ISDIR(st.st_mode)) {
-            size_t before = w.n;
             /* the root counts as visited: a link back to it is a loop too */
             void *p = realloc(w.seen, (w.n_seen + 1) * sizeof *w.seen);
             if (!p) {
@@ -179,8 +178,6 @@ int nc_walk(const char *const *roots, size_t n_roots, const char *skip,
             w.seen[w.n_seen].ino = st.st_ino;
             w.n_seen++;
             walk_dir(&w, roots[r], 0);
-            if (w.n - before > 1)
-                qsort(w.paths + before, w.n - before, sizeof *w.paths, cmp_str);
         } else if (S_ISREG(st.st_mode)) {
             /* a file named explicitly is taken even if hidden; sidecars never are */
             if (!is_skipped(&w, &st) && !ends_with(roots[r], ".meta"))
@@ -191,6 +188,20 @@ int nc_walk(const char *const *roots, size_t n_roots, const char *skip,
         }
     }
     free(w.seen);
+    /* one list in bytewise path order whatever the order of the roots, each
+    ** path once (roots may overlap): the order files are stored in, so that
+    ** row ids do not depend on how the inputs were named or sharded */
+    if (!w.is_oom && w.n > 1) {
+        qsort(w.paths, w.n, sizeof *w.paths, cmp_str);
+        size_t k = 1;
+        for (size_t i = 1; i < w.n; i++) {
+            if (!strcmp(w.paths[i], w.paths[k - 1]))
+                free(w.paths[i]);
+            else
+                w.paths[k++] = w.paths[i];
+        }
+        w.n = k;
+    }
     if (w.is_oom) {
         nc_paths_free(w.paths, w.n);
         *paths = NULL;

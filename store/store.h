@@ -93,6 +93,36 @@ void nc_store_last_link(const nc_store *s, nc_link_stats *out);
 ** (what a new gazetteer does). NC_OK or an error. */
 int nc_store_relink_all(nc_store *s, nc_error *err);
 
+/* ------------------------------------------------------- load and merge */
+
+/* What a load or merge did. */
+typedef struct nc_load_report {
+    size_t stored, replaced, unchanged, failed, articles;
+} nc_load_report;
+
+/* Called with a place ("FILE:LINE" or a path) and a message for each line
+** or file that could not be stored. */
+typedef void (*nc_load_fn)(void *ud, const char *where, const char *msg);
+
+/* Store the JSON lines `newsclaims extract --stream` writes, read from in
+** (name is used in messages). Consecutive lines with the same path are one
+** file; a file stored before with the same bytes is skipped, a changed one
+** replaced, as ingest does; each file is one transaction. A bad line is
+** reported through report (may be NULL) and counted as failed; the rest
+** goes on. Counts are added to *rep (may be NULL). Returns NC_OK, or an
+** error that stops the load (database busy, I/O, memory). Claim groups are
+** not relinked: call nc_store_link after. */
+int nc_store_load_jsonl(nc_store *s, FILE *in, const char *name, nc_load_report *rep,
+                        nc_load_fn report, void *ud, nc_error *err);
+
+/* Copy every file of the shard databases (at most 9 at once; same schema
+** version) into s with all their rows, in path order over all the shards;
+** a path already in s, or in an earlier shard, is kept from there. Marks
+** all claim groups for relinking (call nc_store_link after). One
+** transaction; on error nothing is changed. rep->stored counts the files. */
+int nc_store_merge(nc_store *s, const char *const *shards, size_t n_shards, nc_load_report *rep,
+                   nc_error *err);
+
 /* ------------------------------------------------------------ timeline */
 
 typedef enum nc_timeline_format {
