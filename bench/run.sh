@@ -1,8 +1,13 @@
 #!/bin/sh
 # make bench: end-to-end ingest (ingest + extract + store + linking) on
-# ../shared/corpus-bench, per language and all together, with the database on
-# disk and in /dev/shm; peak RSS; the timeline and the README's queries on the
-# result. Reports, never fails the build. Writes bench/RESULTS.md.
+# ../shared/corpus-bench, with one and two extraction threads, the database
+# on disk and in /dev/shm, the share of time per stage, peak RSS; a grep -P
+# reference pass with the money rule's pattern; the same on a large corpus
+# made by repeating corpus-bench (BENCH_LARGE_MB, default 1000; 0 skips it),
+# with the timeline and the README's queries on the large database; the
+# stream recipe (pack | extract --stream | load) with 1 and 2 jobs of GNU
+# parallel, and the merge of two shards of BENCH_SHARD_ARTICLES articles
+# (default 100000). Reports, never fails the build. Writes bench/RESULTS.md.
 set -u
 cd "$(dirname "$0")/.."
 bench=../shared/corpus-bench
@@ -16,22 +21,30 @@ if [ ! -x /usr/bin/time ] || ! command -v sqlite3 >/dev/null; then
 fi
 bin=./newsclaims
 out=bench/RESULTS.md
-tmp=$(mktemp -d)
+large_mb=${BENCH_LARGE_MB:-1000}
+shard_articles=${BENCH_SHARD_ARTICLES:-100000}
+# work files beside the build (hard links to corpus-bench need the same file system)
+work=build/bench-work
+rm -rf "$work"
+mkdir -p "$work"
 shm=/dev/shm/newsclaims-bench.$$
-trap 'rm -rf "$tmp" "$shm".db*' EXIT
+trap 'rm -rf "$work" "$shm".db*' EXIT
 now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
 
-run_ingest() {   # $1 label, $2 db, $3... inputs; prints a table row
-    label=$1; db=$2; shift 2
+# $1 label, $2 jobs, $3 db, $4... inputs: one table row; the stage line goes to $work/stages
+run_ingest() {
+    label=$1; jobs=$2; db=$3; shift 3
     rm -f "$db" "$db"-wal "$db"-shm
-    bytes=$(cat $(find "$@" -name '*.txt') | wc -c)
+    bytes=$(find "$@" -name '*.txt' -print0 | xargs -0 cat | wc -c)
     files=$(find "$@" -name '*.txt' | wc -l)
-    /usr/bin/time -f "%e %M" -o "$tmp/time" $bin ingest "$@" --db "$db" --quiet 2>"$tmp/err"
-    set -- $(tail -n 1 "$tmp/time")
-    secs=$1; rss_kb=$2
+    NEWSCLAIMS_TIMING=1 /usr/bin/time -f "%e %M" -o "$work/time" $bin ingest "$@" --db "$db" --quiet --jobs "$jobs" 2>"$work/err"
+    set -- $(tail -n 1 "$work/time")
+    s=$1; rss_kb=$2
     arts=$(sqlite3 "$db" "SELECT count(*) FROM articles")
-    awk -v l="$label" -v b="$bytes" -v s="$secs" -v a="$arts" -v r="$rss_kb" -v f="$files" 'BEGIN {
-        printf "| %s | %d | %.1f | %.2f | %.2f | %.0f | %.0f |\n", l, f, b / 1e6, s, b / 1e6 / s, a / s, r / 1024 }'
+    grep 'timing:' "$work/err" | sed "s|^newsclaims: timing:|$label:|" >> "$work/stages"
+    awk -v l="$label" -v j="$jobs" -v b="$bytes" -v s="$s" -v a="$arts" -v r="$rss_kb" -v f="$files" 'BEGIN {
+        printf "| %s | %d | %d | %.1f | %.2f | %.2f | %.0f | %.0f |\n", l, j, f, b / 1e6, s, b / 1e6 / s, a / s, r / 1024 }'
 }
 
 {
@@ -39,39 +52,143 @@ run_ingest() {   # $1 label, $2 db, $3... inputs; prints a table row
     echo
     echo "Written by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d). Machine: $(nproc) cores,"
     echo "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(free -g | awk '/Mem:/ {print $2}') GiB."
-    echo "Binary built with the Makefile's default \`-O2 -g\`; one ingest process (one core)."
+    echo "Binary built with the Makefile's default \`-O2 -g\`."
     echo
     echo "## End-to-end ingest on ../shared/corpus-bench"
     echo
-    echo "Each row: \`newsclaims ingest DIR --db DB --quiet\` into a fresh database (ingest, extract,"
-    echo "store, linking), timed with /usr/bin/time; bytes are the .txt files' sizes."
+    echo "Each row: \`newsclaims ingest DIR --db DB --quiet --jobs N\` into a fresh database (ingest,"
+    echo "extract, store, linking), timed with /usr/bin/time; bytes are the .txt files' sizes."
     echo
-    echo "| input | files | MB | seconds | MB/s | articles/s | peak RSS MB |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "| input | jobs | files | MB | seconds | MB/s | articles/s | peak RSS MB |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    : > "$work/stages"
     for l in de en fr; do
-        run_ingest "$l, database on disk" "$tmp/$l.db" "$bench/$l"
+        run_ingest "$l, on disk" 1 "$work/$l.db" "$bench/$l"
     done
-    run_ingest "all three, database on disk" "$tmp/all.db" "$bench/de" "$bench/en" "$bench/fr"
-    run_ingest "all three, database in /dev/shm" "$shm.db" "$bench/de" "$bench/en" "$bench/fr"
+    run_ingest "all three, on disk" 1 "$work/all1.db" "$bench/de" "$bench/en" "$bench/fr"
+    run_ingest "all three, on disk" 2 "$work/all.db" "$bench/de" "$bench/en" "$bench/fr"
+    run_ingest "all three, /dev/shm" 1 "$shm.db" "$bench/de" "$bench/en" "$bench/fr"
+    run_ingest "all three, /dev/shm" 2 "$shm.db" "$bench/de" "$bench/en" "$bench/fr"
+    echo
+    echo "Time per stage (NEWSCLAIMS_TIMING=1; seconds; ingest and extract summed over the"
+    echo "threads, read+hash and store in the one writer thread):"
+    echo
+    sed 's/^/    /' "$work/stages"
+    echo
+    echo "## Reference: grep -P with the money rule's pattern"
+    echo
+    echo "\`grep -P -c -i\` with the expanded pattern of each language's \`money.num\` rule"
+    echo "(\`newsclaims rules --pattern fr:money.num\`) over the same files: one regex, no"
+    echo "normalization, no other rule, no storage; the floor of what a regex pass costs."
+    echo
+    echo "| language | MB | grep -P seconds | grep MB/s | newsclaims (1 job) seconds | ratio newsclaims/grep |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for l in de en fr; do
+        pat=$($bin rules --pattern "$l:money.num")
+        cat "$bench/$l"/*.txt > "$work/$l.all"
+        bytes=$(wc -c < "$work/$l.all")
+        t0=$(now); LC_ALL=C.UTF-8 grep -P -c -i "$pat" "$work/$l.all" > /dev/null; t1=$(now)
+        g=$(secs "$t0" "$t1")
+        n=$(grep "^$l, on disk:" "$work/stages" | sed 's/.*wall \([0-9.]*\) s.*/\1/')
+        awk -v l="$l" -v b="$bytes" -v g="$g" -v n="$n" 'BEGIN {
+            printf "| %s | %.1f | %.3f | %.1f | %.2f | %.0f |\n", l, b / 1e6, g, b / 1e6 / (g > 0 ? g : 0.001), n, n / (g > 0 ? g : 0.001) }'
+    done
     echo
     echo "## Reading the database built from all three"
     echo
     echo "| command | seconds |"
     echo "|---|---:|"
     for q in "timeline --format text" "timeline --format json" "timeline --format html" "timeline --company Twitter" "stats"; do
-        t0=$(now); $bin $q --db "$tmp/all.db" > /dev/null; t1=$(now)
-        echo "| \`newsclaims $q\` | $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}') |"
+        t0=$(now); $bin $q --db "$work/all.db" > /dev/null; t1=$(now)
+        echo "| \`newsclaims $q\` | $(secs "$t0" "$t1") |"
     done
     for q in "SELECT count(*) FROM v_timeline WHERE n_langs >= 2" "SELECT count(*) FROM v_conflicts" \
              "SELECT count(*) FROM v_amounts_owed" "SELECT count(*) FROM v_claims WHERE subject = 'Twitter'"; do
-        t0=$(now); sqlite3 "$tmp/all.db" "$q" > /dev/null; t1=$(now)
-        echo "| \`sqlite3 db \"$q\"\` | $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}') |"
+        t0=$(now); sqlite3 "$work/all.db" "$q" > /dev/null; t1=$(now)
+        echo "| \`sqlite3 db \"$q\"\` | $(secs "$t0" "$t1") |"
     done
+
+    if [ "$large_mb" -gt 0 ]; then
+        echo
+        echo "## A large corpus: corpus-bench repeated to about $large_mb MB"
+        echo
+        one=$(find "$bench" -name '*.txt' -print0 | xargs -0 cat | wc -c)
+        copies=$(( (large_mb * 1000000 + one - 1) / one ))
+        mkdir -p "$work/large"
+        i=0
+        while [ "$i" -lt "$copies" ]; do
+            mkdir -p "$work/large/c$i"
+            cp -al "$bench/de" "$bench/en" "$bench/fr" "$work/large/c$i/" 2>/dev/null ||
+                cp -a "$bench/de" "$bench/en" "$bench/fr" "$work/large/c$i/"
+            i=$((i + 1))
+        done
+        echo "$copies copies of corpus-bench under distinct paths (each copy is stored: the same text"
+        echo "under another path is another file). The claim groups grow accordingly: every claim has"
+        echo "$copies identical copies."
+        echo
+        echo "| input | jobs | files | MB | seconds | MB/s | articles/s | peak RSS MB |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+        run_ingest "large, on disk" 2 "$work/large.db" "$work/large"
+        echo
+        echo "    $(grep '^large' "$work/stages")"
+        echo
+        echo "| command on the large database | seconds |"
+        echo "|---|---:|"
+        echo "| \`newsclaims ingest\` again, nothing changed | $( t0=$(now); $bin ingest "$work/large" --db "$work/large.db" --quiet; t1=$(now); secs "$t0" "$t1") |"
+        for q in "timeline --company Twitter" "timeline --company Twitter --format json" "timeline --format text" "stats"; do
+            t0=$(now); $bin $q --db "$work/large.db" > /dev/null; t1=$(now)
+            echo "| \`newsclaims $q\` | $(secs "$t0" "$t1") |"
+        done
+        for q in "SELECT count(*) FROM v_timeline WHERE n_langs >= 2" "SELECT count(*) FROM v_conflicts" \
+                 "SELECT count(*) FROM v_amounts_owed" "SELECT count(*) FROM v_claims WHERE subject = 'Twitter'"; do
+            t0=$(now); sqlite3 "$work/large.db" "$q" > /dev/null; t1=$(now)
+            echo "| \`sqlite3 db \"$q\"\` | $(secs "$t0" "$t1") |"
+        done
+        rm -rf "$work/large" "$work/large.db"*
+    fi
+
+    if command -v parallel >/dev/null 2>&1; then
+        echo
+        echo "## Stream mode and shards (README, \"Beyond one machine\")"
+        echo
+        $bin pack "$bench" > "$work/items.jsonl"
+        bytes=$(find "$bench" -name '*.txt' -print0 | xargs -0 cat | wc -c)
+        echo "\`newsclaims pack ../shared/corpus-bench > items.jsonl\`, then"
+        echo "\`parallel --pipe -N 200 -j J 'newsclaims extract --stream' < items.jsonl > articles.jsonl\`:"
+        echo
+        echo "| jobs | seconds | MB/s |"
+        echo "|---:|---:|---:|"
+        for j in 1 2; do
+            t0=$(now)
+            parallel --will-cite --pipe -N 200 -j "$j" -k "$bin extract --stream 2>/dev/null" < "$work/items.jsonl" > "$work/arts.jsonl"
+            t1=$(now)
+            awk -v j="$j" -v s="$(secs "$t0" "$t1")" -v b="$bytes" 'BEGIN {printf "| %d | %.2f | %.2f |\n", j, s, b / 1e6 / s}'
+        done
+        n=$(wc -l < "$work/arts.jsonl")
+        copies=$(( (shard_articles + n - 1) / n ))
+        for sh in a b; do
+            i=0
+            while [ "$i" -lt "$copies" ]; do
+                sed "s|^{\"type\":\"article\",\"path\":\"|{\"type\":\"article\",\"path\":\"$sh$i/|" "$work/arts.jsonl"
+                i=$((i + 1))
+            done | head -n "$shard_articles" > "$work/shard-$sh.jsonl"
+        done
+        t0=$(now); $bin load "$work/shard-a.jsonl" --db "$work/shard-a.db" --quiet; t1=$(now)
+        load_s=$(secs "$t0" "$t1")
+        $bin load "$work/shard-b.jsonl" --db "$work/shard-b.db" --quiet
+        t0=$(now); /usr/bin/time -f "%M" -o "$work/time" $bin merge "$work/shard-a.db" "$work/shard-b.db" --db "$work/merged.db" --quiet; t1=$(now)
+        merge_s=$(secs "$t0" "$t1")
+        echo
+        echo "Two shards of $shard_articles articles each (corpus-bench's lines repeated under"
+        echo "distinct paths): \`newsclaims load\` of one shard took $load_s s; \`newsclaims merge"
+        echo "shard-a.db shard-b.db --db merged.db\` (copy and relink everything) took $merge_s s, peak RSS"
+        echo "$(awk '{printf "%.0f", $1 / 1024}' "$work/time") MB."
+    fi
     echo
     echo "## How to read this"
     echo
-    echo "MB/s and articles/s are end to end, wall clock, for one process; peak RSS is the"
-    echo "process's maximum resident set. The English folder has many short Reuters items, so"
-    echo "its articles/s is high and its MB/s low; compare runs on the same machine only."
+    echo "MB/s and articles/s are end to end, wall clock; peak RSS is the process's maximum"
+    echo "resident set. The English folder has many short Reuters items, so its articles/s is"
+    echo "high and its MB/s low; compare runs on the same machine only."
 } > "$out"
 cat "$out"

@@ -299,6 +299,7 @@ typedef struct job {
     nc_extraction *ex;
     int r;
     nc_error err;
+    double t_ingest, t_extract;  /* seconds spent on each stage (NEWSCLAIMS_TIMING) */
     char *notes;           /* messages to print, in order, when the file is stored */
     size_t notes_len;
     int state;             /* 0 free, 1 queued, 2 running, 3 done */
@@ -336,9 +337,12 @@ static void job_note(job *j, const char *fmt, ...)
 /* Ingest and extract one file: what the worker threads do. */
 static void job_run(const nc_ingester *ing, const nc_extractor *x, job *j)
 {
+    double t0 = now_s();
     j->r = nc_meta_load(j->path, &j->meta, &j->err);
     if (j->r == NC_OK)
         j->r = nc_ingest_buffer(ing, j->path, j->data, j->len, j->meta, &j->arts, &j->n_arts, &j->err);
+    double t1 = now_s();
+    j->t_ingest = t1 - t0;
     if (j->r == NC_OK) {
         j->ex = calloc(j->n_arts ? j->n_arts : 1, sizeof *j->ex);
         if (!j->ex)
@@ -357,6 +361,7 @@ static void job_run(const nc_ingester *ing, const nc_extractor *x, job *j)
             job_note(j, "newsclaims: %s: %zu rule calls stopped by a match or time limit\n", j->path,
                      j->ex[k].limit_hits);
     }
+    j->t_extract = now_s() - t1;
 }
 
 static void job_clear(job *j)
@@ -514,6 +519,7 @@ static int cmd_ingest(int argc, char **argv)
     }
     /* jobs are used as a ring: head is the oldest in flight */
     size_t head = 0, in_flight = 0, next = 0;
+    double st_read = 0, st_ingest = 0, st_extract = 0, st_store = 0, st_link = 0, st_wall = now_s();
     while (rc != EXIT_FATAL && pl.jobs && (next < n_paths || in_flight > 0)) {
         /* fill the window with the next files that need work */
         while (next < n_paths && in_flight < pl.window) {
@@ -523,11 +529,13 @@ static int cmd_ingest(int argc, char **argv)
             memset(j, 0, sizeof *j);
             j->path = p;
             int is_unchanged = 0;
+            double tr0 = now_s();
             j->r = nc_read_file(p, max_size, &j->data, &j->len, &j->err);
             if (j->r == NC_OK) {
                 nc_sha256_hex(j->data, j->len, j->hash);
                 j->r = nc_store_is_unchanged(s, p, j->hash, &is_unchanged, &j->err);
             }
+            st_read += now_s() - tr0;
             pg.bytes += j->len;
             if (j->r == NC_OK && is_unchanged) {
                 cn.unchanged++;
@@ -559,6 +567,9 @@ static int cmd_ingest(int argc, char **argv)
         }
         const char *p = j->path;
         int replaced = 0;
+        st_ingest += j->t_ingest;
+        st_extract += j->t_extract;
+        double ts0 = now_s();
         if (j->notes)
             note(&pg, "%s", j->notes);
         if (j->r == NC_OK) {
@@ -578,6 +589,7 @@ static int cmd_ingest(int argc, char **argv)
             if (j->r == NC_E_BUSY || j->r == NC_E_SCHEMA)
                 rc = EXIT_FATAL;   /* the database itself is unusable: stop */
         }
+        st_store += now_s() - ts0;
         job_clear(j);
         head = (head + 1) % pl.window;
         in_flight--;
@@ -605,10 +617,17 @@ static int cmd_ingest(int argc, char **argv)
     if (prune && rc != EXIT_FATAL)
         prune_missing(s, argv + optind, (size_t)(argc - optind), paths, n_paths, &cn);
     nc_paths_free(paths, n_paths);
+    double tl0 = now_s();
     if (rc != EXIT_FATAL && nc_store_link(s, &err) != NC_OK) {
         fprintf(stderr, "newsclaims: %s: linking claims failed: %s\n", db, err.msg);
         rc = EXIT_FATAL;
     }
+    st_link = now_s() - tl0;
+    if (getenv("NEWSCLAIMS_TIMING"))
+        /* seconds per stage; ingest and extract are summed over the threads */
+        fprintf(stderr, "newsclaims: timing: wall %.3f s; read+hash %.3f, ingest %.3f, extract %.3f, store %.3f, link %.3f"
+                        " (seconds; %d extraction threads)\n",
+                now_s() - st_wall, st_read, st_ingest, st_extract, st_store, st_link, n_th ? n_th : 1);
     if (!quiet) {
         fprintf(stderr, "newsclaims: %zu stored, %zu replaced, %zu unchanged, %zu failed", cn.stored, cn.replaced,
                 cn.unchanged, cn.failed);
@@ -1301,16 +1320,21 @@ static void report_rule(void *ud, const char *where, const char *msg)
 static int cmd_rules(int argc, char **argv)
 {
     static const struct option lo[] = {
-        { "rules", required_argument, 0, 'r' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+        { "rules", required_argument, 0, 'r' }, { "help", no_argument, 0, 'h' },
+        { "pattern", required_argument, 0, 'p' }, { 0, 0, 0, 0 }
     };
     common c = { 0 };
+    const char *show = NULL;
     int o;
     while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
         switch (o) {
         case 'r': c.rules_opt = optarg; break;
+        case 'p': show = optarg; break;
         case 'h':
-            fputs("usage: newsclaims rules [--rules DIR]\n\nCompile every rule file and run each rule's examples;\n"
-                  "prints each failing example as FILE:LINE: message. Exit 1 if any fails.\n", stdout);
+            fputs("usage: newsclaims rules [--rules DIR] [--pattern LANG:RULE]\n\nCompile every rule file and run each rule's examples;\n"
+                  "prints each failing example as FILE:LINE: message. Exit 1 if any fails.\n"
+                  "--pattern fr:money.num prints that rule's pattern with its {NAME}s expanded\n"
+                  "(a PCRE2 pattern, for grep -P and the like).\n", stdout);
             return 0;
         default: return EXIT_FATAL;
         }
@@ -1318,6 +1342,18 @@ static int cmd_rules(int argc, char **argv)
     nc_extractor *x = open_extractor(&c);
     if (!x)
         return EXIT_FATAL;
+    if (show) {
+        char lang[16];
+        const char *colon = strchr(show, ':');
+        snprintf(lang, sizeof lang, "%.*s", colon ? (int)(colon - show) : 0, show);
+        const char *pat = colon ? nc_extractor_rule_pattern(x, lang, colon + 1) : NULL;
+        if (pat)
+            printf("%s\n", pat);
+        else
+            fprintf(stderr, "newsclaims rules: no rule \"%s\" (give LANG:RULE, e.g. fr:money.num)\n", show);
+        nc_extractor_free(x);
+        return pat ? EXIT_SUCCESS : EXIT_FATAL;
+    }
     size_t n = 0;
     int failed = nc_extractor_selftest(x, &n, report_rule, NULL);
     printf("%zu examples, %d failed\n", n, failed);

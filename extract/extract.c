@@ -625,3 +625,12 @@ int nc_extractor_selftest(const nc_extractor *x, size_t *n_run, nc_report_fn rep
     }
     return failed;
 }
+
+const char *nc_extractor_rule_pattern(const nc_extractor *x, const char *lang, const char *id)
+{
+    const ruleset *rs = ruleset_find(x, lang);
+    for (size_t i = 0; rs && i < rs->n_rules; i++)
+        if (!strcmp(rs->rules[i].id, id))
+            return rs->rules[i].pattern_src;
+    return NULL;
+}

@@ -161,6 +161,10 @@ const nc_org *nc_extractor_org(const nc_extractor *x, const char *id);
 ** at most top of them. */
 void nc_extractor_profile_report(const nc_extractor *x, FILE *out, size_t top);
 
+/* The pattern of rule id in language lang, its {NAME}s expanded (borrowed,
+** valid while x lives), or NULL if there is no such rule. */
+const char *nc_extractor_rule_pattern(const nc_extractor *x, const char *lang, const char *id);
+
 /* Run every rule's examples ("example TEXT => KIND VALUE [UNIT] [QUALIFIER]")
 ** through the extractor. Returns the number of failing examples and calls
 ** report(ud, where, message) for each (report may be NULL). *n_run receives
