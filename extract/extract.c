@@ -302,6 +302,8 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
         }
         value_ctx *vc = &vcs[rs - x->sets];
         size_t s0 = a->sentences[si].start, s1 = a->sentences[si].end;
+        vc->sent = text + s0;
+        vc->sent_len = s1 - s0;
         int have_tokens = 0;
         size_t prof_base = 0;
         if (x->profile)

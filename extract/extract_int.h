@@ -140,6 +140,8 @@ typedef struct value_ctx {
     UChar group_sep;            /* the locale's grouping symbol */
     const char *pub_date;       /* ISO, may be "" */
     nc_date_precision pub_precision;
+    const char *sent;           /* the sentence being matched (tense cues) */
+    size_t sent_len;
 } value_ctx;
 
 void value_ctx_init(value_ctx *vc, const ruleset *rs, const nc_article *a);

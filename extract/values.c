@@ -428,21 +428,69 @@ static int mid_halfmonths(const ymd *v)
 
 /* A year for a date given without one: the year that puts it closest to
 ** the publication date. */
-static int closest_year(const ymd *partial, const ymd *pub)
+/* The year of a date written without one ("en juin", "in December"):
+** the occurrence the sentence's tense points to — the last one up to the
+** publication date when the sentence speaks of the past, the next one from
+** it when it speaks of the future — else the one closest to it. */
+static int choose_year(const ymd *partial, const ymd *pub, int tense)
 {
     if (!pub->m && !pub->q && !pub->h)
         return pub->y;          /* publication known to the year only */
     int best = pub->y, bestd = 1 << 30;
+    int mp = mid_halfmonths(pub);
     for (int y = pub->y - 1; y <= pub->y + 1; y++) {
         ymd c = *partial;
         c.y = y;
-        int dist = abs(mid_halfmonths(&c) - mid_halfmonths(pub));
+        int mc = mid_halfmonths(&c);
+        if ((tense < 0 && mc > mp) || (tense > 0 && mc < mp))
+            continue;
+        int dist = abs(mc - mp);
         if (dist < bestd) {
             bestd = dist;
             best = y;
         }
     }
     return best;
+}
+
+/* Does folded text hold surface as a whole word (or words)? */
+static int has_words(const char *text, const char *surface)
+{
+    size_t n = strlen(surface);
+    if (!n)
+        return 0;
+    for (const char *p = strstr(text, surface); p; p = strstr(p + 1, surface)) {
+        int before = p == text || !(isalnum((unsigned char)p[-1]) || (unsigned char)p[-1] >= 0x80);
+        int after = !(isalnum((unsigned char)p[n]) || (unsigned char)p[n] >= 0x80);
+        if (before && after)
+            return 1;
+    }
+    return 0;
+}
+
+/* Where the sentence around [at, at+len) points in time, by the words of the
+** rule file's "tense" lexicon (values "past" and "future"): -1, +1, or 0
+** when it says neither, or both. */
+static int sentence_tense(value_ctx *vc, size_t at)
+{
+    const lexicon *lx = lex_find(vc->rs, "tense");
+    if (!lx || !vc->sent)
+        return 0;
+    /* a window of the sentence around the date, folded */
+    size_t b = at > 180 ? at - 180 : 0, e = at + 180 < vc->sent_len ? at + 180 : vc->sent_len;
+    while (b > 0 && ((unsigned char)vc->sent[b] & 0xC0) == 0x80)
+        b--;
+    char f[1024];
+    fold_utf8(vc->sent + b, e - b, f, sizeof f);
+    int past = 0, future = 0;
+    for (size_t i = 0; i < lx->n; i++)
+        if (has_words(f, lx->v[i].folded)) {
+            if (!strcmp(lx->v[i].value, "past"))
+                past = 1;
+            else if (!strcmp(lx->v[i].value, "future"))
+                future = 1;
+        }
+    return past == future ? 0 : past ? -1 : 1;
 }
 
 /* Add n units (Y, Q, M, W, D) to a date; returns the precision the result
@@ -605,7 +653,8 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
             m->precision = p;
             return 1;
         }
-        v.y = closest_year(&v, &pub);
+        size_t at = vc->sent && g->text + g->ov[0] >= vc->sent ? (size_t)(g->text + g->ov[0] - vc->sent) : 0;
+        v.y = choose_year(&v, &pub, sentence_tense(vc, at));
         m->flags |= NC_MF_RESOLVED;
     }
     format_date(&v, p, m->value, sizeof m->value);

@@ -679,7 +679,7 @@ void t_reliability_parallel_recipe(void)
                  t_shared());
     }
     /* one ingest */
-    snprintf(cmd, sizeof cmd, "%s ingest %s --db '%s/one.db' --quiet --jobs 1", t_bin(), files, d);
+    snprintf(cmd, sizeof cmd, "%s ingest %s --db '%s/one.db' --quiet --jobs 1 2>/dev/null", t_bin(), files, d);
     CHECK_INT(t_run(cmd, NULL), 0);
     /* the recipe: 4 jobs, 40 files per job, one shard database per job */
     char bin[700];
