@@ -342,11 +342,12 @@ int nc_ingest_json_line(const nc_ingester *ing, const char *line, size_t len, si
         path = get(v, n, "id");
     const kv *text = get(v, n, "text"), *html = get(v, n, "html"), *b64 = get(v, n, "data_b64");
     int rc = NC_OK;
+    if (path && path->val)
+        snprintf(in->path, sizeof in->path, "%s", path->val);
     if (!path || !path->val || !path->len)
         rc = nc_error_set(err, NC_E_FORMAT, where, "the object has no \"path\" (or \"id\")");
     else if (!(text && text->val) && !(html && html->val) && !(b64 && b64->val))
-        rc = nc_error_set(err, NC_E_FORMAT, where, "%s: the object has no \"text\", \"html\" or \"data_b64\"",
-                          path->val);
+        rc = nc_error_set(err, NC_E_FORMAT, path->val, "the object has no \"text\", \"html\" or \"data_b64\"");
     if (rc == NC_OK) {
         snprintf(in->path, sizeof in->path, "%s", path->val);
         if (b64 && b64->val) {

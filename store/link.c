@@ -198,14 +198,8 @@ static int compatible(const org_row *orgs, const crow *a, const crow *b)
 
 static int add_member(group *g, int idx)
 {
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 4;
-        int *v = realloc(g->members, cap * sizeof *v);
-        if (!v)
-            return 0;
-        g->members = v;
-        g->cap = cap;
-    }
+    if (!store_grow(&g->members, &g->cap, g->n + 1, sizeof *g->members))
+        return 0;
     g->members[g->n++] = idx;
     return 1;
 }
@@ -590,14 +584,8 @@ typedef struct ilist {
 
 static int ilist_push(ilist *l, int x)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        int *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return 0;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (!store_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v))
+        return 0;
     l->v[l->n++] = x;
     return 1;
 }

@@ -14,20 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t)
-        return NULL;
-    size_t n = (size_t)sqlite3_column_bytes(st, i);
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, t, n);
-        p[n] = 0;
-    }
-    return p;
-}
-
 static void copy_col(sqlite3_stmt *st, int i, char *out, size_t size)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
@@ -141,6 +127,21 @@ static int flush(loader *l, nc_error *err)
     return rc;
 }
 
+/* What an article built here owns (as nc_articles_free frees it, for one
+** article that is not in an array). */
+static void article_fields_free(nc_article *a)
+{
+    free(a->path);
+    free(a->text);
+    free(a->sentences);
+    free(a->title);
+    free(a->publisher);
+    free(a->url);
+    free(a->cited_source);
+    free(a->pub_date_note);
+    memset(a, 0, sizeof *a);
+}
+
 /* One line into l (flushing the previous file when the path changes). */
 static int load_line(loader *l, const char *line, size_t len, const char *where, nc_error *err)
 {
@@ -161,7 +162,7 @@ static int load_line(loader *l, const char *line, size_t len, const char *where,
             const unsigned char *v = sqlite3_column_text(t, 1);
             seen_type = v && !strcmp((const char *)v, "article");
         } else if (!strcmp(k, "path")) {
-            a.path = dup_col(t, 1);
+            a.path = column_dup(t, 1);
         } else if (!strcmp(k, "item")) {
             a.item = sqlite3_column_int(t, 1);
         } else if (!strcmp(k, "file_hash")) {
@@ -183,13 +184,13 @@ static int load_line(loader *l, const char *line, size_t len, const char *where,
         } else if (!strcmp(k, "lang_score")) {
             a.lang_score = sqlite3_column_double(t, 1);
         } else if (!strcmp(k, "title")) {
-            a.title = dup_col(t, 1);
+            a.title = column_dup(t, 1);
         } else if (!strcmp(k, "publisher")) {
-            a.publisher = dup_col(t, 1);
+            a.publisher = column_dup(t, 1);
         } else if (!strcmp(k, "url")) {
-            a.url = dup_col(t, 1);
+            a.url = column_dup(t, 1);
         } else if (!strcmp(k, "cited_source")) {
-            a.cited_source = dup_col(t, 1);
+            a.cited_source = column_dup(t, 1);
         } else if (!strcmp(k, "pub_date")) {
             copy_col(t, 1, a.pub_date, sizeof a.pub_date);
         } else if (!strcmp(k, "pub_date_precision")) {
@@ -197,9 +198,9 @@ static int load_line(loader *l, const char *line, size_t len, const char *where,
         } else if (!strcmp(k, "pub_date_source")) {
             copy_col(t, 1, a.pub_date_source, sizeof a.pub_date_source);
         } else if (!strcmp(k, "pub_date_note")) {
-            a.pub_date_note = dup_col(t, 1);
+            a.pub_date_note = column_dup(t, 1);
         } else if (!strcmp(k, "text")) {
-            a.text = dup_col(t, 1);
+            a.text = column_dup(t, 1);
             a.text_len = a.text ? (size_t)sqlite3_column_bytes(t, 1) : 0;
         }
     }
@@ -220,14 +221,9 @@ static int load_line(loader *l, const char *line, size_t len, const char *where,
         sqlite3_bind_text(q, 1, line, (int)len, SQLITE_STATIC);
         size_t cap = 0;
         while (!bad && sqlite3_step(q) == SQLITE_ROW) {
-            if (a.n_sentences == cap) {
-                cap = cap ? cap * 2 : 16;
-                nc_sentence *v = realloc(a.sentences, cap * sizeof *v);
-                if (!v) {
-                    bad = "out of memory";
-                    break;
-                }
-                a.sentences = v;
+            if (!store_grow(&a.sentences, &cap, a.n_sentences + 1, sizeof *a.sentences)) {
+                bad = "out of memory";
+                break;
             }
             nc_sentence *se = &a.sentences[a.n_sentences++];
             memset(se, 0, sizeof *se);
@@ -246,14 +242,9 @@ static int load_line(loader *l, const char *line, size_t len, const char *where,
         sqlite3_bind_text(q, 1, line, (int)len, SQLITE_STATIC);
         size_t cap = 0;
         while (!bad && sqlite3_step(q) == SQLITE_ROW) {
-            if (ex.n_mentions == cap) {
-                cap = cap ? cap * 2 : 16;
-                nc_mention *v = realloc(ex.mentions, cap * sizeof *v);
-                if (!v) {
-                    bad = "out of memory";
-                    break;
-                }
-                ex.mentions = v;
+            if (!store_grow(&ex.mentions, &cap, ex.n_mentions + 1, sizeof *ex.mentions)) {
+                bad = "out of memory";
+                break;
             }
             nc_mention *m = &ex.mentions[ex.n_mentions++];
             memset(m, 0, sizeof *m);
@@ -268,7 +259,7 @@ static int load_line(loader *l, const char *line, size_t len, const char *where,
             copy_col(q, 8, m->qualifier, sizeof m->qualifier);
             m->precision = precision_of((const char *)sqlite3_column_text(q, 9));
             m->flags = (unsigned)sqlite3_column_int(q, 10);
-            m->rule = arena_keep(&keep, dup_col(q, 11));
+            m->rule = arena_keep(&keep, column_dup(q, 11));
             if (m->kind == NC_MENTION_KIND_COUNT || m->start > m->end || m->end > a.text_len ||
                 m->sentence >= a.n_sentences || !m->rule)
                 bad = "a mention that does not fit its article";
@@ -282,14 +273,9 @@ static int load_line(loader *l, const char *line, size_t len, const char *where,
         sqlite3_bind_text(q, 1, line, (int)len, SQLITE_STATIC);
         size_t cap = 0;
         while (!bad && sqlite3_step(q) == SQLITE_ROW) {
-            if (ex.n_claims == cap) {
-                cap = cap ? cap * 2 : 16;
-                nc_claim *v = realloc(ex.claims, cap * sizeof *v);
-                if (!v) {
-                    bad = "out of memory";
-                    break;
-                }
-                ex.claims = v;
+            if (!store_grow(&ex.claims, &cap, ex.n_claims + 1, sizeof *ex.claims)) {
+                bad = "out of memory";
+                break;
             }
             nc_claim *c = &ex.claims[ex.n_claims++];
             memset(c, 0, sizeof *c);
@@ -308,7 +294,7 @@ static int load_line(loader *l, const char *line, size_t len, const char *where,
             c->is_hedged = sqlite3_column_int(q, 12);
             c->confidence = sqlite3_column_double(q, 13);
             copy_col(q, 14, c->object_text, sizeof c->object_text);
-            c->rule = arena_keep(&keep, dup_col(q, 15));
+            c->rule = arena_keep(&keep, column_dup(q, 15));
             long nm = (long)ex.n_mentions;
             if (c->sentence >= a.n_sentences || c->amount >= nm || c->duration >= nm || c->date >= nm ||
                 !nc_predicate_find(c->predicate) || !c->rule)
@@ -320,15 +306,7 @@ static int load_line(loader *l, const char *line, size_t len, const char *where,
         l->rep.failed++;
         say(l, a.path ? a.path : where, bad);
         nc_extraction_free(&ex);
-        nc_articles_free(&a, 0);
-        free(a.path);
-        free(a.text);
-        free(a.sentences);
-        free(a.title);
-        free(a.publisher);
-        free(a.url);
-        free(a.cited_source);
-        free(a.pub_date_note);
+        article_fields_free(&a);
         arena_free(&keep);
         return NC_OK;
     }
@@ -351,14 +329,7 @@ static int load_line(loader *l, const char *line, size_t len, const char *where,
     }
     if (rc != NC_OK) {
         nc_extraction_free(&ex);
-        free(a.path);
-        free(a.text);
-        free(a.sentences);
-        free(a.title);
-        free(a.publisher);
-        free(a.url);
-        free(a.cited_source);
-        free(a.pub_date_note);
+        article_fields_free(&a);
         arena_free(&keep);
         return rc;
     }

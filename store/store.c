@@ -334,6 +334,21 @@ char *column_dup(sqlite3_stmt *st, int i)
     return p;
 }
 
+int store_grow(void *pp, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 1;
+    size_t n = *cap ? *cap * 2 : 8;
+    if (n < need)
+        n = need;
+    void *v = realloc(*(void **)pp, n * elem);
+    if (!v)
+        return 0;
+    *(void **)pp = v;
+    *cap = n;
+    return 1;
+}
+
 int nc_store_schema_version(void)
 {
     return (int)(sizeof migrations / sizeof migrations[0]);

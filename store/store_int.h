@@ -25,6 +25,10 @@ int  iso_period(const char *iso, char start[11], char end[11]);
 
 /* A malloc'd copy of a text column, NULL for NULL. */
 char *column_dup(sqlite3_stmt *st, int i);
+/* Make the array *pp (elements of elem bytes, *cap of them allocated) hold
+** at least need elements, doubling; 1 on success, 0 out of memory (the
+** array is then left as it was). */
+int store_grow(void *pp, size_t *cap, size_t need, size_t elem);
 /* Bind a date's period (iso_period) at i and i + 1, or two NULLs. */
 void bind_period(sqlite3_stmt *st, int i, const char *iso);
 /* Write s as a JSON string ("null" for NULL); bytes that are not UTF-8 become

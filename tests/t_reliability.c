@@ -720,3 +720,61 @@ void t_reliability_parallel_recipe(void)
     free(jb);
     free(d);
 }
+
+/* Stream mode and load take bad lines as they come: each is named with the
+** reason (a JSON error line on stderr for extract --stream), the good ones
+** go through. */
+void t_reliability_stream_bad_lines(void)
+{
+    char *d = t_tmpdir();
+    char path[700], cmd[2400];
+    snprintf(path, sizeof path, "%s/in.jsonl", d);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs("not json at all\n"
+              "{\"path\":\"no-text.txt\"}\n"
+              "{\"text\":\"Twitter doit 70 millions de dollars.\"}\n"
+              "{\"path\":\"bad64.txt\",\"data_b64\":\"@@@@\"}\n"
+              "{\"path\":\"deep.txt\",\"text\":\"x\",\"extra\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}\n"
+              "{\"path\":\"good.txt\",\"lang\":\"fr\",\"date\":\"2023-03-20\",\"text\":\"Selon The Information, Twitter doit encore au moins 70 millions de dollars \\u00e0 Amazon Web Services.\"}\n",
+              f);
+        fclose(f);
+    }
+    char *out = NULL, *err = NULL;
+    snprintf(cmd, sizeof cmd, "%s extract --stream < '%s' > '%s/out.jsonl' 2> '%s/err.jsonl'", t_bin(), path, d, d);
+    CHECK_INT(t_run(cmd, NULL), 1);
+    snprintf(path, sizeof path, "%s/out.jsonl", d);
+    out = t_read(path, NULL);
+    snprintf(path, sizeof path, "%s/err.jsonl", d);
+    err = t_read(path, NULL);
+    CHECK(out && strstr(out, "\"path\":\"good.txt\"") && strstr(out, "\"value\":\"70000000\""));
+    CHECK(err && strstr(err, "{\"type\":\"error\",\"line\":1,"));
+    CHECK(err && strstr(err, "\"path\":\"no-text.txt\""));
+    CHECK(err && strstr(err, "not base64"));
+    CHECK(err && strstr(err, "{\"type\":\"error\",\"line\":5,"));
+    free(out);
+    free(err);
+    /* load: the good article line, then bad ones */
+    snprintf(path, sizeof path, "%s/out.jsonl", d);
+    f = fopen(path, "a");
+    if (f) {
+        fputs("{\"type\":\"article\",\"path\":\"x\"}\n"
+              "[1,2,3]\n"
+              "{\"type\":\"article\",\"path\":\"y\",\"file_hash\":\"ab\",\"lang\":\"fr\",\"text\":\"abc\",\"sentences\":[[0,9,\"fr\"]]}\n"
+              "{\"type\":\"article\",\"path\":\"z\",\"file_hash\":\"ab\",\"lang\":\"fr\",\"text\":\"abc\",\"sentences\":[[0,3,\"fr\"]],"
+              "\"mentions\":[{\"kind\":\"money\",\"start\":0,\"end\":3,\"sentence\":7,\"rule\":\"r\"}]}\n",
+              f);
+        fclose(f);
+    }
+    snprintf(cmd, sizeof cmd, "%s load '%s' --db '%s/l.db' 2>&1", t_bin(), path, d);
+    CHECK_INT(t_run(cmd, &out), 1);
+    CHECK(out && strstr(out, "x: an article line without"));
+    CHECK(out && strstr(out, "y: a sentence outside the text"));
+    CHECK(out && strstr(out, "z: a mention that does not fit"));
+    CHECK(out && strstr(out, "loaded 1 files"));
+    free(out);
+    char db[700];
+    snprintf(db, sizeof db, "%s/l.db", d);
+    CHECK_INT(query_num(db, "SELECT count(*) FROM claims WHERE predicate = 'owes' AND amount = '70000000'"), 1);
+    free(d);
+}
