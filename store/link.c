@@ -887,7 +887,9 @@ static int renumber(nc_store *s, nc_error *err)
 
 int nc_store_link(nc_store *s, nc_error *err)
 {
-    int rc = store_exec(s, "BEGIN IMMEDIATE; PRAGMA defer_foreign_keys = ON;", err);
+    int rc = store_begin(s, err);
+    if (rc == NC_OK)
+        rc = store_exec(s, "PRAGMA defer_foreign_keys = ON;", err);
     if (rc != NC_OK)
         return rc;
     memset(&s->last_link, 0, sizeof s->last_link);

@@ -455,7 +455,7 @@ int nc_store_merge(nc_store *s, const char *const *shards, size_t n_shards, nc_l
         rc = store_exec(s, sql, err);
     }
     if (rc == NC_OK)
-        rc = store_exec(s, "BEGIN IMMEDIATE", err);
+        rc = store_begin(s, err);
     size_t before = 0;
     if (rc == NC_OK) {
         sqlite3_stmt *q = NULL;

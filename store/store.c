@@ -24,6 +24,8 @@
 
 #define NC_APP_ID 0x6E636C6D   /* "nclm" */
 
+static void log_commit(nc_store *s);
+
 static const char *const migrations[] = {
     /* 1: the first schema; store/SCHEMA.md documents every table and view */
     "CREATE TABLE files(\n"
@@ -506,6 +508,7 @@ void nc_store_close(nc_store *s)
 {
     if (!s)
         return;
+    log_commit(s);
     sqlite3_stmt **all[] = { &s->st_file_get, &s->st_file_del, &s->st_file_ins, &s->st_art_ins,
                              &s->st_sent_ins, &s->st_ment_ins, &s->st_claim_ins, &s->st_log_ins,
                              &s->st_org_ins };
@@ -558,7 +561,7 @@ int nc_store_put_orgs(nc_store *s, const nc_extractor *x, nc_error *err)
     char digest[65];
     nc_sha256_hex(flat, flen, digest);
     free(flat);
-    int rc = store_exec(s, "BEGIN IMMEDIATE", err);
+    int rc = store_begin(s, err);
     if (rc != NC_OK)
         return rc;
     sqlite3_stmt *io = NULL, *ia = NULL, *q = NULL;
@@ -806,7 +809,7 @@ int nc_store_put_file(nc_store *s, const char *path, const char *hash, size_t si
                             " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)",
                             &s->st_claim_ins, err)))
         return rc;
-    if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)) != NC_OK)
+    if ((rc = store_begin(s, err)) != NC_OK)
         return rc;
     sqlite3_bind_text(s->st_file_del, 1, path, -1, SQLITE_STATIC);
     rc = step_done(s, s->st_file_del, err, "removing the earlier version");
@@ -868,7 +871,7 @@ int nc_store_paths_under(nc_store *s, const char *prefix, char ***paths, size_t 
 int nc_store_remove_file(nc_store *s, const char *path, nc_error *err)
 {
     int rc = store_prepare(s, "DELETE FROM files WHERE path = ?1", &s->st_file_del, err);
-    if (rc != NC_OK || (rc = store_exec(s, "BEGIN IMMEDIATE", err)) != NC_OK)
+    if (rc != NC_OK || (rc = store_begin(s, err)) != NC_OK)
         return rc;
     sqlite3_bind_text(s->st_file_del, 1, path, -1, SQLITE_STATIC);
     rc = step_done(s, s->st_file_del, err, "removing a file");
@@ -879,6 +882,24 @@ int nc_store_remove_file(nc_store *s, const char *path, nc_error *err)
     return rc;
 }
 
+int store_begin(nc_store *s, nc_error *err)
+{
+    if (s->log_open) {
+        s->log_open = 0;
+        return NC_OK;
+    }
+    return store_exec(s, "BEGIN IMMEDIATE", err);
+}
+
+/* Commit what nc_store_log left open. */
+static void log_commit(nc_store *s)
+{
+    if (s->log_open) {
+        s->log_open = 0;
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    }
+}
+
 int nc_store_log(nc_store *s, const char *path, const char *status, const char *reason, nc_error *err)
 {
     if (s->is_readonly)
@@ -887,6 +908,16 @@ int nc_store_log(nc_store *s, const char *path, const char *status, const char *
                            &s->st_log_ins, err);
     if (rc != NC_OK)
         return rc;
+    /* log rows ride on the next write's transaction (one commit per file, not
+    ** two; a run of unchanged files costs one); a crash loses at most them */
+    if (s->log_open && ++s->log_rows > 200)
+        log_commit(s);            /* do not hold the write lock through a long run */
+    if (sqlite3_get_autocommit(s->db)) {
+        if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)) != NC_OK)
+            return rc;
+        s->log_open = 1;
+        s->log_rows = 0;
+    }
     char at[32];
     time_t t = time(NULL);
     struct tm tm;

@@ -12,7 +12,12 @@ struct nc_store {
     sqlite3_stmt *st_file_get, *st_file_del, *st_file_ins, *st_art_ins, *st_sent_ins,
                  *st_ment_ins, *st_claim_ins, *st_log_ins, *st_org_ins;
     nc_link_stats last_link;
+    int log_open;          /* a transaction begun by nc_store_log, not committed yet */
+    int log_rows;          /* log rows in it */
 };
+/* BEGIN IMMEDIATE, or join the transaction nc_store_log left open (so that
+** the ingest log costs no commit of its own). */
+int store_begin(nc_store *s, nc_error *err);
 
 int  store_err(nc_store *s, nc_error *err, const char *what);
 int  store_exec(nc_store *s, const char *sql, nc_error *err);
