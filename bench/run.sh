@@ -52,7 +52,7 @@ run_ingest() {
     echo
     echo "Written by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d). Machine: $(nproc) cores,"
     echo "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(free -g | awk '/Mem:/ {print $2}') GiB."
-    echo "Binary built with the Makefile's default \`-O2 -g\`."
+    echo "Binary built with the Makefile's default \`-O2 -g\` from commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)."
     echo
     echo "## End-to-end ingest on ../shared/corpus-bench"
     echo
