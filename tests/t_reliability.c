@@ -683,7 +683,7 @@ void t_reliability_parallel_recipe(void)
     CHECK_INT(t_run(cmd, NULL), 0);
     /* the recipe: 4 jobs, 40 files per job, one shard database per job */
     char bin[700];
-    if (t_bin()[0] == '/')
+    if (t_bin()[0] == '/' || strchr(t_bin(), ' '))   /* absolute, or a command line (valgrind ...) */
         snprintf(bin, sizeof bin, "%s", t_bin());
     else {
         char cwd[512];
