@@ -81,8 +81,10 @@ size_t nc_ingester_languages(const nc_ingester *ing, const char *const **codes)
     return ing->n_langs;
 }
 
-static void article_clear(nc_article *a)
+void nc_article_clear(nc_article *a)
 {
+    if (!a)
+        return;
     free(a->path);
     free(a->text);
     free(a->sentences);
@@ -99,7 +101,7 @@ void nc_articles_free(nc_article *a, size_t n)
     if (!a)
         return;
     for (size_t i = 0; i < n; i++)
-        article_clear(&a[i]);
+        nc_article_clear(&a[i]);
     free(a);
 }
 
@@ -569,7 +571,7 @@ int nc_ingest_buffer(const nc_ingester *ing, const char *name, const unsigned ch
         snprintf(a->format, sizeof a->format, "%s", format);
         snprintf(a->encoding, sizeof a->encoding, "%s", encoding);
         if (!texts[i]) {
-            article_clear(a);
+            nc_article_clear(a);
             continue;
         }
         int r = finish(ing, name, texts[i], tlens[i], kind ? &raws[i] : NULL,
@@ -579,7 +581,7 @@ int nc_ingest_buffer(const nc_ingester *ing, const char *name, const unsigned ch
             kept++;
         } else {
             /* one bad feed item does not sink the feed; a lone article reports */
-            article_clear(a);
+            nc_article_clear(a);
             if (n_art == 1) {
                 if (err)
                     *err = item_err;

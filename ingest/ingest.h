@@ -123,6 +123,11 @@ typedef struct nc_article {
 ** array itself. NULL is a no-op. */
 void nc_articles_free(nc_article *a, size_t n);
 
+/* Free what one article owns (its strings and sentences), not the article
+** itself, and zero it: for an article that is not in an array from
+** nc_ingest_buffer. NULL is a no-op. */
+void nc_article_clear(nc_article *a);
+
 /* ------------------------------------------------------------ ingester */
 
 typedef struct nc_ingest_opts {

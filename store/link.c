@@ -743,6 +743,20 @@ static int amounts_linked(double x, double y)
     return y - x <= 0.0205 * fmax(fabs(x), fabs(y));
 }
 
+/* One range of amounts to relink (cur NULL: claims without a currency). */
+static int put_range(sqlite3_stmt *ins, const char *cur, double lo, double hi)
+{
+    if (cur)
+        sqlite3_bind_text(ins, 1, cur, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(ins, 1);
+    sqlite3_bind_double(ins, 2, lo);
+    sqlite3_bind_double(ins, 3, hi);
+    int ok = sqlite3_step(ins) == SQLITE_DONE;
+    sqlite3_reset(ins);
+    return ok;
+}
+
 /* The ranges of amounts to relink: for each amount a change touched (and
 ** each amount stated by a claim of a family to regroup), the run of stored
 ** amounts of that currency around it in which each is within 2% of the
@@ -781,18 +795,9 @@ static int dirty_ranges(nc_store *s, nc_error *err)
         int same_cur = have && is_null == cur_null && !strcmp(c, cur);
         if (same_cur && x <= hi)
             continue;                   /* inside the range just found */
-        if (have) {
-            if (cur_null)
-                sqlite3_bind_null(ins, 1);
-            else
-                sqlite3_bind_text(ins, 1, cur, -1, SQLITE_STATIC);
-            sqlite3_bind_double(ins, 2, lo);
-            sqlite3_bind_double(ins, 3, hi);
-            if (sqlite3_step(ins) != SQLITE_DONE) {
-                rc = store_err(s, err, "finding the amounts to relink");
-                break;
-            }
-            sqlite3_reset(ins);
+        if (have && !put_range(ins, cur_null ? NULL : cur, lo, hi)) {
+            rc = store_err(s, err, "finding the amounts to relink");
+            break;
         }
         if (!same_cur) {
             free(cur);
@@ -829,16 +834,8 @@ static int dirty_ranges(nc_store *s, nc_error *err)
             }
         }
     }
-    if (rc == NC_OK && have) {
-        if (cur_null)
-            sqlite3_bind_null(ins, 1);
-        else
-            sqlite3_bind_text(ins, 1, cur, -1, SQLITE_STATIC);
-        sqlite3_bind_double(ins, 2, lo);
-        sqlite3_bind_double(ins, 3, hi);
-        if (sqlite3_step(ins) != SQLITE_DONE)
-            rc = store_err(s, err, "finding the amounts to relink");
-    }
+    if (rc == NC_OK && have && !put_range(ins, cur_null ? NULL : cur, lo, hi))
+        rc = store_err(s, err, "finding the amounts to relink");
     free(cur);
 out:
     sqlite3_finalize(seeds);

@@ -127,21 +127,6 @@ static int flush(loader *l, nc_error *err)
     return rc;
 }
 
-/* What an article built here owns (as nc_articles_free frees it, for one
-** article that is not in an array). */
-static void article_fields_free(nc_article *a)
-{
-    free(a->path);
-    free(a->text);
-    free(a->sentences);
-    free(a->title);
-    free(a->publisher);
-    free(a->url);
-    free(a->cited_source);
-    free(a->pub_date_note);
-    memset(a, 0, sizeof *a);
-}
-
 /* One line into l (flushing the previous file when the path changes). */
 static int load_line(loader *l, const char *line, size_t len, const char *where, nc_error *err)
 {
@@ -306,7 +291,7 @@ static int load_line(loader *l, const char *line, size_t len, const char *where,
         l->rep.failed++;
         say(l, a.path ? a.path : where, bad);
         nc_extraction_free(&ex);
-        article_fields_free(&a);
+        nc_article_clear(&a);
         arena_free(&keep);
         return NC_OK;
     }
@@ -329,7 +314,7 @@ static int load_line(loader *l, const char *line, size_t len, const char *where,
     }
     if (rc != NC_OK) {
         nc_extraction_free(&ex);
-        article_fields_free(&a);
+        nc_article_clear(&a);
         arena_free(&keep);
         return rc;
     }
