@@ -854,6 +854,10 @@ static int cmd_load_merge(int argc, char **argv, int merge)
             remove(side);
         }
         r.articles = 0;
+        if (r.differing)
+            fprintf(stderr, "newsclaims: %zu path%s stored with different content in several shards (e.g. %s):"
+                            " kept as the first shard named had %s\n",
+                    r.differing, r.differing == 1 ? "" : "s", r.differing_example, r.differing == 1 ? "it" : "them");
         return finish_store(s, db, &r, quiet, rc, "merged");
     }
     for (int i = optind; i < argc && rc != EXIT_FATAL; i++) {

@@ -439,6 +439,27 @@ int nc_store_merge(nc_store *s, const char *const *shards, size_t n_shards, nc_l
                  i, i);
         rc = store_exec(s, sql, err);
     }
+    /* the same path with other bytes elsewhere: kept from the first, said */
+    if (rc == NC_OK && rep) {
+        char *u = sqlite3_mprintf("SELECT path, content_hash FROM main.files");
+        for (size_t i = 0; u && i < n_shards; i++) {
+            char *p = sqlite3_mprintf("%s UNION ALL SELECT path, content_hash FROM sh%d.files", u, (int)i);
+            sqlite3_free(u);
+            u = p;
+        }
+        char *q = u ? sqlite3_mprintf("SELECT count(*), min(path) FROM (SELECT path FROM (%s) GROUP BY path"
+                                      " HAVING count(DISTINCT content_hash) > 1)", u) : NULL;
+        sqlite3_stmt *st = NULL;
+        if (q && sqlite3_prepare_v2(s->db, q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+            rep->differing += (size_t)sqlite3_column_int64(st, 0);
+            if (sqlite3_column_text(st, 1) && !rep->differing_example[0])
+                snprintf(rep->differing_example, sizeof rep->differing_example, "%s",
+                         (const char *)sqlite3_column_text(st, 1));
+        }
+        sqlite3_finalize(st);
+        sqlite3_free(q);
+        sqlite3_free(u);
+    }
     if (rc == NC_OK)
         rc = store_begin(s, err);
     size_t before = 0;

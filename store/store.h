@@ -98,6 +98,9 @@ int nc_store_relink_all(nc_store *s, nc_error *err);
 /* What a load or merge did. */
 typedef struct nc_load_report {
     size_t stored, replaced, unchanged, failed, articles;
+    size_t differing;          /* merge: paths whose content differs between shards
+                                  (or from what OUT held): the first kept */
+    char   differing_example[512];
 } nc_load_report;
 
 /* Called with a place ("FILE:LINE" or a path) and a message for each line
@@ -117,7 +120,8 @@ int nc_store_load_jsonl(nc_store *s, FILE *in, const char *name, nc_load_report 
 
 /* Copy every file of the shard databases (at most 9 at once; same schema
 ** version) into s with all their rows, in path order over all the shards;
-** a path already in s, or in an earlier shard, is kept from there. Marks
+** a path already in s, or in an earlier shard, is kept from there (those
+** whose content differs are counted in rep->differing). Marks
 ** all claim groups for relinking (call nc_store_link after). One
 ** transaction; on error nothing is changed. rep->stored counts the files. */
 int nc_store_merge(nc_store *s, const char *const *shards, size_t n_shards, nc_load_report *rep,

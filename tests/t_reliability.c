@@ -784,3 +784,30 @@ void t_reliability_stream_bad_lines(void)
     CHECK_INT(query_num(db, "SELECT count(*) FROM claims WHERE predicate = 'owes' AND amount = '70000000'"), 1);
     free(d);
 }
+
+/* A path stored with other content in two shards: the merge keeps the first
+** shard's and says so. */
+void t_reliability_merge_differing_shards(void)
+{
+    char *d = t_tmpdir();
+    char cmd[2400];
+    const char *texts[2] = { "Twitter doit encore 70 millions de dollars \\u00e0 Amazon Web Services, selon la presse.",
+                             "Twitter doit encore 80 millions de dollars \\u00e0 Amazon Web Services, selon la presse." };
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "printf '%%s\\n' '{\"path\":\"same.txt\",\"lang\":\"fr\",\"text\":\"%s\"}' | %s extract --stream |"
+                 " %s load - --db '%s/s%d.db' --quiet",
+                 texts[i], t_bin(), t_bin(), d, i);
+        CHECK_INT(t_run(cmd, NULL), 0);
+    }
+    char *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s merge '%s/s1.db' '%s/s0.db' --db '%s/m.db' 2>&1", t_bin(), d, d, d);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && strstr(out, "1 path stored with different content in several shards (e.g. same.txt)"));
+    free(out);
+    char db[700];
+    snprintf(db, sizeof db, "%s/m.db", d);
+    CHECK_INT(query_num(db, "SELECT count(*) FROM mentions WHERE kind = 'money' AND value = '80000000'"), 1);
+    CHECK_INT(query_num(db, "SELECT count(*) FROM mentions WHERE kind = 'money' AND value = '70000000'"), 0);
+    free(d);
+}
