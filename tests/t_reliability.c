@@ -672,7 +672,7 @@ void t_reliability_parallel_recipe(void)
     if (t_run("parallel --version > /dev/null 2>&1", NULL) != 0)
         T_SKIP("GNU parallel is not installed (sh .ci/deps test installs it)");
     char *d = t_tmpdir();
-    char cmd[4000], files[2400] = "corpus";
+    char cmd[8192], files[2400] = "corpus";
     if (t_shared()) {
         /* all of corpus-bench; NEWSCLAIMS_TEST_RECIPE_SAMPLE=N takes N files per
         ** language instead (make valgrind, where every run is slow) */
