@@ -136,50 +136,36 @@ typedef struct work {
     size_t nt, capt;
 } work;
 
-/* Where anchored rules may start in text[s0, s1): every ASCII digit, the
-** start of every run of letters, every other non-space character. */
+/* Where anchored rules may start in text[s0, s1): the tokens token_at
+** finds one after the other (every ASCII digit, each run of letters, split
+** where a capital follows a small letter, every other non-space character). */
 static int tokenize(work *w, const char *text, size_t s0, size_t s1)
 {
     w->nt = 0;
-    int prev_alpha = 0;
     size_t i = s0;
     while (i < s1) {
-        unsigned char c = (unsigned char)text[i];
-        if (c < 0x80 && !isalpha(c)) {
-            prev_alpha = 0;
-            if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+        uint64_t h;
+        int dig;
+        size_t n = token_at(text + i, s1 - i, &h, &dig);
+        if (!n) {                      /* white space: the next code point */
+            i++;
+            while (i < s1 && ((unsigned char)text[i] & 0xC0) == 0x80)
                 i++;
-                continue;
-            }
+            continue;
         }
-        int32_t k = (int32_t)i;
-        UChar32 cp;
-        U8_NEXT((const uint8_t *)text, k, (int32_t)s1, cp);
-        int alpha = cp >= 0 && u_isalpha(cp);
-        /* a token starts where a run of letters starts, or where a capital
-        ** follows a small letter (as token_at ends one there) */
-        int starts = !(alpha && prev_alpha) || (prev_alpha == 2 && u_isupper(cp));
-        if (starts) {
-            uint64_t h;
-            int dig;
-            size_t n = token_at(text + i, s1 - i, &h, &dig);
-            if (n || dig) {
-                if (w->nt == w->capt) {
-                    size_t cap = w->capt ? w->capt * 2 : 64;
-                    tok *v = realloc(w->t, cap * sizeof *v);
-                    if (!v)
-                        return 0;
-                    w->t = v;
-                    w->capt = cap;
-                }
-                w->t[w->nt].pos = i;
-                w->t[w->nt].hash = h;
-                w->t[w->nt].is_digit = dig;
-                w->nt++;
-            }
+        if (w->nt == w->capt) {
+            size_t cap = w->capt ? w->capt * 2 : 64;
+            tok *v = realloc(w->t, cap * sizeof *v);
+            if (!v)
+                return 0;
+            w->t = v;
+            w->capt = cap;
         }
-        prev_alpha = alpha ? (u_islower(cp) ? 2 : 1) : 0;
-        i = (size_t)k > i ? (size_t)k : i + 1;
+        w->t[w->nt].pos = i;
+        w->t[w->nt].hash = h;
+        w->t[w->nt].is_digit = dig;
+        w->nt++;
+        i += n;
     }
     return 1;
 }

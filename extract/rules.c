@@ -404,7 +404,7 @@ size_t token_at(const char *s, size_t len, uint64_t *hash, int *is_digit)
         *is_digit = 1;
         return 1;
     }
-    int32_t lim = len > 256 ? 256 : (int32_t)len;
+    int32_t lim = len > INT32_MAX ? INT32_MAX : (int32_t)len;
     int32_t i = 0;
     UChar32 cp;
     U8_NEXT((const uint8_t *)s, i, lim, cp);
@@ -421,14 +421,16 @@ size_t token_at(const char *s, size_t len, uint64_t *hash, int *is_digit)
     int32_t end = i;
     if (u_isalpha(cp)) {
         int was_lower = u_islower(cp);
-        while (end < lim && fl < (int32_t)sizeof f - 4) {
+        while (end < lim) {
             int32_t k = end;
             U8_NEXT((const uint8_t *)s, k, lim, cp);
             if (cp < 0 || !u_isalpha(cp) || (was_lower && u_isupper(cp)))
                 break;
             was_lower = u_islower(cp);
-            lc = u_tolower(cp);
-            U8_APPEND_UNSAFE(f, fl, lc);
+            if (fl < (int32_t)sizeof f - 4) {   /* the hash covers the first 500 bytes */
+                lc = u_tolower(cp);
+                U8_APPEND_UNSAFE(f, fl, lc);
+            }
             end = k;
         }
     }
