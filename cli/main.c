@@ -918,7 +918,7 @@ static void print_extraction(FILE *f, const nc_article *a, const nc_extraction *
                 nc_mention_kind_name(m->kind), m->start, m->end, m->sentence);
         json_str(f, a->text + m->start, m->end - m->start);
         fprintf(f, ",\"value\":");
-        json_cstr(f, m->value);
+        json_cstr(f, m->value[0] ? m->value : NULL);
         fprintf(f, ",\"value_max\":");
         json_cstr(f, m->value_max[0] ? m->value_max : NULL);
         fprintf(f, ",\"unit\":");

@@ -369,8 +369,8 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
     /* each quantity goes to the nearest trigger that wants its kind */
     for (size_t i = M0; i < M1; i++) {
         const nc_mention *m = &ex->mentions[i];
-        if (m->kind == NC_MENTION_ORG)
-            continue;
+        if (m->kind == NC_MENTION_ORG || (m->flags & NC_MF_UNQUANTIFIED))
+            continue;              /* "the dollar": no amount to claim */
         if (m->kind == NC_MENTION_DATE && m->precision == NC_PREC_NONE)
             continue;
         int bt = -1;
@@ -553,7 +553,7 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
     /* every money amount reaches the timeline */
     for (size_t i = M0; i < M1 && !o.is_oom; i++) {
         const nc_mention *m = &ex->mentions[i];
-        if (m->kind != NC_MENTION_MONEY || taken[i])
+        if (m->kind != NC_MENTION_MONEY || taken[i] || (m->flags & NC_MF_UNQUANTIFIED))
             continue;
         nc_claim *c = new_claim(&o);
         if (!c)

@@ -40,7 +40,8 @@ enum {
     NC_MF_RESOLVED = 1,  /* a partial or relative date completed from the article date */
     NC_MF_VAGUE = 2,     /* unquantified ("hundreds of millions"): value is a lower bound */
     NC_MF_RANGE = 4,     /* value .. value_max */
-    NC_MF_RELATIVE = 8   /* a relative date ("a few weeks ago") */
+    NC_MF_RELATIVE = 8,  /* a relative date ("a few weeks ago") */
+    NC_MF_UNQUANTIFIED = 16  /* a currency named with no amount ("the dollar fell"): value is empty */
 };
 
 /* One mention. Fixed-size fields so a mention needs no allocation. */

@@ -39,7 +39,8 @@ typedef struct lexicon {
 enum group_role {
     G_NUM, G_NUM2, G_WORD, G_WORD2, G_SCALE, G_SCALE2, G_CURRENCY, G_CURRENCY2,
     G_QUAL, G_VAGUE, G_HALF, G_UNIT, G_NOUN, G_DAY, G_MONTH, G_YEAR, G_QUARTER,
-    G_HALFYEAR, G_REL, G_AGO, G_SRC, G_NAME, G_DAY2, G_MONTH2, G_YEAR2, G_ROLE_COUNT
+    G_HALFYEAR, G_REL, G_AGO, G_SRC, G_NAME, G_DAY2, G_MONTH2, G_YEAR2, G_CENTS, G_CENTSWORD,
+    G_ROLE_COUNT
 };
 
 typedef enum rule_kind {
@@ -138,6 +139,7 @@ typedef struct value_ctx {
     UNumberFormat *dec_fmt;     /* opened lazily */
     UNumberFormat *spell_fmt;
     UChar group_sep;            /* the locale's grouping symbol */
+    int   decimal_comma;        /* the locale writes decimals with a comma (fr, de) */
     const char *pub_date;       /* ISO, may be "" */
     nc_date_precision pub_precision;
     const char *sent;           /* the sentence being matched (tense cues) */

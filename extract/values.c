@@ -204,6 +204,9 @@ static int parse_digits(value_ctx *vc, const char *s, size_t len, dec *out)
         st = U_ZERO_ERROR;
         int32_t n = unum_getSymbol(vc->dec_fmt, UNUM_GROUPING_SEPARATOR_SYMBOL, sym, 8, &st);
         vc->group_sep = U_SUCCESS(st) && n == 1 ? sym[0] : ',';
+        st = U_ZERO_ERROR;
+        n = unum_getSymbol(vc->dec_fmt, UNUM_DECIMAL_SEPARATOR_SYMBOL, sym, 8, &st);
+        vc->decimal_comma = U_SUCCESS(st) && n == 1 && sym[0] == ',';
     }
     UChar u[128];
     int32_t ulen = 0;
@@ -218,6 +221,10 @@ static int parse_digits(value_ctx *vc, const char *s, size_t len, dec *out)
     for (int32_t i = 0; i < ulen; i++) {
         UChar c = u[i];
         if (c == ' ' || c == 0xA0 || c == 0x202F || c == 0x2009 || c == '\'')
+            c = vc->group_sep;
+        /* where the decimal mark is a comma, a point can only group digits
+        ** (a rule's NUM lets it through only between groups of three) */
+        else if (c == '.' && vc->decimal_comma)
             c = vc->group_sep;
         u[k++] = c;
     }
@@ -754,8 +761,29 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
         m->kind = r->kind == RK_MONEY ? NC_MENTION_MONEY : r->kind == RK_COUNT ? NC_MENTION_COUNT : NC_MENTION_PERCENT;
         /* a range's single scale word applies to both bounds: "entre 5 et 10 millions" */
         scale_of(vc, &g, G_SCALE2, &sc2);
-        if (!amount(vc, &g, G_NUM, G_WORD, G_SCALE, &sc2, &v, &vague))
-            return 0;
+        if (!amount(vc, &g, G_NUM, G_WORD, G_SCALE, &sc2, &v, &vague)) {
+            /* a rule with "value unquantified" names a currency with no
+            ** amount ("the dollar fell", "a multibillion-dollar deal") */
+            if (r->kind != RK_MONEY || !r->value || strcmp(r->value, "unquantified"))
+                return 0;
+            const char *cur = lex_of(vc, &g, G_CURRENCY, "currency");
+            if (!cur || strchr(cur, '/'))
+                return 0;
+            snprintf(m->unit, sizeof m->unit, "%s", cur);
+            m->flags |= NC_MF_UNQUANTIFIED;
+            return 1;
+        }
+        /* the hundredths said after the unit: "3 dollars 50 cents",
+        ** "thirteen dollars and forty-five cents", "15 dollars 50" */
+        dec cents;
+        if (number(vc, &g, G_CENTS, G_CENTSWORD, &cents)) {
+            double c = dec_to_double(cents);
+            if (c < 0 || c >= 100 || cents.exp < 0)
+                return 0;
+            cents.exp -= 2;
+            if (!dec_add(v, cents, &v))
+                return 0;
+        }
         dec_format(v, m->value, sizeof m->value);
         if (amount(vc, &g, G_NUM2, G_WORD2, G_SCALE2, NULL, &v2, &vague2)) {
             dec_format(v2, m->value_max, sizeof m->value_max);

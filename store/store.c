@@ -696,7 +696,8 @@ static int put_article(nc_store *s, sqlite3_int64 file_id, const nc_article *a, 
         sqlite3_bind_int64(st, 6, (sqlite3_int64)m->end);
         sqlite3_bind_text(st, 7, a->text + m->start, (int)(m->end - m->start), SQLITE_STATIC);
         bind_opt(st, 8, m->value);
-        if (m->kind == NC_MENTION_MONEY || m->kind == NC_MENTION_COUNT || m->kind == NC_MENTION_PERCENT)
+        if ((m->kind == NC_MENTION_MONEY || m->kind == NC_MENTION_COUNT || m->kind == NC_MENTION_PERCENT) &&
+            m->value[0])
             sqlite3_bind_double(st, 9, strtod(m->value, NULL));
         else
             sqlite3_bind_null(st, 9);

@@ -191,7 +191,9 @@ static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
     double x, y;
     switch (mk) {
     case K_CURRENCY: {
-        if (!json_str(e->resolution, "$.value", a, sizeof a) || !num_of(a, &x))
+        /* "value": null: a currency named with no amount ("the dollar") */
+        int no_value = !json_str(e->resolution, "$.value", a, sizeof a);
+        if (!no_value && !num_of(a, &x))
             return 0;
         const char *unit = json_str(e->resolution, "$.unit", b, sizeof b);
         double factor = 1;
@@ -203,6 +205,8 @@ static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
             }
         if (!code || (strcmp(code, "*") && strcmp(code, m->unit)))
             return 0;
+        if (no_value)
+            return !m->value[0];
         return num_of(m->value, &y) && near(x * factor, y);
     }
     case K_NUMBER:
