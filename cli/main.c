@@ -27,6 +27,9 @@
 
 #define EXIT_SOME_FAILED 1
 #define EXIT_FATAL 2
+/* group commits of ingest and load (nc_store_set_batch) */
+#define BATCH_FILES 256
+#define BATCH_SECONDS 0.25
 
 static int is_dir(const char *p)
 {
@@ -487,6 +490,8 @@ static int cmd_ingest(int argc, char **argv)
         fprintf(stderr, "newsclaims: %s: %s\n", db, err.msg);
         rc = EXIT_FATAL;
     }
+    /* group commits: each file whole in a savepoint, a commit per batch */
+    nc_store_set_batch(s, BATCH_FILES, BATCH_SECONDS);
     char **paths = NULL;
     size_t n_paths = 0;
     if (rc == EXIT_SUCCESS &&
@@ -561,8 +566,24 @@ static int cmd_ingest(int argc, char **argv)
         job *j = &pl.jobs[head];
         if (n_th) {
             pthread_mutex_lock(&pl.mu);
-            while (j->state != 3)
-                pthread_cond_wait(&pl.done, &pl.mu);
+            while (j->state != 3) {
+                /* waiting on a slow file: commit what is stored meanwhile,
+                ** so that no other process waits on our write lock */
+                struct timespec dl;
+                clock_gettime(CLOCK_REALTIME, &dl);
+                dl.tv_nsec += 50 * 1000000L;
+                if (dl.tv_nsec >= 1000000000L) {
+                    dl.tv_sec++;
+                    dl.tv_nsec -= 1000000000L;
+                }
+                if (pthread_cond_timedwait(&pl.done, &pl.mu, &dl) == ETIMEDOUT && j->state != 3) {
+                    pthread_mutex_unlock(&pl.mu);
+                    nc_error ferr = { 0 };
+                    if (nc_store_flush(s, &ferr) != NC_OK)
+                        note(&pg, "newsclaims: %s: %s\n", db, ferr.msg);
+                    pthread_mutex_lock(&pl.mu);
+                }
+            }
             pthread_mutex_unlock(&pl.mu);
         }
         const char *p = j->path;
@@ -614,6 +635,11 @@ static int cmd_ingest(int argc, char **argv)
             job_clear(&pl.jobs[i]);
     free(pl.jobs);
     progress_end(&pg);
+    if (nc_store_flush(s, &err) != NC_OK) {
+        fprintf(stderr, "newsclaims: %s: %s\n", db, err.msg);
+        cn.failed++;
+        rc = EXIT_FATAL;
+    }
     if (prune && rc != EXIT_FATAL)
         prune_missing(s, argv + optind, (size_t)(argc - optind), paths, n_paths, &cn);
     nc_paths_free(paths, n_paths);
@@ -759,6 +785,10 @@ static void load_report(void *ud, const char *where, const char *msg)
 static int finish_store(nc_store *s, const char *db, const nc_load_report *r, int quiet, int rc, const char *verb)
 {
     nc_error err = { 0 };
+    if (nc_store_flush(s, &err) != NC_OK) {
+        fprintf(stderr, "newsclaims: %s: %s\n", db, err.msg);
+        rc = EXIT_FATAL;
+    }
     if (rc != EXIT_FATAL && nc_store_link(s, &err) != NC_OK) {
         fprintf(stderr, "newsclaims: %s: linking claims failed: %s\n", db, err.msg);
         rc = EXIT_FATAL;
@@ -860,6 +890,7 @@ static int cmd_load_merge(int argc, char **argv, int merge)
                     r.differing, r.differing == 1 ? "" : "s", r.differing_example, r.differing == 1 ? "it" : "them");
         return finish_store(s, db, &r, quiet, rc, "merged");
     }
+    nc_store_set_batch(s, BATCH_FILES, BATCH_SECONDS);
     for (int i = optind; i < argc && rc != EXIT_FATAL; i++) {
         FILE *in = strcmp(argv[i], "-") ? fopen(argv[i], "r") : stdin;
         if (!in) {

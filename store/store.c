@@ -12,7 +12,11 @@
 ** reused. A file and all its articles, sentences, mentions and claims are
 ** written in one BEGIN IMMEDIATE ... COMMIT, after deleting the rows of any
 ** earlier version of the same path (ON DELETE CASCADE does the rest). On
-** error: ROLLBACK, and nothing stored before changes.
+** error: ROLLBACK, and nothing stored before changes. With group commits
+** (nc_store_set_batch, as ingest and load use them) each file is a
+** SAVEPOINT of its own inside a transaction committed every few hundred
+** files or fraction of a second: a file is still stored whole or not at
+** all, and a failing file rolls back alone.
 */
 #include "store_int.h"
 #include <stdio.h>
@@ -25,6 +29,13 @@
 #define NC_APP_ID 0x6E636C6D   /* "nclm" */
 
 static void log_commit(nc_store *s);
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static const char *const migrations[] = {
     /* 1: the first schema; store/SCHEMA.md documents every table and view */
@@ -510,7 +521,7 @@ void nc_store_close(nc_store *s)
 {
     if (!s)
         return;
-    log_commit(s);
+    nc_store_flush(s, NULL);
     sqlite3_stmt **all[] = { &s->st_file_get, &s->st_file_del, &s->st_file_ins, &s->st_art_ins,
                              &s->st_sent_ins, &s->st_ment_ins, &s->st_claim_ins, &s->st_log_ins,
                              &s->st_org_ins };
@@ -812,8 +823,24 @@ int nc_store_put_file(nc_store *s, const char *path, const char *hash, size_t si
                             " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)",
                             &s->st_claim_ins, err)))
         return rc;
-    if ((rc = store_begin(s, err)) != NC_OK)
+    int batching = s->batch_max > 1;
+    if (batching) {
+        if (sqlite3_get_autocommit(s->db)) {
+            if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)) != NC_OK)
+                return rc;
+            s->batch_t0 = mono_now();
+            s->batch_n = 0;
+        } else if (!s->batch_open) {
+            s->batch_t0 = mono_now();   /* joins the ingest log's transaction */
+            s->batch_n = 0;
+        }
+        s->log_open = 0;
+        s->batch_open = 1;
+        if ((rc = store_exec(s, "SAVEPOINT nc_file", err)) != NC_OK)
+            return rc;
+    } else if ((rc = store_begin(s, err)) != NC_OK) {
         return rc;
+    }
     sqlite3_bind_text(s->st_file_del, 1, path, -1, SQLITE_STATIC);
     rc = step_done(s, s->st_file_del, err, "removing the earlier version");
     if (rc == NC_OK && was_replaced)
@@ -827,11 +854,54 @@ int nc_store_put_file(nc_store *s, const char *path, const char *hash, size_t si
     sqlite3_int64 file_id = sqlite3_last_insert_rowid(s->db);
     for (size_t i = 0; rc == NC_OK && i < n; i++)
         rc = put_article(s, file_id, &arts[i], ex ? &ex[i] : NULL, err);
+    if (batching) {
+        if (rc != NC_OK) {
+            /* this file alone goes; the batch's other files stay */
+            sqlite3_exec(s->db, "ROLLBACK TO nc_file; RELEASE nc_file", NULL, NULL, NULL);
+            return rc;
+        }
+        if ((rc = store_exec(s, "RELEASE nc_file", err)) != NC_OK) {
+            sqlite3_exec(s->db, "ROLLBACK TO nc_file; RELEASE nc_file", NULL, NULL, NULL);
+            return rc;
+        }
+        s->batch_n++;
+        if (s->batch_n >= s->batch_max || mono_now() - s->batch_t0 >= s->batch_secs)
+            rc = nc_store_flush(s, err);
+        return rc;
+    }
     if (rc == NC_OK)
         rc = store_exec(s, "COMMIT", err);
     if (rc != NC_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
+}
+
+void nc_store_set_batch(nc_store *s, size_t max_files, double max_seconds)
+{
+    s->batch_max = max_files;
+    s->batch_secs = max_seconds > 0 ? max_seconds : 0.25;
+}
+
+int nc_store_flush(nc_store *s, nc_error *err)
+{
+    if (!s->batch_open) {
+        log_commit(s);
+        return NC_OK;
+    }
+    s->batch_open = 0;
+    s->log_open = 0;
+    size_t n = s->batch_n;
+    s->batch_n = 0;
+    if (sqlite3_get_autocommit(s->db))
+        return NC_OK;
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = nc_error_set(err, sqlite3_errcode(s->db) == SQLITE_BUSY ? NC_E_BUSY : NC_E_DB, s->path,
+                              "committing a batch of %zu files: %s (those files are not stored)", n,
+                              sqlite3_errmsg(s->db));
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    return NC_OK;
 }
 
 int nc_store_paths_under(nc_store *s, const char *prefix, char ***paths, size_t *n, nc_error *err)
@@ -887,6 +957,11 @@ int nc_store_remove_file(nc_store *s, const char *path, nc_error *err)
 
 int store_begin(nc_store *s, nc_error *err)
 {
+    if (s->batch_open) {
+        int rc = nc_store_flush(s, err);
+        if (rc != NC_OK)
+            return rc;
+    }
     if (s->log_open) {
         s->log_open = 0;
         return NC_OK;
@@ -915,6 +990,8 @@ int nc_store_log(nc_store *s, const char *path, const char *status, const char *
     ** two; a run of unchanged files costs one); a crash loses at most them */
     if (s->log_open && ++s->log_rows > 200)
         log_commit(s);            /* do not hold the write lock through a long run */
+    if (s->batch_open && mono_now() - s->batch_t0 >= s->batch_secs)
+        nc_store_flush(s, NULL);  /* nor a batch through a run of unchanged files */
     if (sqlite3_get_autocommit(s->db)) {
         if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)) != NC_OK)
             return rc;

@@ -56,6 +56,20 @@ int nc_store_put_file(nc_store *s, const char *path, const char *file_hash,
                       const nc_extraction *ex, size_t n,
                       int *was_replaced, nc_error *err);
 
+/* Group commits. With max_files > 1, nc_store_put_file writes each file in
+** a savepoint of its own (a file is stored whole or not at all, and a file
+** that fails rolls back alone) inside a transaction that is committed once
+** it holds max_files files or has been open max_seconds, and by
+** nc_store_flush, nc_store_link, nc_store_close and any other write. What a
+** crash can lose is the files of the open batch, each whole; nothing
+** committed. max_files 0 or 1 (the default): one transaction per file. */
+void nc_store_set_batch(nc_store *s, size_t max_files, double max_seconds);
+
+/* Commit the open batch and ingest-log rows, if any. NC_OK, or the error of
+** the commit: the batch was then rolled back (err says how many files it
+** held) and those files are not stored. */
+int nc_store_flush(nc_store *s, nc_error *err);
+
 /* Paths of the stored files whose path starts with prefix, sorted. *paths is
 ** a malloc'd array of malloc'd strings (free each and the array). */
 int nc_store_paths_under(nc_store *s, const char *prefix, char ***paths, size_t *n,

@@ -14,9 +14,16 @@ struct nc_store {
     nc_link_stats last_link;
     int log_open;          /* a transaction begun by nc_store_log, not committed yet */
     int log_rows;          /* log rows in it */
+    size_t batch_max;      /* group commits (nc_store_set_batch): files per commit, */
+    double batch_secs;     /* and the longest a batch stays open */
+    int batch_open;        /* a batch transaction is open */
+    size_t batch_n;        /* files in it */
+    double batch_t0;       /* when it began (CLOCK_MONOTONIC seconds) */
 };
 /* BEGIN IMMEDIATE, or join the transaction nc_store_log left open (so that
-** the ingest log costs no commit of its own). */
+** the ingest log costs no commit of its own); an open batch of files
+** (nc_store_set_batch) is committed first, so that what follows can roll
+** back alone. */
 int store_begin(nc_store *s, nc_error *err);
 
 int  store_err(nc_store *s, nc_error *err, const char *what);
