@@ -124,6 +124,7 @@ typedef struct tok {
     size_t pos;
     uint64_t hash;
     int is_digit;
+    uint64_t mask[NC_ANCHOR_WORDS];   /* the rules anchored here (anchor_mask) */
 } tok;
 
 typedef struct work {
@@ -134,14 +135,16 @@ typedef struct work {
     int is_oom;
     tok *t;                /* the tokens of the current sentence (anchored rules) */
     size_t nt, capt;
+    uint64_t any[NC_ANCHOR_WORDS];   /* the rules anchored at any of them */
 } work;
 
 /* Where anchored rules may start in text[s0, s1): the tokens token_at
 ** finds one after the other (every ASCII digit, each run of letters, split
 ** where a capital follows a small letter, every other non-space character). */
-static int tokenize(work *w, const char *text, size_t s0, size_t s1)
+static int tokenize(work *w, const ruleset *rs, const char *text, size_t s0, size_t s1)
 {
     w->nt = 0;
+    memset(w->any, 0, sizeof w->any);
     size_t i = s0;
     while (i < s1) {
         uint64_t h;
@@ -161,10 +164,13 @@ static int tokenize(work *w, const char *text, size_t s0, size_t s1)
             w->t = v;
             w->capt = cap;
         }
-        w->t[w->nt].pos = i;
-        w->t[w->nt].hash = h;
-        w->t[w->nt].is_digit = dig;
-        w->nt++;
+        tok *t = &w->t[w->nt++];
+        t->pos = i;
+        t->hash = h;
+        t->is_digit = dig;
+        anchor_mask(rs, h, dig, t->mask);
+        for (int k = 0; k < NC_ANCHOR_WORDS; k++)
+            w->any[k] |= t->mask[k];
         i += n;
     }
     return 1;
@@ -304,10 +310,15 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
             double pt0 = x->profile ? now() : 0;
             int anchored = r->code_anchored && !x->no_anchor;
             if (anchored && !have_tokens) {
-                if (!tokenize(w, text, s0, s1))
+                if (!tokenize(w, rs, text, s0, s1))
                     return NC_E_NOMEM;
                 have_tokens = 1;
             }
+            int by_mask = ri < NC_ANCHOR_BITS;
+            uint64_t bit = by_mask ? 1ull << (ri % 64) : 0;
+            size_t word = by_mask ? ri / 64 : 0;
+            if (anchored && by_mask && !(w->any[word] & bit))
+                continue;          /* no token of the sentence can start a match */
             size_t ti = 0;
             while (off < s1) {
                 int rc = PCRE2_ERROR_NOMATCH;
@@ -315,7 +326,10 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                     /* only where a match can start, in order */
                     while (ti < w->nt) {
                         const tok *t = &w->t[ti++];
-                        if (t->pos < off || !(t->is_digit ? r->anchor_digit : anchor_has(r, t->hash)))
+                        if (t->pos < off)
+                            continue;
+                        if (by_mask ? !(t->mask[word] & bit)
+                                    : !(t->is_digit ? r->anchor_digit : anchor_has(r, t->hash)))
                             continue;
                         rc = pcre2_match(r->code_anchored, (PCRE2_SPTR)text, s1, t->pos, PCRE2_NO_UTF_CHECK, md,
                                          x->mctx);

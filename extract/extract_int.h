@@ -77,6 +77,9 @@ typedef struct rule {
     const char *file;        /* borrowed from the ruleset */
 } rule;
 
+#define NC_ANCHOR_WORDS 2
+#define NC_ANCHOR_BITS (64 * NC_ANCHOR_WORDS)
+
 typedef struct ruleset {
     char lang[8];
     char locale[32];
@@ -90,6 +93,12 @@ typedef struct ruleset {
     size_t n_lex;
     rule *rules;
     size_t n_rules;
+    /* the anchors inverted: for a token's hash, which rules (bit i for rule
+    ** i < NC_ANCHOR_BITS) may start there; one lookup per token instead of
+    ** one search per rule and token */
+    struct anchor_slot { uint64_t hash; uint64_t mask[NC_ANCHOR_WORDS]; } *atab;
+    size_t atab_size;        /* a power of two, or 0 */
+    uint64_t digit_mask[NC_ANCHOR_WORDS];   /* rules anchored at digits */
 } ruleset;
 
 struct nc_extractor {
@@ -122,6 +131,9 @@ void fold_utf8(const char *s, size_t len, char *out, size_t size);
 size_t token_at(const char *s, size_t len, uint64_t *hash, int *is_digit);
 /* Is the token hash among the rule's anchors? */
 int anchor_has(const rule *r, uint64_t hash);
+/* The rules (bits, rule i < NC_ANCHOR_BITS) anchored at a token: out is
+** set, not or-ed. Rules past NC_ANCHOR_BITS are asked with anchor_has. */
+void anchor_mask(const ruleset *rs, uint64_t hash, int is_digit, uint64_t out[NC_ANCHOR_WORDS]);
 const char *rule_kind_name(rule_kind k);
 
 /* orgs.c */

@@ -578,8 +578,58 @@ static int compile_rule(loader *ld, rule *r, const char *raw, nc_error *err)
     return NC_OK;
 }
 
+/* Build rs->atab from the rules' anchor hashes (open addressing, linear probing). */
+static int anchor_table(ruleset *rs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rs->n_rules && i < NC_ANCHOR_BITS; i++)
+        n += rs->rules[i].n_anchor;
+    size_t size = 16;
+    while (size < 2 * n)
+        size *= 2;
+    rs->atab = calloc(size, sizeof *rs->atab);
+    if (!rs->atab)
+        return 0;
+    rs->atab_size = size;
+    for (size_t i = 0; i < rs->n_rules && i < NC_ANCHOR_BITS; i++) {
+        const rule *r = &rs->rules[i];
+        if (r->anchor_digit)
+            rs->digit_mask[i / 64] |= 1ull << (i % 64);
+        for (size_t k = 0; k < r->n_anchor; k++) {
+            uint64_t h = r->anchor[k] ? r->anchor[k] : 1;   /* 0 marks an empty slot */
+            size_t j = (size_t)(h ^ (h >> 29)) & (size - 1);
+            while (rs->atab[j].hash && rs->atab[j].hash != h)
+                j = (j + 1) & (size - 1);
+            rs->atab[j].hash = h;
+            rs->atab[j].mask[i / 64] |= 1ull << (i % 64);
+        }
+    }
+    return 1;
+}
+
+void anchor_mask(const ruleset *rs, uint64_t hash, int is_digit, uint64_t out[NC_ANCHOR_WORDS])
+{
+    if (is_digit) {
+        memcpy(out, rs->digit_mask, sizeof rs->digit_mask);
+        return;
+    }
+    memset(out, 0, NC_ANCHOR_WORDS * sizeof *out);
+    if (!rs->atab_size)
+        return;
+    uint64_t h = hash ? hash : 1;
+    size_t j = (size_t)(h ^ (h >> 29)) & (rs->atab_size - 1);
+    while (rs->atab[j].hash) {
+        if (rs->atab[j].hash == h) {
+            memcpy(out, rs->atab[j].mask, sizeof rs->atab[j].mask);
+            return;
+        }
+        j = (j + 1) & (rs->atab_size - 1);
+    }
+}
+
 static void ruleset_free(ruleset *rs)
 {
+    free(rs->atab);
     for (size_t i = 0; i < rs->n_rules; i++)
         rule_free(&rs->rules[i]);
     free(rs->rules);
@@ -809,6 +859,10 @@ int rules_load_all(nc_extractor *x, nc_error *err)
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", x->rules_dir, names[i]);
             rc = load_rules_file(x, path, &x->sets[x->n_sets], err);
+            if (rc == NC_OK && !anchor_table(&x->sets[x->n_sets])) {
+                ruleset_free(&x->sets[x->n_sets]);
+                rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");
+            }
             if (rc == NC_OK) {
                 for (size_t r = 0; r < x->sets[x->n_sets].n_rules; r++)
                     x->sets[x->n_sets].rules[r].file = x->sets[x->n_sets].path;
