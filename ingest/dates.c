@@ -99,6 +99,7 @@ nc_date_precision parse_meta_date(const char *in, char out[16])
 
 typedef struct month_names {
     char name[64][32];   /* lower-cased UTF-8, without a final '.' */
+    unsigned char len[64];
     int  month[64];
     int  n;
 } month_names;
@@ -132,12 +133,13 @@ static void add_symbols(month_names *mn, UDateFormat *fmt, UDateFormatSymbolType
         if (dup)
             continue;
         memcpy(mn->name[mn->n], utf8, (size_t)blen + 1);
+        mn->len[mn->n] = (unsigned char)blen;
         mn->month[mn->n] = i + 1;
         mn->n++;
     }
 }
 
-static void load_months(const char *locale, month_names *mn)
+static void load_months_icu(const char *locale, month_names *mn)
 {
     mn->n = 0;
     UErrorCode st = U_ZERO_ERROR;
@@ -149,10 +151,27 @@ static void load_months(const char *locale, month_names *mn)
     udat_close(fmt);
 }
 
-/* Lower-case the first letter if it is ASCII or a two-byte Latin-1 capital. */
-static int word_matches(const char *w, size_t wlen, const char *name)
+/* The month names of a locale, from ICU once per thread and locale (opening
+** an ICU date format costs more than scanning an article). */
+static const month_names *load_months(const char *locale)
 {
-    size_t nlen = strlen(name);
+    static _Thread_local struct {
+        char locale[32];
+        month_names mn;
+    } cache[4];
+    static _Thread_local unsigned n_cached;
+    for (unsigned i = 0; i < n_cached; i++)
+        if (!strcmp(cache[i].locale, locale))
+            return &cache[i].mn;
+    unsigned i = n_cached < 4 ? n_cached++ : 3;   /* past four locales, the last slot is reused */
+    snprintf(cache[i].locale, sizeof cache[i].locale, "%s", locale);
+    load_months_icu(locale, &cache[i].mn);
+    return &cache[i].mn;
+}
+
+/* Lower-case the first letter if it is ASCII or a two-byte Latin-1 capital. */
+static int word_matches(const char *w, size_t wlen, const char *name, size_t nlen)
+{
     if (wlen != nlen)
         return 0;
     if (tolower((unsigned char)w[0]) != (unsigned char)name[0]) {
@@ -199,8 +218,7 @@ static int number_after(const char *t, size_t len, size_t i, int ndigits, size_t
 nc_date_precision infer_date(const char *locale, const char *t, size_t len,
                              char out[16], char *evidence, size_t evsize)
 {
-    month_names mn;
-    load_months(locale, &mn);
+    const month_names *mn = load_months(locale);
     int best = 0;   /* yyyymmdd with 00 for unknown parts */
     nc_date_precision best_prec = NC_PREC_NONE;
     size_t best_s = 0, best_e = 0;
@@ -214,9 +232,9 @@ nc_date_precision infer_date(const char *locale, const char *t, size_t len,
         while (i < len && is_word_byte((unsigned char)t[i]))
             i++;
         int month = 0;
-        for (int k = 0; k < mn.n && !month; k++)
-            if (word_matches(t + s, i - s, mn.name[k]))
-                month = mn.month[k];
+        for (int k = 0; k < mn->n && !month; k++)
+            if (word_matches(t + s, i - s, mn->name[k], mn->len[k]))
+                month = mn->month[k];
         if (!month)
             continue;
         size_t after = i, yend = 0;
