@@ -19,6 +19,7 @@
 ** all, and a failing file rolls back alone.
 */
 #include "store_int.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,19 @@
 #define NC_APP_ID 0x6E636C6D   /* "nclm" */
 
 static void log_commit(nc_store *s);
+
+/* Statement journals (and the journal of each file's SAVEPOINT in a group
+** commit) stay in memory up to 8 MiB instead of SQLite's default 64 KiB:
+** storing one file touches more pages than that, and spilling them to a
+** temporary file wrote ~35 bytes for every byte the database grew. Bounded
+** (past 8 MiB SQLite spills as before). Process-wide, so set before SQLite
+** is first initialized; if the application initialized it already, the
+** call fails harmlessly and the default stays. */
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 8 * 1024 * 1024);
+}
 
 static double mono_now(void)
 {
@@ -488,6 +502,7 @@ nc_store *nc_store_open(const char *path, const nc_store_opts *opts, nc_error *e
             return NULL;
         }
     }
+    pthread_once(&config_once, configure_sqlite);
     int flags = o.is_readonly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         nc_error_set(err, NC_E_DB, path, "cannot open the database: %s",
