@@ -147,9 +147,9 @@ static int tokenize(work *w, const ruleset *rs, const char *text, size_t s0, siz
     memset(w->any, 0, sizeof w->any);
     size_t i = s0;
     while (i < s1) {
-        uint64_t h;
+        uint64_t h, pre[NC_MAX_PREFIX_LENS];
         int dig;
-        size_t n = token_at(text + i, s1 - i, &h, &dig);
+        size_t n = token_at_pre(text + i, s1 - i, &h, &dig, rs->pre_len, rs->n_pre_len, pre);
         if (!n) {                      /* white space: the next code point */
             i++;
             while (i < s1 && ((unsigned char)text[i] & 0xC0) == 0x80)
@@ -169,6 +169,8 @@ static int tokenize(work *w, const ruleset *rs, const char *text, size_t s0, siz
         t->hash = h;
         t->is_digit = dig;
         anchor_mask(rs, h, dig, t->mask);
+        for (int k = 0; k < rs->n_pre_len; k++)
+            anchor_mask_prefix(rs, pre[k], rs->pre_len[k], t->mask);
         for (int k = 0; k < NC_ANCHOR_WORDS; k++)
             w->any[k] |= t->mask[k];
         i += n;
@@ -308,7 +310,8 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                 continue;
             size_t off = s0;
             double pt0 = x->profile ? now() : 0;
-            int anchored = r->code_anchored && !x->no_anchor;
+            /* prefix anchors live only in the masks of the first NC_ANCHOR_BITS rules */
+            int anchored = r->code_anchored && !x->no_anchor && (ri < NC_ANCHOR_BITS || !r->n_prefix);
             if (anchored && !have_tokens) {
                 if (!tokenize(w, rs, text, s0, s1))
                     return NC_E_NOMEM;

@@ -64,6 +64,8 @@ typedef struct rule {
     char  *anchor_spec;      /* "digit numword": where its matches can start */
     uint64_t *anchor;        /* sorted hashes of the folded first tokens allowed */
     size_t n_anchor;
+    struct { uint64_t hash; int len; } *prefix;   /* "refus*": a token starting so */
+    size_t n_prefix;
     int    anchor_digit;     /* matches may start at any ASCII digit */
     int    group[G_ROLE_COUNT][4];  /* group numbers per role (names may repeat
                                        in alternatives), 0 where absent */
@@ -79,6 +81,7 @@ typedef struct rule {
 
 #define NC_ANCHOR_WORDS 2
 #define NC_ANCHOR_BITS (64 * NC_ANCHOR_WORDS)
+#define NC_MAX_PREFIX_LENS 16
 
 typedef struct ruleset {
     char lang[8];
@@ -99,6 +102,12 @@ typedef struct ruleset {
     struct anchor_slot { uint64_t hash; uint64_t mask[NC_ANCHOR_WORDS]; } *atab;
     size_t atab_size;        /* a power of two, or 0 */
     uint64_t digit_mask[NC_ANCHOR_WORDS];   /* rules anchored at digits */
+    /* prefix anchors ("refus*"): the prefix lengths in use, and a table
+    ** like atab keyed by the hash of a token's first len bytes and len */
+    int pre_len[NC_MAX_PREFIX_LENS];
+    int n_pre_len;
+    struct anchor_slot *ptab;
+    size_t ptab_size;
 } ruleset;
 
 struct nc_extractor {
@@ -129,11 +138,17 @@ void fold_utf8(const char *s, size_t len, char *out, size_t size);
 ** digit (*is_digit set), or one other non-space character. Returns its
 ** length in bytes (0 at white space) and the hash of its case-folded form. */
 size_t token_at(const char *s, size_t len, uint64_t *hash, int *is_digit);
+/* The same, also giving pre[i], the hash of the token's first lens[i]
+** case-folded bytes (0 when the token is shorter), for prefix anchors. */
+size_t token_at_pre(const char *s, size_t len, uint64_t *hash, int *is_digit,
+                    const int *lens, int n_lens, uint64_t *pre);
 /* Is the token hash among the rule's anchors? */
 int anchor_has(const rule *r, uint64_t hash);
 /* The rules (bits, rule i < NC_ANCHOR_BITS) anchored at a token: out is
 ** set, not or-ed. Rules past NC_ANCHOR_BITS are asked with anchor_has. */
 void anchor_mask(const ruleset *rs, uint64_t hash, int is_digit, uint64_t out[NC_ANCHOR_WORDS]);
+/* Or into out the rules with a prefix anchor of length len and this hash. */
+void anchor_mask_prefix(const ruleset *rs, uint64_t hash, int len, uint64_t out[NC_ANCHOR_WORDS]);
 const char *rule_kind_name(rule_kind k);
 
 /* orgs.c */

@@ -353,6 +353,7 @@ static void rule_free(rule *r)
     if (r->code_anchored)
         pcre2_code_free(r->code_anchored);
     free(r->anchor_spec);
+    free(r->prefix);
     free(r->anchor);
     free(r->predicate);
     free(r->unit);
@@ -395,6 +396,14 @@ static uint64_t fnv(const char *s, size_t n)
 
 size_t token_at(const char *s, size_t len, uint64_t *hash, int *is_digit)
 {
+    return token_at_pre(s, len, hash, is_digit, NULL, 0, NULL);
+}
+
+size_t token_at_pre(const char *s, size_t len, uint64_t *hash, int *is_digit,
+                    const int *lens, int n_lens, uint64_t *pre)
+{
+    for (int i = 0; i < n_lens; i++)
+        pre[i] = 0;
     *is_digit = 0;
     *hash = 0;
     if (!len)
@@ -435,6 +444,9 @@ size_t token_at(const char *s, size_t len, uint64_t *hash, int *is_digit)
         }
     }
     *hash = fnv((const char *)f, (size_t)fl);
+    for (int k = 0; k < n_lens; k++)
+        if (lens[k] <= fl)
+            pre[k] = fnv((const char *)f, (size_t)lens[k]);
     return (size_t)end;
 }
 
@@ -463,7 +475,27 @@ static int anchor_add(rule *r, size_t *cap, const char *surface)
 {
     uint64_t h;
     int dig;
-    size_t n = token_at(surface, strlen(surface), &h, &dig);
+    size_t sl = strlen(surface);
+    if (sl > 1 && surface[sl - 1] == '*') {
+        /* "refus*": any token that starts with these letters */
+        size_t n = token_at(surface, sl - 1, &h, &dig);
+        if (!n || dig || n != sl - 1)
+            return -1;                 /* not a run of letters */
+        char f[64];
+        fold_utf8(surface, n, f, sizeof f);
+        size_t fl = strlen(f);
+        if (!fl || fl > 60)
+            return -1;
+        void *v = realloc(r->prefix, (r->n_prefix + 1) * sizeof *r->prefix);
+        if (!v)
+            return 0;
+        r->prefix = v;
+        r->prefix[r->n_prefix].hash = fnv(f, fl);
+        r->prefix[r->n_prefix].len = (int)fl;
+        r->n_prefix++;
+        return 1;
+    }
+    size_t n = token_at(surface, sl, &h, &dig);
     if (dig) {
         r->anchor_digit = 1;
         return 1;
@@ -506,6 +538,9 @@ static int resolve_anchor(loader *ld, rule *r, nc_error *err)
         } else {
             ok = anchor_add(r, &cap, t);
         }
+        if (ok < 0)
+            return nc_error_set(err, NC_E_RULES, ld->where,
+                                "rule %s: anchor \"%s\": a prefix anchor is letters and a final '*' (\"refus*\")", r->id, t);
         if (!ok)
             return nc_error_set(err, NC_E_NOMEM, ld->where, "out of memory");
     }
@@ -578,7 +613,15 @@ static int compile_rule(loader *ld, rule *r, const char *raw, nc_error *err)
     return NC_OK;
 }
 
-/* Build rs->atab from the rules' anchor hashes (open addressing, linear probing). */
+static uint64_t prefix_key(uint64_t hash, int len)
+{
+    uint64_t h = hash ^ ((uint64_t)len * 0x9E3779B97F4A7C15ull);
+    return h ? h : 1;    /* 0 marks an empty slot */
+}
+
+/* Build rs->atab from the rules' anchor hashes (open addressing, linear
+** probing), and rs->ptab from their prefix anchors. 1 done, 0 out of
+** memory, -1 more than NC_MAX_PREFIX_LENS prefix lengths. */
 static int anchor_table(ruleset *rs)
 {
     size_t n = 0;
@@ -591,6 +634,35 @@ static int anchor_table(ruleset *rs)
     if (!rs->atab)
         return 0;
     rs->atab_size = size;
+    size_t np = 0;
+    for (size_t i = 0; i < rs->n_rules && i < NC_ANCHOR_BITS; i++)
+        np += rs->rules[i].n_prefix;
+    size_t psize = 16;
+    while (psize < 2 * np)
+        psize *= 2;
+    rs->ptab = calloc(psize, sizeof *rs->ptab);
+    if (!rs->ptab)
+        return 0;
+    rs->ptab_size = psize;
+    for (size_t i = 0; i < rs->n_rules && i < NC_ANCHOR_BITS; i++) {
+        const rule *r = &rs->rules[i];
+        for (size_t k = 0; k < r->n_prefix; k++) {
+            int l = r->prefix[k].len, known = 0;
+            for (int q = 0; q < rs->n_pre_len; q++)
+                known |= rs->pre_len[q] == l;
+            if (!known) {
+                if (rs->n_pre_len == NC_MAX_PREFIX_LENS)
+                    return -1;
+                rs->pre_len[rs->n_pre_len++] = l;
+            }
+            uint64_t h = prefix_key(r->prefix[k].hash, l);
+            size_t j = (size_t)(h ^ (h >> 29)) & (psize - 1);
+            while (rs->ptab[j].hash && rs->ptab[j].hash != h)
+                j = (j + 1) & (psize - 1);
+            rs->ptab[j].hash = h;
+            rs->ptab[j].mask[i / 64] |= 1ull << (i % 64);
+        }
+    }
     for (size_t i = 0; i < rs->n_rules && i < NC_ANCHOR_BITS; i++) {
         const rule *r = &rs->rules[i];
         if (r->anchor_digit)
@@ -605,6 +677,22 @@ static int anchor_table(ruleset *rs)
         }
     }
     return 1;
+}
+
+void anchor_mask_prefix(const ruleset *rs, uint64_t hash, int len, uint64_t out[NC_ANCHOR_WORDS])
+{
+    if (!rs->ptab_size || !hash)
+        return;
+    uint64_t h = prefix_key(hash, len);
+    size_t j = (size_t)(h ^ (h >> 29)) & (rs->ptab_size - 1);
+    while (rs->ptab[j].hash) {
+        if (rs->ptab[j].hash == h) {
+            for (int k = 0; k < NC_ANCHOR_WORDS; k++)
+                out[k] |= rs->ptab[j].mask[k];
+            return;
+        }
+        j = (j + 1) & (rs->ptab_size - 1);
+    }
 }
 
 void anchor_mask(const ruleset *rs, uint64_t hash, int is_digit, uint64_t out[NC_ANCHOR_WORDS])
@@ -630,6 +718,7 @@ void anchor_mask(const ruleset *rs, uint64_t hash, int is_digit, uint64_t out[NC
 static void ruleset_free(ruleset *rs)
 {
     free(rs->atab);
+    free(rs->ptab);
     for (size_t i = 0; i < rs->n_rules; i++)
         rule_free(&rs->rules[i]);
     free(rs->rules);
@@ -859,9 +948,12 @@ int rules_load_all(nc_extractor *x, nc_error *err)
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", x->rules_dir, names[i]);
             rc = load_rules_file(x, path, &x->sets[x->n_sets], err);
-            if (rc == NC_OK && !anchor_table(&x->sets[x->n_sets])) {
+            int at = rc == NC_OK ? anchor_table(&x->sets[x->n_sets]) : 1;
+            if (at != 1) {
                 ruleset_free(&x->sets[x->n_sets]);
-                rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");
+                rc = at < 0 ? nc_error_set(err, NC_E_RULES, path, "prefix anchors of more than %d lengths",
+                                           NC_MAX_PREFIX_LENS)
+                            : nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");
             }
             if (rc == NC_OK) {
                 for (size_t r = 0; r < x->sets[x->n_sets].n_rules; r++)

@@ -280,6 +280,26 @@ void t_extract_spans(void)
 /* Organisations outside the gazetteer: a legal form ("Acme Robotics Inc."),
 ** a capitalised name in a trigger's subject position ("Nimbus Data a payé");
 ** people are never companies, products belong to their company. */
+/* A source is a whole name: "X Corp" is not inside "GTX Corp said" (a
+** reuters article was attributed to Twitter, whose alias "X Corp" is). */
+void t_extract_attribution_whole_names(void)
+{
+    nc_article a = one_sentence("GTX Corp said Nippon Steel Co of Japan invested eight mln dlrs in GTX.", "en");
+    nc_extraction ex;
+    nc_error err = { 0 };
+    CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_OK);
+    CHECK(ex.n_claims > 0);
+    for (size_t i = 0; i < ex.n_claims; i++)
+        CHECK_STR(ex.claims[i].source, "");
+    nc_extraction_free(&ex);
+    a = one_sentence("X Corp said it invested eight million dollars.", "en");
+    CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_OK);
+    CHECK(ex.n_claims > 0);
+    for (size_t i = 0; i < ex.n_claims; i++)
+        CHECK_STR(ex.claims[i].source, "twitter");
+    nc_extraction_free(&ex);
+}
+
 void t_extract_unknown_organisations(void)
 {
     nc_article a = one_sentence("Nimbus Data a payé 5 millions de dollars à Acme Robotics Inc. selon Le Monde.", "fr");
@@ -369,10 +389,20 @@ static size_t compare_anchored(const nc_extractor *fast, const nc_extractor *slo
         for (size_t i = 0; same && i < e1.n_mentions; i++)
             same = e1.mentions[i].start == e2.mentions[i].start && e1.mentions[i].end == e2.mentions[i].end &&
                    e1.mentions[i].kind == e2.mentions[i].kind && !strcmp(e1.mentions[i].value, e2.mentions[i].value);
+        /* the claims too: triggers and cues are anchored as well */
+        for (size_t i = 0; same && i < e1.n_claims; i++) {
+            const nc_claim *c1 = &e1.claims[i], *c2 = &e2.claims[i];
+            same = c1->sentence == c2->sentence && !strcmp(c1->predicate, c2->predicate) &&
+                   !strcmp(c1->subject, c2->subject) && !strcmp(c1->object, c2->object) &&
+                   c1->amount == c2->amount && c1->duration == c2->duration && c1->date == c2->date &&
+                   !strcmp(c1->source, c2->source) && c1->is_negated == c2->is_negated &&
+                   c1->is_hedged == c2->is_hedged && !strcmp(c1->object_text, c2->object_text) &&
+                   !strcmp(c1->rule ? c1->rule : "", c2->rule ? c2->rule : "");
+        }
         if (!same) {
             if (*diffs < 5)
-                printf("  %s: anchored and unanchored rules disagree (%zu vs %zu mentions)\n", path, e1.n_mentions,
-                       e2.n_mentions);
+                printf("  %s: anchored and unanchored rules disagree (%zu vs %zu mentions, %zu vs %zu claims)\n",
+                       path, e1.n_mentions, e2.n_mentions, e1.n_claims, e2.n_claims);
             (*diffs)++;
         }
         nc_extraction_free(&e1);
