@@ -304,6 +304,12 @@ static const char *const migrations[] = {
     "CREATE INDEX claims_family ON claims(family);\n"
     "CREATE INDEX claims_amount ON claims(currency, amount_num);\n"
     "CREATE INDEX groups_amount ON claim_groups(currency, amount_num);\n",
+    /* 3: indexes that repeat the first column of a UNIQUE constraint's own
+    ** index cost every insert and serve no query */
+    "DROP INDEX IF EXISTS articles_file;\n"
+    "DROP INDEX IF EXISTS sentences_article;\n"
+    "DROP INDEX IF EXISTS mentions_article;\n"
+    "DROP INDEX IF EXISTS claims_article;\n",
 };
 
 int iso_period(const char *iso, char start[11], char end[11])
