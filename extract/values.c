@@ -559,6 +559,49 @@ static nc_date_precision unit_precision(char unit)
     }
 }
 
+/* Day of the week of a full date, 1 = Monday .. 7 = Sunday (Gregorian). */
+static int weekday_of(const ymd *v)
+{
+    static const int t[] = { 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4 };
+    int y = v->y - (v->m < 3);
+    int w = (y + y / 4 - y / 100 + y / 400 + t[v->m - 1] + v->d) % 7;   /* 0 = Sunday */
+    return w == 0 ? 7 : w;
+}
+
+/* "on Friday", "last Sunday", "vendredi prochain", "am vergangenen
+** Montag": the day of that name nearest the publication date in the
+** direction the words ("prev", "next", "this") or else the sentence's
+** tense point to; without a publication date known to the day, a TIMEX
+** weekday ("XXXX-WXX-5") that makes no event date. */
+static int weekday_mention(value_ctx *vc, const groups *g, int want, const ymd *pub, int has_pub, nc_mention *m)
+{
+    m->flags |= NC_MF_RELATIVE;
+    if (!has_pub || vc->pub_precision < NC_PREC_DAY || !pub->m || !pub->d) {
+        snprintf(m->value, sizeof m->value, "XXXX-WXX-%d", want);
+        m->precision = NC_PREC_NONE;
+        return 1;
+    }
+    int cur = weekday_of(pub);
+    long back = (cur - want + 7) % 7, fwd = (want - cur + 7) % 7, delta;
+    if (role_group(g->r, G_PREV, g->ov, g->n) >= 0) {
+        delta = -(back ? back : 7);
+    } else if (role_group(g->r, G_NEXT, g->ov, g->n) >= 0) {
+        delta = fwd ? fwd : 7;
+    } else if (role_group(g->r, G_THIS, g->ov, g->n) >= 0) {
+        delta = want - cur;                       /* the same Monday-to-Sunday week */
+    } else {
+        size_t at = vc->sent && g->text + g->ov[0] >= vc->sent ? (size_t)(g->text + g->ov[0] - vc->sent) : 0;
+        int tense = sentence_tense(vc, at);
+        delta = tense > 0 ? fwd : tense < 0 ? -back : back <= fwd ? -back : fwd;
+    }
+    ymd r = *pub;
+    shift(&r, NC_PREC_DAY, delta, 'D');
+    format_date(&r, NC_PREC_DAY, m->value, sizeof m->value);
+    m->precision = NC_PREC_DAY;
+    m->flags |= NC_MF_RESOLVED;
+    return 1;
+}
+
 static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
 {
     ymd v = { 0 }, pub;
@@ -584,8 +627,16 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
     if ((lv = lex_of(vc, g, G_HALFYEAR, "halfyear")))
         v.h = atoi(lv);
     set_qualifier(vc, g, m);
+    const char *wd = lex_of(vc, g, G_WEEKDAY, "weekday");
+    if (wd && !v.y && !v.m && !v.d) {
+        int want = atoi(wd);
+        if (want < 1 || want > 7)
+            return 0;
+        return weekday_mention(vc, g, want, &pub, has_pub, m);
+    }
 
-    /* relative: "vor über 5 Jahren", "a few weeks ago", "last month" */
+    /* relative: "vor über 5 Jahren", "a few weeks ago", "last month",
+    ** "two weeks from now" */
     const char *unit = lex_of(vc, g, G_UNIT, "unit");
     const char *rel = lex_of(vc, g, G_REL, "rel");
     if (!rel && g->r->value && !v.y && !v.m && !v.q && !v.h)
@@ -593,12 +644,13 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
     dec num;
     int has_num = number(vc, g, G_NUM, G_WORD, &num);
     int is_ago = role_group(g->r, G_AGO, g->ov, g->n) >= 0;
-    if (unit && has_num && (is_ago || rel)) {
+    int is_ahead = role_group(g->r, G_AHEAD, g->ov, g->n) >= 0;
+    if (unit && has_num && (is_ago || is_ahead || rel)) {
         m->flags |= NC_MF_RELATIVE;
         double kd = dec_to_double(num);   /* 1e20 years ago: no long holds it (found by fuzz_normalize) */
         long k = kd > 1001 ? 1001 : kd < 0 ? 0 : (long)kd;
         if (!has_pub || k > 1000) {
-            snprintf(m->value, sizeof m->value, "PAST_REF");
+            snprintf(m->value, sizeof m->value, "%s", is_ago ? "PAST_REF" : "FUTURE_REF");
             return 1;
         }
         ymd r = pub;
