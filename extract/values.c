@@ -618,7 +618,9 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
         v.m = atoi(lv);
     else if (get(g, G_MONTH, &s, &n))
         v.m = atoi(s);
-    if (get(g, G_DAY, &s, &n))
+    if ((lv = lex_of(vc, g, G_DAY, "dayord")))
+        v.d = atoi(lv);                 /* "the fourth of May", "le premier mai" */
+    else if (get(g, G_DAY, &s, &n))
         v.d = atoi(s);
     if ((lv = lex_of(vc, g, G_QUARTER, "quarter")))
         v.q = atoi(lv);
