@@ -33,7 +33,8 @@ static const char *const role_names[G_ROLE_COUNT] = {
     "num", "num2", "word", "word2", "scale", "scale2", "currency", "currency2",
     "qual", "vague", "half", "unit", "noun", "day", "month", "year", "quarter",
     "halfyear", "rel", "ago", "src", "name", "day2", "month2", "year2", "cents", "centsword",
-    "weekday", "prev", "next", "this", "ahead"
+    "weekday", "prev", "next", "this", "ahead",
+    "neg", "whole", "wholeword", "denom", "denomword", "fraction", "exp10", "pointwords", "pow"
 };
 
 static const char *const kind_names[RK_KIND_COUNT] = {

@@ -753,6 +753,115 @@ static int amount(value_ctx *vc, const groups *g, int rn, int rw, int rs, dec *s
     return 1;
 }
 
+/* The value of a decimal written in words after "point": each word gives
+** its digits ("zero three" .03, "seventy-one" .71, "nought four" .04). */
+static int point_words(value_ctx *vc, const char *s, size_t n, dec *out)
+{
+    char digits[40];
+    size_t nd = 0;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
+            i++;
+        size_t b = i;
+        while (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != '\n')
+            i++;
+        if (i == b)
+            break;
+        dec w;
+        if (!parse_words(vc, s + b, i - b, &w) || w.exp < 0 || w.mant < 0)
+            return 0;
+        char t[32];
+        dec_format(w, t, sizeof t);
+        size_t tl = strlen(t);
+        if (nd + tl >= sizeof digits - 1)
+            return 0;
+        memcpy(digits + nd, t, tl);
+        nd += tl;
+    }
+    if (!nd)
+        return 0;
+    char buf[48];
+    snprintf(buf, sizeof buf, "0.%.*s", (int)nd, digits);
+    return dec_parse(buf, out);
+}
+
+/* A double as a dec, to 15 significant digits. */
+static int dec_of_double(double x, dec *out)
+{
+    if (!(x == x) || x > 9e18 || x < -9e18)
+        return 0;
+    char buf[48];
+    snprintf(buf, sizeof buf, "%.15g", x);
+    if (strchr(buf, 'e')) {
+        /* 1e-12: write it out */
+        snprintf(buf, sizeof buf, "%.20f", x);
+    }
+    return dec_parse(buf, out);
+}
+
+/* The parts a bare number may have around num/word and scale (the number
+** rules): a decimal in words after "point" (pointwords), a power of ten
+** (exp10, "1.3e6"), a fraction (denom/denomword: "3/4", "one over
+** three"; fraction, the lexicon of that name: "two thirds", "a half"), a
+** whole part before it (whole/wholeword: "2 1/4", "one and a half"), and a
+** sign (neg: "-1", "minus five"). 0 if a part does not parse. */
+static int number_parts(value_ctx *vc, const groups *g, dec *v)
+{
+    const char *s;
+    size_t n;
+    if (get(g, G_POINTWORDS, &s, &n)) {
+        dec f;
+        if (!point_words(vc, s, n, &f) || !dec_add(*v, f, v))
+            return 0;
+    }
+    if (get(g, G_EXP10, &s, &n)) {
+        char t[16];
+        if (n >= sizeof t)
+            return 0;
+        memcpy(t, s, n);
+        t[n] = 0;
+        long e = strtol(t, NULL, 10);
+        if (e > 18 || e < -18)
+            return 0;
+        v->exp += (int)e;
+    }
+    if (get(g, G_POW, &s, &n)) {
+        /* "1.1^23", "2.5^-1": the exponent's sign is the parity of its minus signs */
+        int neg = 0;
+        size_t i = 0;
+        for (; i < n && (s[i] == '-' || s[i] == '+'); i++)
+            neg ^= s[i] == '-';
+        char t[16];
+        if (n - i >= sizeof t || i == n)
+            return 0;
+        memcpy(t, s + i, n - i);
+        t[n - i] = 0;
+        long e = strtol(t, NULL, 10);
+        if (e > 300)
+            return 0;
+        if (!dec_of_double(pow(dec_to_double(*v), neg ? -(double)e : (double)e), v))
+            return 0;
+    }
+    dec d;
+    int has_den = number(vc, g, G_DENOM, G_DENOMWORD, &d);
+    const char *fv = lex_of(vc, g, G_FRACTION, "fraction");
+    if (!has_den && fv)
+        has_den = dec_parse(fv, &d);
+    if (has_den) {
+        double den = dec_to_double(d);
+        if (den == 0)
+            return 0;
+        dec w = { 0, 0, 1 };
+        number(vc, g, G_WHOLE, G_WHOLEWORD, &w);
+        if (!dec_of_double(dec_to_double(w) + dec_to_double(*v) / den, v))
+            return 0;
+    }
+    if (role_group(g->r, G_NEG, g->ov, g->n) >= 0)
+        v->mant = -v->mant;
+    return 1;
+}
+
 /* A qualifier written just before a quantity ("au moins 70 millions",
 ** "mindestens 70 Millionen", "at least $70 million"): the longest surface of
 ** the "qual" lexicon that ends where the mention starts (spaces between) and
@@ -827,6 +936,8 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
             m->flags |= NC_MF_UNQUANTIFIED;
             return 1;
         }
+        if (role_group(r, G_NEG, ov, n_groups) >= 0)
+            v.mant = -v.mant;             /* "minus five percent" */
         /* the hundredths said after the unit: "3 dollars 50 cents",
         ** "thirteen dollars and forty-five cents", "15 dollars 50" */
         dec cents;
@@ -881,6 +992,8 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
     case RK_NUMBER:
         m->kind = NC_MENTION_NUMBER;
         if (!amount(vc, &g, G_NUM, G_WORD, G_SCALE, NULL, &v, &vague))
+            return 0;
+        if (!number_parts(vc, &g, &v))
             return 0;
         dec_format(v, m->value, sizeof m->value);
         return 1;
