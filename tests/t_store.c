@@ -150,3 +150,52 @@ void t_store_replace(void)
     nc_articles_free(a1b, n1b);
     free(d);
 }
+
+/* Group commits: files in one batch are invisible to other connections
+** until it commits; a file that fails in the middle rolls back alone, the
+** files before and after it in the batch are stored whole. */
+void t_store_group_commit(void)
+{
+    char *d = t_tmpdir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/g.db", d);
+    nc_error err = { 0 };
+    nc_store *s = nc_store_open(path, NULL, &err);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    nc_store_close(s);
+    /* a file the database itself refuses, as a disk or constraint error would */
+    CHECK_INT(exec(path, "CREATE TRIGGER refuse_b BEFORE INSERT ON articles WHEN NEW.path = 'b.txt'"
+                         " BEGIN SELECT RAISE(ABORT, 'refused for the test'); END;"), SQLITE_OK);
+    s = nc_store_open(path, NULL, &err);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    nc_store_set_batch(s, 100, 60.0);
+    const char *t = "Twitter owes Amazon Web Services at least $70 million.\n";
+    const char *names[3] = { "a.txt", "b.txt", "c.txt" };
+    int rcs[3];
+    for (int i = 0; i < 3; i++) {
+        size_t n;
+        nc_article *a = article(names[i], t, &n);
+        nc_extraction e;
+        CHECK_INT(nc_extract_article(t_extractor(), a, NULL, &e, &err), NC_OK);
+        rcs[i] = nc_store_put_file(s, names[i], names[i], strlen(t), a, &e, n, NULL, &err);
+        nc_extraction_free(&e);
+        nc_articles_free(a, n);
+    }
+    CHECK_INT(rcs[0], NC_OK);
+    CHECK(rcs[1] != NC_OK);
+    CHECK_INT(rcs[2], NC_OK);
+    /* not committed yet: another connection sees none of the batch */
+    CHECK_INT(query_int(path, "SELECT count(*) FROM files"), 0);
+    CHECK_INT(nc_store_flush(s, &err), NC_OK);
+    CHECK_INT(query_int(path, "SELECT count(*) FROM files"), 2);
+    CHECK_INT(query_int(path, "SELECT count(*) FROM files WHERE path = 'b.txt'"), 0);
+    CHECK_INT(query_int(path, "SELECT count(*) FROM articles WHERE path IN ('a.txt', 'c.txt')"), 2);
+    CHECK(query_int(path, "SELECT count(*) FROM claims") > 0);
+    CHECK_INT(query_int(path, "SELECT count(*) FROM articles a LEFT JOIN files f ON f.id = a.file_id WHERE f.id IS NULL"), 0);
+    nc_store_close(s);
+    free(d);
+}
