@@ -698,6 +698,37 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
         return 1;
     }
 
+    if (v.d && !v.m && !v.y && !v.q && !v.h) {
+        /* a day alone ("on the 27th"): of the publication month, or of the
+        ** month before or after it when the sentence's tense points past
+        ** that day */
+        if (v.d > 31)
+            return 0;
+        m->flags |= NC_MF_RELATIVE;
+        if (!has_pub || !pub.m || vc->pub_precision < NC_PREC_MONTH) {
+            snprintf(m->value, sizeof m->value, "XXXX-XX-%02d", v.d);
+            m->precision = NC_PREC_NONE;
+            return 1;
+        }
+        size_t at = vc->sent && g->text + g->ov[0] >= vc->sent ? (size_t)(g->text + g->ov[0] - vc->sent) : 0;
+        int tense = sentence_tense(vc, at);
+        ymd c = pub;
+        c.d = v.d;
+        if (vc->pub_precision >= NC_PREC_DAY && pub.d) {
+            if (tense < 0 && v.d > pub.d)
+                shift(&c, NC_PREC_MONTH, -1, 'M');
+            else if (tense > 0 && v.d < pub.d)
+                shift(&c, NC_PREC_MONTH, 1, 'M');
+        }
+        static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+        int md = mdays[c.m - 1] + (c.m == 2 && c.y % 4 == 0 && (c.y % 100 || c.y % 400 == 0));
+        if (c.d > md)
+            return 0;
+        format_date(&c, NC_PREC_DAY, m->value, sizeof m->value);
+        m->precision = NC_PREC_DAY;
+        m->flags |= NC_MF_RESOLVED;
+        return 1;
+    }
     nc_date_precision p = v.d && v.m ? NC_PREC_DAY : v.m ? NC_PREC_MONTH :
                           v.q ? NC_PREC_QUARTER : v.h ? NC_PREC_HALF : v.y ? NC_PREC_YEAR : NC_PREC_NONE;
     if (p == NC_PREC_NONE)
