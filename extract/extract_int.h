@@ -36,12 +36,13 @@ typedef struct lexicon {
 } lexicon;
 
 /* ---------------------------------------------------------------- rules */
+#define NC_MAX_SAME_ROLE 8      /* groups of one name in a rule ("day" in each alternative) */
 enum group_role {
     G_NUM, G_NUM2, G_WORD, G_WORD2, G_SCALE, G_SCALE2, G_CURRENCY, G_CURRENCY2,
     G_QUAL, G_VAGUE, G_HALF, G_UNIT, G_NOUN, G_DAY, G_MONTH, G_YEAR, G_QUARTER,
     G_HALFYEAR, G_REL, G_AGO, G_SRC, G_NAME, G_DAY2, G_MONTH2, G_YEAR2, G_CENTS, G_CENTSWORD,
     G_WEEKDAY, G_PREV, G_NEXT, G_THIS, G_AHEAD,
-    G_NEG, G_WHOLE, G_WHOLEWORD, G_DENOM, G_DENOMWORD, G_FRACTION, G_EXP10, G_POINTWORDS, G_POW,
+    G_NEG, G_WHOLE, G_WHOLEWORD, G_DENOM, G_DENOMWORD, G_FRACTION, G_EXP10, G_POINTWORDS, G_POW, G_NEXTWEEK, G_LASTWEEK,
     G_ROLE_COUNT
 };
 
@@ -69,7 +70,7 @@ typedef struct rule {
     struct { uint64_t hash; int len; } *prefix;   /* "refus*": a token starting so */
     size_t n_prefix;
     int    anchor_digit;     /* matches may start at any ASCII digit */
-    int    group[G_ROLE_COUNT][4];  /* group numbers per role (names may repeat
+    int    group[G_ROLE_COUNT][NC_MAX_SAME_ROLE];  /* group numbers per role (names may repeat
                                        in alternatives), 0 where absent */
     char  *predicate;        /* triggers */
     char  *unit;             /* fixed unit (count noun class, etc.) */

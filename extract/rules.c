@@ -34,7 +34,7 @@ static const char *const role_names[G_ROLE_COUNT] = {
     "qual", "vague", "half", "unit", "noun", "day", "month", "year", "quarter",
     "halfyear", "rel", "ago", "src", "name", "day2", "month2", "year2", "cents", "centsword",
     "weekday", "prev", "next", "this", "ahead",
-    "neg", "whole", "wholeword", "denom", "denomword", "fraction", "exp10", "pointwords", "pow"
+    "neg", "whole", "wholeword", "denom", "denomword", "fraction", "exp10", "pointwords", "pow", "nextweek", "lastweek"
 };
 
 static const char *const kind_names[RK_KIND_COUNT] = {
@@ -370,7 +370,7 @@ static void rule_free(rule *r)
 
 int role_group(const rule *r, int role, const PCRE2_SIZE *ov, int n_groups)
 {
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < NC_MAX_SAME_ROLE; k++) {
         int g = r->group[role][k];
         if (g > 0 && g < n_groups && ov[2 * g] != PCRE2_UNSET)
             return g;
@@ -601,11 +601,13 @@ static int compile_rule(loader *ld, rule *r, const char *raw, nc_error *err)
             if (strcmp(name, role_names[role]))
                 continue;
             found = 1;
-            for (int k = 0; k < 4; k++)
-                if (!r->group[role][k]) {
-                    r->group[role][k] = num;
-                    break;
-                }
+            int k = 0;
+            while (k < NC_MAX_SAME_ROLE && r->group[role][k])
+                k++;
+            if (k == NC_MAX_SAME_ROLE)
+                return nc_error_set(err, NC_E_RULES, ld->where,
+                                    "rule %s: more than %d groups named \"%s\"", r->id, NC_MAX_SAME_ROLE, name);
+            r->group[role][k] = num;
         }
         if (!found)
             return nc_error_set(err, NC_E_RULES, ld->where,

@@ -570,7 +570,8 @@ static int weekday_of(const ymd *v)
 
 /* "on Friday", "last Sunday", "vendredi prochain", "am vergangenen
 ** Montag": the day of that name nearest the publication date in the
-** direction the words ("prev", "next", "this") or else the sentence's
+** direction the words ("prev", "next", "this"; "nextweek", "lastweek": in
+** the week after or before the publication's) or else the sentence's
 ** tense point to; without a publication date known to the day, a TIMEX
 ** weekday ("XXXX-WXX-5") that makes no event date. */
 static int weekday_mention(value_ctx *vc, const groups *g, int want, const ymd *pub, int has_pub, nc_mention *m)
@@ -589,6 +590,10 @@ static int weekday_mention(value_ctx *vc, const groups *g, int want, const ymd *
         delta = fwd ? fwd : 7;
     } else if (role_group(g->r, G_THIS, g->ov, g->n) >= 0) {
         delta = want - cur;                       /* the same Monday-to-Sunday week */
+    } else if (role_group(g->r, G_NEXTWEEK, g->ov, g->n) >= 0) {
+        delta = want - cur + 7;                   /* "Friday next week" */
+    } else if (role_group(g->r, G_LASTWEEK, g->ov, g->n) >= 0) {
+        delta = want - cur - 7;
     } else {
         size_t at = vc->sent && g->text + g->ov[0] >= vc->sent ? (size_t)(g->text + g->ov[0] - vc->sent) : 0;
         int tense = sentence_tense(vc, at);
