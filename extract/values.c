@@ -751,7 +751,8 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
             return 1;
         }
         size_t at = vc->sent && g->text + g->ov[0] >= vc->sent ? (size_t)(g->text + g->ov[0] - vc->sent) : 0;
-        v.y = choose_year(&v, &pub, sentence_tense(vc, at));
+        /* "this January": the publication's year */
+        v.y = role_group(g->r, G_THIS, g->ov, g->n) >= 0 ? pub.y : choose_year(&v, &pub, sentence_tense(vc, at));
         m->flags |= NC_MF_RESOLVED;
     }
     format_date(&v, p, m->value, sizeof m->value);
