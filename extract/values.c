@@ -607,26 +607,100 @@ static int weekday_mention(value_ctx *vc, const groups *g, int want, const ymd *
     return 1;
 }
 
+/* Day, month and year of a date from the groups of those roles; 1 if any. */
+static int date_parts(value_ctx *vc, const groups *g, int rd, int rm, int ry, ymd *v)
+{
+    const char *s, *lv;
+    size_t n;
+    memset(v, 0, sizeof *v);
+    if (get(g, ry, &s, &n)) {
+        v->y = atoi(s);
+        if (n == 2)
+            v->y += v->y < 70 ? 2000 : 1900;
+    }
+    if ((lv = lex_of(vc, g, rm, "month")))
+        v->m = atoi(lv);
+    else if (get(g, rm, &s, &n))
+        v->m = atoi(s);
+    if ((lv = lex_of(vc, g, rd, "dayord")))
+        v->d = atoi(lv);                /* "the fourth of May", "le premier mai" */
+    else if (get(g, rd, &s, &n))
+        v->d = atoi(s);
+    return v->y || v->m || v->d;
+}
+
+static int days_in(int y, int m)
+{
+    static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return md[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 || y % 400 == 0));
+}
+
+/* A period written with both ends ("from January to March 2023", "between
+** 2020 and 2022", "November 19 to 20"): each end takes from the other the
+** parts it leaves out; a year left out everywhere is chosen as for a single
+** date. value is the start, value_max the end, at their own precisions. */
+static int range_mention(value_ctx *vc, const groups *g, ymd a, ymd b, const ymd *pub, int has_pub, nc_mention *m)
+{
+    if (!b.m && a.m && b.d)
+        b.m = a.m;                        /* "November 19 to 20" */
+    if (!a.m && b.m && a.d)
+        a.m = b.m;                        /* "from 3 until 12 of Sept" */
+    if (!a.y && b.y && (a.m || !a.d))
+        a.y = b.y;                        /* "from January to March 2023" */
+    if (!b.y && a.y && (b.m || !b.d))
+        b.y = a.y;
+    if ((a.d && !a.m) || (b.d && !b.m) || (!a.y && !a.m) || (!b.y && !b.m))
+        return 0;
+    if (a.m > 12 || b.m > 12 || (a.m && a.d > days_in(a.y ? a.y : 2000, a.m)) ||
+        (b.m && b.d > days_in(b.y ? b.y : 2000, b.m)))
+        return 0;
+    if (!a.y && !has_pub) {
+        /* no year anywhere and no publication date: "XXXX-03" .. "XXXX-05" */
+        char sa[16], sb[16];
+        ymd xa = a, xb = b;
+        xa.y = xb.y = 0;
+        format_date(&xa, a.d ? NC_PREC_DAY : NC_PREC_MONTH, sa, sizeof sa);
+        format_date(&xb, b.d ? NC_PREC_DAY : NC_PREC_MONTH, sb, sizeof sb);
+        snprintf(m->value, sizeof m->value, "XXXX%s", sa + 4);
+        snprintf(m->value_max, sizeof m->value_max, "XXXX%s", sb + 4);
+        m->precision = NC_PREC_NONE;
+        m->flags |= NC_MF_RANGE;
+        return 1;
+    }
+    if (!a.y) {
+        size_t at = vc->sent && g->text + g->ov[0] >= vc->sent ? (size_t)(g->text + g->ov[0] - vc->sent) : 0;
+        a.y = choose_year(&a, pub, sentence_tense(vc, at));
+        b.y = a.y + (b.m < a.m || (b.m == a.m && b.d && b.d < a.d));   /* "from November to February" */
+        m->flags |= NC_MF_RESOLVED;
+    }
+    if (a.y < 1800 || a.y > 2200 || b.y < 1800 || b.y > 2200)
+        return 0;
+    nc_date_precision pa = a.d ? NC_PREC_DAY : a.m ? NC_PREC_MONTH : NC_PREC_YEAR;
+    nc_date_precision pb = b.d ? NC_PREC_DAY : b.m ? NC_PREC_MONTH : NC_PREC_YEAR;
+    char sa[16], sb[16];
+    format_date(&a, pa, sa, sizeof sa);
+    format_date(&b, pb, sb, sizeof sb);
+    if (strcmp(sa, sb) > 0)
+        return 0;                         /* an end before its start is no period */
+    snprintf(m->value, sizeof m->value, "%s", sa);
+    snprintf(m->value_max, sizeof m->value_max, "%s", sb);
+    m->precision = pa;
+    m->flags |= NC_MF_RANGE;
+    return 1;
+}
+
 static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
 {
-    ymd v = { 0 }, pub;
+    ymd v = { 0 }, pub, v2;
     int has_pub = parse_iso(vc->pub_date, &pub);
     const char *s;
     size_t n;
     const char *lv;
-    if (get(g, G_YEAR, &s, &n)) {
-        v.y = atoi(s);
-        if (n == 2)
-            v.y += v.y < 70 ? 2000 : 1900;
+    date_parts(vc, g, G_DAY, G_MONTH, G_YEAR, &v);
+    if (date_parts(vc, g, G_DAY2, G_MONTH2, G_YEAR2, &v2)) {
+        set_qualifier(vc, g, m);
+        return range_mention(vc, g, v, v2, &pub, has_pub, m);
     }
-    if ((lv = lex_of(vc, g, G_MONTH, "month")))
-        v.m = atoi(lv);
-    else if (get(g, G_MONTH, &s, &n))
-        v.m = atoi(s);
-    if ((lv = lex_of(vc, g, G_DAY, "dayord")))
-        v.d = atoi(lv);                 /* "the fourth of May", "le premier mai" */
-    else if (get(g, G_DAY, &s, &n))
-        v.d = atoi(s);
     if ((lv = lex_of(vc, g, G_QUARTER, "quarter")))
         v.q = atoi(lv);
     else if (get(g, G_QUARTER, &s, &n))

@@ -184,6 +184,44 @@ static const char *json_str(const char *json, const char *path, char *buf, size_
     return buf[0] ? buf : NULL;
 }
 
+/* The first day of an ISO date at any precision ("2014" 2014-01-01,
+** "XXXX-03" XXXX-03-01, "2014-Q2" 2014-04-01), into out[11]. */
+static void first_day(const char *iso, char out[11])
+{
+    char y[5] = "";
+    snprintf(y, sizeof y, "%.4s", iso);
+    int mo = 1, d = 1;
+    if (iso[4] == '-' && iso[5] == 'Q')
+        mo = (iso[6] - '0' - 1) * 3 + 1;
+    else if (iso[4] == '-' && iso[5] == 'H')
+        mo = iso[6] == '2' ? 7 : 1;
+    else if (iso[4] == '-') {
+        mo = atoi(iso + 5);
+        if (iso[7] == '-')
+            d = atoi(iso + 8);
+    }
+    snprintf(out, 11, "%s-%02d-%02d", y, mo, d);
+}
+
+/* A period of ours (value .. value_max, each end a whole day, month or
+** year) against the peer's [start, end): the peer ends "2014 to 2018" and
+** "March to May" where the last period begins, 2018-01-01 and 05-01. */
+static int range_matches(const nc_mention *m, const char *start, const char *end)
+{
+    if (!m->value_max[0] || !start || !end)
+        return 0;
+    char a[11], b[11];
+    first_day(m->value, a);
+    first_day(m->value_max, b);
+    return !strncmp(a, start, 10) && !strncmp(b, end, 10);
+}
+
+/* "(2014-01-01,2018-01-01,P4Y)": its two ends. */
+static int timex_range(const char *t, char start[11], char end[11])
+{
+    return sscanf(t, "(%10[^,],%10[^,],", start, end) == 2;
+}
+
 /* Does our value match the expected resolution? */
 static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
 {
@@ -223,6 +261,17 @@ static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
             return 1;
         if (json_str(e->resolution, "$.PastResolution.date", a, sizeof a) && !strcmp(a, m->value))
             return 1;
+        if (m->value_max[0]) {
+            char st[11], en[11];
+            if (json_str(e->resolution, "$.Timex", a, sizeof a) && timex_range(a, st, en) && range_matches(m, st, en))
+                return 1;
+            if (json_str(e->resolution, "$.FutureResolution.startDate", a, sizeof a) &&
+                json_str(e->resolution, "$.FutureResolution.endDate", b, sizeof b) && range_matches(m, a, b))
+                return 1;
+            if (json_str(e->resolution, "$.PastResolution.startDate", a, sizeof a) &&
+                json_str(e->resolution, "$.PastResolution.endDate", b, sizeof b) && range_matches(m, a, b))
+                return 1;
+        }
         return 0;
     case K_DATETIME:
         for (int i = 0; i < 8; i++) {
@@ -231,6 +280,15 @@ static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
             if (!json_str(e->resolution, path, a, sizeof a))
                 break;
             if (!strcmp(a, m->value))
+                return 1;
+            char st[11], en[11];
+            if (m->value_max[0] && timex_range(a, st, en) && range_matches(m, st, en))
+                return 1;
+            snprintf(path, sizeof path, "$.values[%d].start", i);
+            char path2[64];
+            snprintf(path2, sizeof path2, "$.values[%d].end", i);
+            if (m->value_max[0] && json_str(e->resolution, path, a, sizeof a) &&
+                json_str(e->resolution, path2, b, sizeof b) && range_matches(m, a, b))
                 return 1;
             snprintf(path, sizeof path, "$.values[%d].value", i);
             if (json_str(e->resolution, path, a, sizeof a) && !strcmp(a, m->value))
