@@ -44,6 +44,7 @@
 */
 #include "store_int.h"
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +57,9 @@ typedef struct org_row {
 
 typedef struct crow {
     sqlite3_int64 id, article_id;
-    char *predicate, *family, *subject, *object, *amount, *currency, *qualifier, *duration, *object_text;
-    char *event_date, *event_precision, *event_source, *event_qual, *lang, *pub_date;
+    /* interned in the link's string pool: each distinct string once */
+    const char *predicate, *family, *subject, *object, *amount, *currency, *qualifier, *duration, *object_text;
+    const char *event_date, *event_precision, *event_source, *event_qual, *lang, *pub_date;
     double amount_num;
     int has_amount, is_vague, is_negated;
     int subj_ix, obj_ix;  /* organisations as indices into the sorted orgs: -1 none, -2 unknown id */
@@ -204,16 +206,106 @@ static int add_member(group *g, int idx)
     return 1;
 }
 
-static void free_rows(crow *c, size_t n)
+/* The strings of the claims a link reads, each distinct one kept once
+** (claims repeat their predicates, families, currencies, dates, parties
+** and languages; a first link of a large corpus reads millions of them):
+** an arena of 64 KiB blocks and an open-addressing set over it. */
+typedef struct strpool {
+    char **blocks;
+    size_t n_blocks, cap_blocks;
+    size_t left;               /* bytes free in the last block */
+    char *next;                /* where the next string goes in it */
+    const char **slot;
+    size_t n_slots, n_used;
+} strpool;
+
+#define POOL_BLOCK 65536
+
+static uint64_t pool_hash(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(c[i].predicate); free(c[i].family); free(c[i].subject); free(c[i].object);
-        free(c[i].amount); free(c[i].currency); free(c[i].qualifier); free(c[i].duration);
-        free(c[i].object_text);
-        free(c[i].event_date); free(c[i].event_precision); free(c[i].event_source);
-        free(c[i].event_qual); free(c[i].lang); free(c[i].pub_date);
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static char *pool_alloc(strpool *p, size_t n)
+{
+    if (n > p->left) {
+        size_t size = n > POOL_BLOCK / 4 ? n : POOL_BLOCK;
+        if (!store_grow(&p->blocks, &p->cap_blocks, p->n_blocks + 1, sizeof *p->blocks))
+            return NULL;
+        char *b = malloc(size);
+        if (!b)
+            return NULL;
+        p->blocks[p->n_blocks++] = b;
+        if (size == POOL_BLOCK) {   /* a big string's own block leaves the current one as it is */
+            p->next = b;
+            p->left = size;
+        } else {
+            return b;
+        }
     }
-    free(c);
+    char *r = p->next;
+    p->next += n;
+    p->left -= n;
+    return r;
+}
+
+/* The pooled copy of s (len bytes), NULL out of memory. */
+static const char *pool_intern(strpool *p, const char *s, size_t len)
+{
+    if (p->n_used * 2 >= p->n_slots) {
+        size_t ns = p->n_slots ? p->n_slots * 2 : 4096;
+        const char **v = calloc(ns, sizeof *v);
+        if (!v)
+            return NULL;
+        for (size_t i = 0; i < p->n_slots; i++)
+            if (p->slot[i]) {
+                size_t j = (size_t)pool_hash(p->slot[i], strlen(p->slot[i])) & (ns - 1);
+                while (v[j])
+                    j = (j + 1) & (ns - 1);
+                v[j] = p->slot[i];
+            }
+        free(p->slot);
+        p->slot = v;
+        p->n_slots = ns;
+    }
+    size_t j = (size_t)pool_hash(s, len) & (p->n_slots - 1);
+    while (p->slot[j]) {
+        if (!memcmp(p->slot[j], s, len) && p->slot[j][len] == 0)
+            return p->slot[j];
+        j = (j + 1) & (p->n_slots - 1);
+    }
+    char *c = pool_alloc(p, len + 1);
+    if (!c)
+        return NULL;
+    memcpy(c, s, len);
+    c[len] = 0;
+    p->slot[j] = c;
+    p->n_used++;
+    return c;
+}
+
+/* Column i of st pooled: NULL for SQL NULL; *oom set if memory runs out. */
+static const char *pool_col(strpool *p, sqlite3_stmt *st, int i, int *oom)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t)
+        return NULL;
+    const char *r = pool_intern(p, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+    if (!r)
+        *oom = 1;
+    return r;
+}
+
+static void pool_free(strpool *p)
+{
+    for (size_t i = 0; i < p->n_blocks; i++)
+        free(p->blocks[i]);
+    free(p->blocks);
+    free(p->slot);
+    memset(p, 0, sizeof *p);
 }
 
 /* A date as shown in conflicts: "before 2018", "2020". */
@@ -932,6 +1024,7 @@ int nc_store_link(nc_store *s, nc_error *err)
     size_t n_fams_alloc = 0;
     amount_index amounts = { 0 };
     kept_map kept = { 0 };
+    strpool pool = { 0 };
     sqlite3_stmt *st = NULL, *ig = NULL, *im = NULL, *ic = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT id, parent_id FROM orgs ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
         rc = store_err(s, err, "reading organisations");
@@ -997,29 +1090,30 @@ int nc_store_link(nc_store *s, nc_error *err)
         crow *w = &c[n++];
         memset(w, 0, sizeof *w);
         w->id = sqlite3_column_int64(st, 0);
-        w->predicate = column_dup(st, 1);
-        w->family = column_dup(st, 2);
-        w->subject = column_dup(st, 3);
-        w->object = column_dup(st, 4);
-        w->amount = column_dup(st, 5);
+        int oom = 0;
+        w->predicate = pool_col(&pool, st, 1, &oom);
+        w->family = pool_col(&pool, st, 2, &oom);
+        w->subject = pool_col(&pool, st, 3, &oom);
+        w->object = pool_col(&pool, st, 4, &oom);
+        w->amount = pool_col(&pool, st, 5, &oom);
         w->has_amount = w->amount != NULL;
         w->amount_num = sqlite3_column_double(st, 6);
-        w->currency = column_dup(st, 7);
-        w->qualifier = column_dup(st, 8);
+        w->currency = pool_col(&pool, st, 7, &oom);
+        w->qualifier = pool_col(&pool, st, 8, &oom);
         w->is_vague = sqlite3_column_int(st, 9);
-        w->duration = column_dup(st, 10);
-        w->event_date = column_dup(st, 11);
-        w->event_precision = column_dup(st, 12);
-        w->event_source = column_dup(st, 13);
-        w->event_qual = column_dup(st, 14);
-        w->lang = column_dup(st, 15);
-        w->pub_date = column_dup(st, 16);
+        w->duration = pool_col(&pool, st, 10, &oom);
+        w->event_date = pool_col(&pool, st, 11, &oom);
+        w->event_precision = pool_col(&pool, st, 12, &oom);
+        w->event_source = pool_col(&pool, st, 13, &oom);
+        w->event_qual = pool_col(&pool, st, 14, &oom);
+        w->lang = pool_col(&pool, st, 15, &oom);
+        w->pub_date = pool_col(&pool, st, 16, &oom);
         w->article_id = sqlite3_column_int64(st, 17);
         w->is_negated = sqlite3_column_int(st, 18);
-        w->object_text = column_dup(st, 19);
+        w->object_text = pool_col(&pool, st, 19, &oom);
         w->fam_dirty = sqlite3_column_int(st, 20);
         w->old_group = sqlite3_column_int64(st, 21);
-        if (!w->predicate || !w->family || !w->lang) {
+        if (oom || !w->predicate || !w->family || !w->lang) {
             rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
             goto done;
         }
@@ -1207,7 +1301,8 @@ done:
     free(amounts.slots);
     free(kept.key);
     free(kept.val);
-    free_rows(c, n);
+    free(c);
+    pool_free(&pool);
     for (size_t i = 0; i < ng; i++)
         free(g[i].members);
     free(g);
