@@ -165,7 +165,7 @@ run_ingest() {
         echo "|---:|---:|---:|"
         for j in 1 2; do
             t0=$(now)
-            parallel --will-cite --pipe -N 200 -j "$j" -k "$bin extract --stream 2>/dev/null" < "$work/items.jsonl" > "$work/arts.jsonl"
+            parallel --will-cite --pipe --block 16M -N 200 -j "$j" -k "$bin extract --stream 2>/dev/null" < "$work/items.jsonl" > "$work/arts.jsonl"
             t1=$(now)
             awk -v j="$j" -v s="$(secs "$t0" "$t1")" -v b="$bytes" 'BEGIN {printf "| %d | %.2f | %.2f |\n", j, s, b / 1e6 / s}'
         done

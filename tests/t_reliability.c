@@ -697,7 +697,7 @@ void t_reliability_parallel_recipe(void)
     }
     snprintf(cmd, sizeof cmd,
              "set -e; %s pack %s > '%s/items.jsonl';"
-             " parallel --will-cite --pipe -N 400 -j 4 \"%s extract --stream | %s load - --db '%s/shard-{#}.db' --quiet\""
+             " parallel --will-cite --pipe --block 16M -N 400 -j 4 \"%s extract --stream | %s load - --db '%s/shard-{#}.db' --quiet\""
              " < '%s/items.jsonl';"
              " %s merge '%s'/shard-*.db --db '%s/merged.db' --quiet",
              bin, files, d, bin, bin, d, d, bin, d, d);
