@@ -19,6 +19,7 @@ struct nc_store {
     int batch_open;        /* a batch transaction is open */
     size_t batch_n;        /* files in it */
     double batch_t0;       /* when it began (CLOCK_MONOTONIC seconds) */
+    int temp_memory;       /* PRAGMA temp_store=MEMORY while group commits run */
 };
 /* BEGIN IMMEDIATE, or join the transaction nc_store_log left open (so that
 ** the ingest log costs no commit of its own); an open batch of files
