@@ -178,16 +178,20 @@ run_ingest() {
                 i=$((i + 1))
             done | head -n "$shard_articles" > "$work/shard-$sh.jsonl"
         done
-        t0=$(now); $bin load "$work/shard-a.jsonl" --db "$work/shard-a.db" --quiet; t1=$(now)
+        t0=$(now); $bin load "$work/shard-a.jsonl" --db "$work/shard-a.db" --quiet 2>"$work/err"; load_rc=$?; t1=$(now)
         load_s=$(secs "$t0" "$t1")
-        $bin load "$work/shard-b.jsonl" --db "$work/shard-b.db" --quiet
-        t0=$(now); /usr/bin/time -f "%M" -o "$work/time" $bin merge "$work/shard-a.db" "$work/shard-b.db" --db "$work/merged.db" --quiet; t1=$(now)
+        $bin load "$work/shard-b.jsonl" --db "$work/shard-b.db" --quiet 2>>"$work/err"
+        t0=$(now); /usr/bin/time -f "%M" -o "$work/time" $bin merge "$work/shard-a.db" "$work/shard-b.db" --db "$work/merged.db" --quiet 2>>"$work/err"; merge_rc=$?; t1=$(now)
         merge_s=$(secs "$t0" "$t1")
         echo
         echo "Two shards of $shard_articles articles each (corpus-bench's lines repeated under"
-        echo "distinct paths): \`newsclaims load\` of one shard took $load_s s; \`newsclaims merge"
-        echo "shard-a.db shard-b.db --db merged.db\` (copy and relink everything) took $merge_s s, peak RSS"
-        echo "$(awk '{printf "%.0f", $1 / 1024}' "$work/time") MB."
+        echo "distinct paths): \`newsclaims load\` of one shard took $load_s s (exit $load_rc); \`newsclaims merge"
+        echo "shard-a.db shard-b.db --db merged.db\` (copy and relink everything) took $merge_s s (exit $merge_rc), peak RSS"
+        echo "$(tail -n 1 "$work/time" | awk '{printf "%.0f", $1 / 1024}') MB."
+        if [ "$merge_rc" -ne 0 ] || [ "$load_rc" -ne 0 ]; then
+            echo
+            echo "**Failed:** $(head -c 300 "$work/err")"
+        fi
     fi
     echo
     echo "## How to read this"
