@@ -623,33 +623,59 @@ static uint64_t prefix_key(uint64_t hash, int len)
     return h ? h : 1;    /* 0 marks an empty slot */
 }
 
-/* Build rs->atab from the rules' anchor hashes (open addressing, linear
-** probing), and rs->ptab from their prefix anchors. 1 done, 0 out of
-** memory, -1 more than NC_MAX_PREFIX_LENS prefix lengths. */
+/* An anchor table: open addressing with linear probing, keyed by a non-zero
+** hash (0 marks an empty slot), each slot the bit mask of the rules keyed
+** so. Sized for n keys at most half full; NULL out of memory. */
+static struct anchor_slot *slot_table(size_t n, size_t *size)
+{
+    *size = 16;
+    while (*size < 2 * n)
+        *size *= 2;
+    return calloc(*size, sizeof(struct anchor_slot));
+}
+
+static size_t slot_of(const struct anchor_slot *t, size_t size, uint64_t h)
+{
+    size_t j = (size_t)(h ^ (h >> 29)) & (size - 1);
+    while (t[j].hash && t[j].hash != h)
+        j = (j + 1) & (size - 1);
+    return j;
+}
+
+static void slot_add(struct anchor_slot *t, size_t size, uint64_t h, size_t ri)
+{
+    size_t j = slot_of(t, size, h);
+    t[j].hash = h;
+    t[j].mask[ri / 64] |= 1ull << (ri % 64);
+}
+
+/* The slot keyed h, NULL if none. */
+static const struct anchor_slot *slot_find(const struct anchor_slot *t, size_t size, uint64_t h)
+{
+    if (!size)
+        return NULL;
+    size_t j = slot_of(t, size, h);
+    return t[j].hash ? &t[j] : NULL;
+}
+
+/* Build rs->atab from the rules' anchor hashes and rs->ptab from their
+** prefix anchors. 1 done, 0 out of memory, -1 more than NC_MAX_PREFIX_LENS
+** prefix lengths. */
 static int anchor_table(ruleset *rs)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < rs->n_rules && i < NC_ANCHOR_BITS; i++)
+    size_t n = 0, np = 0;
+    for (size_t i = 0; i < rs->n_rules && i < NC_ANCHOR_BITS; i++) {
         n += rs->rules[i].n_anchor;
-    size_t size = 16;
-    while (size < 2 * n)
-        size *= 2;
-    rs->atab = calloc(size, sizeof *rs->atab);
-    if (!rs->atab)
-        return 0;
-    rs->atab_size = size;
-    size_t np = 0;
-    for (size_t i = 0; i < rs->n_rules && i < NC_ANCHOR_BITS; i++)
         np += rs->rules[i].n_prefix;
-    size_t psize = 16;
-    while (psize < 2 * np)
-        psize *= 2;
-    rs->ptab = calloc(psize, sizeof *rs->ptab);
-    if (!rs->ptab)
+    }
+    if (!(rs->atab = slot_table(n, &rs->atab_size)) || !(rs->ptab = slot_table(np, &rs->ptab_size)))
         return 0;
-    rs->ptab_size = psize;
     for (size_t i = 0; i < rs->n_rules && i < NC_ANCHOR_BITS; i++) {
         const rule *r = &rs->rules[i];
+        if (r->anchor_digit)
+            rs->digit_mask[i / 64] |= 1ull << (i % 64);
+        for (size_t k = 0; k < r->n_anchor; k++)
+            slot_add(rs->atab, rs->atab_size, r->anchor[k] ? r->anchor[k] : 1, i);
         for (size_t k = 0; k < r->n_prefix; k++) {
             int l = r->prefix[k].len, known = 0;
             for (int q = 0; q < rs->n_pre_len; q++)
@@ -659,25 +685,7 @@ static int anchor_table(ruleset *rs)
                     return -1;
                 rs->pre_len[rs->n_pre_len++] = l;
             }
-            uint64_t h = prefix_key(r->prefix[k].hash, l);
-            size_t j = (size_t)(h ^ (h >> 29)) & (psize - 1);
-            while (rs->ptab[j].hash && rs->ptab[j].hash != h)
-                j = (j + 1) & (psize - 1);
-            rs->ptab[j].hash = h;
-            rs->ptab[j].mask[i / 64] |= 1ull << (i % 64);
-        }
-    }
-    for (size_t i = 0; i < rs->n_rules && i < NC_ANCHOR_BITS; i++) {
-        const rule *r = &rs->rules[i];
-        if (r->anchor_digit)
-            rs->digit_mask[i / 64] |= 1ull << (i % 64);
-        for (size_t k = 0; k < r->n_anchor; k++) {
-            uint64_t h = r->anchor[k] ? r->anchor[k] : 1;   /* 0 marks an empty slot */
-            size_t j = (size_t)(h ^ (h >> 29)) & (size - 1);
-            while (rs->atab[j].hash && rs->atab[j].hash != h)
-                j = (j + 1) & (size - 1);
-            rs->atab[j].hash = h;
-            rs->atab[j].mask[i / 64] |= 1ull << (i % 64);
+            slot_add(rs->ptab, rs->ptab_size, prefix_key(r->prefix[k].hash, l), i);
         }
     }
     return 1;
@@ -685,18 +693,11 @@ static int anchor_table(ruleset *rs)
 
 void anchor_mask_prefix(const ruleset *rs, uint64_t hash, int len, uint64_t out[NC_ANCHOR_WORDS])
 {
-    if (!rs->ptab_size || !hash)
+    if (!hash)
         return;
-    uint64_t h = prefix_key(hash, len);
-    size_t j = (size_t)(h ^ (h >> 29)) & (rs->ptab_size - 1);
-    while (rs->ptab[j].hash) {
-        if (rs->ptab[j].hash == h) {
-            for (int k = 0; k < NC_ANCHOR_WORDS; k++)
-                out[k] |= rs->ptab[j].mask[k];
-            return;
-        }
-        j = (j + 1) & (rs->ptab_size - 1);
-    }
+    const struct anchor_slot *e = slot_find(rs->ptab, rs->ptab_size, prefix_key(hash, len));
+    for (int k = 0; e && k < NC_ANCHOR_WORDS; k++)
+        out[k] |= e->mask[k];
 }
 
 void anchor_mask(const ruleset *rs, uint64_t hash, int is_digit, uint64_t out[NC_ANCHOR_WORDS])
@@ -705,18 +706,11 @@ void anchor_mask(const ruleset *rs, uint64_t hash, int is_digit, uint64_t out[NC
         memcpy(out, rs->digit_mask, sizeof rs->digit_mask);
         return;
     }
-    memset(out, 0, NC_ANCHOR_WORDS * sizeof *out);
-    if (!rs->atab_size)
-        return;
-    uint64_t h = hash ? hash : 1;
-    size_t j = (size_t)(h ^ (h >> 29)) & (rs->atab_size - 1);
-    while (rs->atab[j].hash) {
-        if (rs->atab[j].hash == h) {
-            memcpy(out, rs->atab[j].mask, sizeof rs->atab[j].mask);
-            return;
-        }
-        j = (j + 1) & (rs->atab_size - 1);
-    }
+    const struct anchor_slot *e = slot_find(rs->atab, rs->atab_size, hash ? hash : 1);
+    if (e)
+        memcpy(out, e->mask, sizeof e->mask);
+    else
+        memset(out, 0, NC_ANCHOR_WORDS * sizeof *out);
 }
 
 static void ruleset_free(ruleset *rs)
