@@ -1130,6 +1130,19 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
         long k = (long)kd;
         int half = role_group(r, G_HALF, ov, n_groups) >= 0;
         char u = unit[0];
+        double frac = kd - (double)k;
+        if (frac > 1e-9) {
+            /* "3.5 years": the fraction in the next unit down where it is whole
+            ** (P3Y6M, P1M15D), else a decimal ISO 8601 allows in the last part */
+            double sub = u == 'Y' ? frac * 12 : u == 'M' ? frac * 30 : u == 'W' ? frac * 7 : -1;
+            if (sub > 0 && fabs(sub - (double)(long)(sub + 0.5)) < 1e-6 && u != 'W')
+                snprintf(m->value, sizeof m->value, "P%ld%c%ld%c", k, u, (long)(sub + 0.5), u == 'Y' ? 'M' : 'D');
+            else if (u == 'W' && sub > 0 && fabs(sub - (double)(long)(sub + 0.5)) < 1e-6)
+                snprintf(m->value, sizeof m->value, "P%ldD", k * 7 + (long)(sub + 0.5));
+            else
+                snprintf(m->value, sizeof m->value, "P%g%c", kd, u);
+            return 1;
+        }
         if (half && u == 'Y')
             snprintf(m->value, sizeof m->value, "P%ldY6M", k);
         else if (half && u == 'M')
