@@ -1131,6 +1131,20 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
         int half = role_group(r, G_HALF, ov, n_groups) >= 0;
         char u = unit[0];
         double frac = kd - (double)k;
+        if (u == 'H' || u == 'N' || u == 'S') {
+            /* hours, miNutes, seconds: "PT3H", "PT20M"; a half or a fraction
+            ** in the next unit down ("two and a half hours" PT2H30M) */
+            char iso = u == 'N' ? 'M' : u;
+            double sub = (half ? 0.5 : frac) * 60;
+            long whole_sub = (long)(sub + 0.5);
+            if (sub > 1e-9 && u != 'S' && fabs(sub - (double)whole_sub) < 1e-6)
+                snprintf(m->value, sizeof m->value, "PT%ld%c%ld%c", k, iso, whole_sub, u == 'H' ? 'M' : 'S');
+            else if (frac > 1e-9)
+                snprintf(m->value, sizeof m->value, "PT%g%c", kd, iso);
+            else
+                snprintf(m->value, sizeof m->value, "PT%ld%c", k, iso);
+            return 1;
+        }
         if (frac > 1e-9) {
             /* "3.5 years": the fraction in the next unit down where it is whole
             ** (P3Y6M, P1M15D), else a decimal ISO 8601 allows in the last part */

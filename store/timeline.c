@@ -114,6 +114,23 @@ static void format_duration(const char *d, char *out, size_t size)
         snprintf(out, size, "several years");
         return;
     }
+    if (d[1] == 'T') {
+        /* PT24H -> "24 hours"; PT2H30M -> "2 hours 30 minutes" */
+        size_t k = 0;
+        const char *p = d + 2;
+        while (*p && k < size) {
+            char *e;
+            long v = strtol(p, &e, 10);
+            const char *u = *e == 'H' ? "hour" : *e == 'M' ? "minute" : *e == 'S' ? "second" : NULL;
+            if (e == p || !u) {
+                snprintf(out, size, "%s", d);
+                return;
+            }
+            k += (size_t)snprintf(out + k, size - k, "%s%ld %s%s", k ? " " : "", v, u, v == 1 ? "" : "s");
+            p = e + 1;
+        }
+        return;
+    }
     int y = 0, m = 0, w = 0, days = 0;
     const char *p = d + 1;
     while (*p) {
