@@ -500,6 +500,19 @@ static int sentence_tense(value_ctx *vc, size_t at)
     return past == future ? 0 : past ? -1 : 1;
 }
 
+/* Days in month m of year y (Gregorian). */
+static int days_in(int y, int m)
+{
+    static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return md[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 || y % 400 == 0));
+}
+
+/* Where the match starts in its sentence (for sentence_tense). */
+static size_t sentence_at(const value_ctx *vc, const groups *g)
+{
+    return vc->sent && g->text + g->ov[0] >= vc->sent ? (size_t)(g->text + g->ov[0] - vc->sent) : 0;
+}
+
 /* Add n units (Y, Q, M, W, D) to a date; returns the precision the result
 ** keeps. */
 static nc_date_precision shift(ymd *v, nc_date_precision p, long n, char unit)
@@ -515,10 +528,9 @@ static nc_date_precision shift(ymd *v, nc_date_precision p, long n, char unit)
             break;
         }
         long days = unit == 'W' ? n * 7 : n;
-        static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
         while (days != 0) {
             if (days > 0) {
-                int md = mdays[v->m - 1] + (v->m == 2 && v->y % 4 == 0 && (v->y % 100 || v->y % 400 == 0));
+                int md = days_in(v->y, v->m);
                 v->d++;
                 if (v->d > md) { v->d = 1; v->m++; if (v->m > 12) { v->m = 1; v->y++; } }
                 days--;
@@ -527,7 +539,7 @@ static nc_date_precision shift(ymd *v, nc_date_precision p, long n, char unit)
                 if (v->d < 1) {
                     v->m--;
                     if (v->m < 1) { v->m = 12; v->y--; }
-                    v->d = mdays[v->m - 1] + (v->m == 2 && v->y % 4 == 0 && (v->y % 100 || v->y % 400 == 0));
+                    v->d = days_in(v->y, v->m);
                 }
                 days++;
             }
@@ -595,7 +607,7 @@ static int weekday_mention(value_ctx *vc, const groups *g, int want, const ymd *
     } else if (role_group(g->r, G_LASTWEEK, g->ov, g->n) >= 0) {
         delta = want - cur - 7;
     } else {
-        size_t at = vc->sent && g->text + g->ov[0] >= vc->sent ? (size_t)(g->text + g->ov[0] - vc->sent) : 0;
+        size_t at = sentence_at(vc, g);
         int tense = sentence_tense(vc, at);
         delta = tense > 0 ? fwd : tense < 0 ? -back : back <= fwd ? -back : fwd;
     }
@@ -627,12 +639,6 @@ static int date_parts(value_ctx *vc, const groups *g, int rd, int rm, int ry, ym
     else if (get(g, rd, &s, &n))
         v->d = atoi(s);
     return v->y || v->m || v->d;
-}
-
-static int days_in(int y, int m)
-{
-    static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    return md[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 || y % 400 == 0));
 }
 
 /* A period written with both ends ("from January to March 2023", "between
@@ -668,7 +674,7 @@ static int range_mention(value_ctx *vc, const groups *g, ymd a, ymd b, const ymd
         return 1;
     }
     if (!a.y) {
-        size_t at = vc->sent && g->text + g->ov[0] >= vc->sent ? (size_t)(g->text + g->ov[0] - vc->sent) : 0;
+        size_t at = sentence_at(vc, g);
         a.y = choose_year(&a, pub, sentence_tense(vc, at));
         b.y = a.y + (b.m < a.m || (b.m == a.m && b.d && b.d < a.d));   /* "from November to February" */
         m->flags |= NC_MF_RESOLVED;
@@ -789,7 +795,7 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
             m->precision = NC_PREC_NONE;
             return 1;
         }
-        size_t at = vc->sent && g->text + g->ov[0] >= vc->sent ? (size_t)(g->text + g->ov[0] - vc->sent) : 0;
+        size_t at = sentence_at(vc, g);
         int tense = sentence_tense(vc, at);
         ymd c = pub;
         c.d = v.d;
@@ -799,9 +805,7 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
             else if (tense > 0 && v.d < pub.d)
                 shift(&c, NC_PREC_MONTH, 1, 'M');
         }
-        static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-        int md = mdays[c.m - 1] + (c.m == 2 && c.y % 4 == 0 && (c.y % 100 || c.y % 400 == 0));
-        if (c.d > md)
+        if (c.d > days_in(c.y, c.m))
             return 0;
         format_date(&c, NC_PREC_DAY, m->value, sizeof m->value);
         m->precision = NC_PREC_DAY;
@@ -824,7 +828,7 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
             m->precision = p;
             return 1;
         }
-        size_t at = vc->sent && g->text + g->ov[0] >= vc->sent ? (size_t)(g->text + g->ov[0] - vc->sent) : 0;
+        size_t at = sentence_at(vc, g);
         /* "this January": the publication's year */
         v.y = role_group(g->r, G_THIS, g->ov, g->n) >= 0 ? pub.y : choose_year(&v, &pub, sentence_tense(vc, at));
         m->flags |= NC_MF_RESOLVED;
