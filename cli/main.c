@@ -211,6 +211,19 @@ static void note(progress *pg, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The ingest log row of one file; an error (the write failed, or a batch
+** committed on the way did, so its files are not stored) is said and
+** counted as a failure. */
+static void log_outcome(nc_store *s, progress *pg, counts *cn, const char *db, const char *path,
+                        const char *status, const char *reason)
+{
+    nc_error e = { 0 };
+    if (nc_store_log(s, path, status, reason, &e) != NC_OK) {
+        note(pg, "newsclaims: %s: %s\n", db, e.msg);
+        cn->failed++;
+    }
+}
+
 static void progress_end(progress *pg)
 {
     if (pg->is_on)
@@ -544,7 +557,7 @@ static int cmd_ingest(int argc, char **argv)
             pg.bytes += j->len;
             if (j->r == NC_OK && is_unchanged) {
                 cn.unchanged++;
-                nc_store_log(s, p, "unchanged", NULL, NULL);
+                log_outcome(s, &pg, &cn, db, p, "unchanged", NULL);
                 job_clear(j);
                 continue;
             }
@@ -579,8 +592,10 @@ static int cmd_ingest(int argc, char **argv)
                 if (pthread_cond_timedwait(&pl.done, &pl.mu, &dl) == ETIMEDOUT && j->state != 3) {
                     pthread_mutex_unlock(&pl.mu);
                     nc_error ferr = { 0 };
-                    if (nc_store_flush(s, &ferr) != NC_OK)
+                    if (nc_store_flush(s, &ferr) != NC_OK) {
                         note(&pg, "newsclaims: %s: %s\n", db, ferr.msg);
+                        cn.failed++;
+                    }
                     pthread_mutex_lock(&pl.mu);
                 }
             }
@@ -602,11 +617,11 @@ static int cmd_ingest(int argc, char **argv)
             cn.articles += j->n_arts;
             for (size_t k = 0; k < j->n_arts; k++)
                 count_lang(&cn, j->arts[k].lang);
-            nc_store_log(s, p, replaced ? "replaced" : "stored", NULL, NULL);
+            log_outcome(s, &pg, &cn, db, p, replaced ? "replaced" : "stored", NULL);
         } else {
             cn.failed++;
             note(&pg, "newsclaims: %s: %s\n", j->err.where[0] ? j->err.where : p, j->err.msg);
-            nc_store_log(s, p, "failed", j->err.msg, NULL);
+            log_outcome(s, &pg, &cn, db, p, "failed", j->err.msg);
             if (j->r == NC_E_BUSY || j->r == NC_E_SCHEMA)
                 rc = EXIT_FATAL;   /* the database itself is unusable: stop */
         }

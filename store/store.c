@@ -30,7 +30,6 @@
 
 static void log_commit(nc_store *s);
 
-
 static double mono_now(void)
 {
     struct timespec ts;
@@ -832,17 +831,15 @@ int nc_store_put_file(nc_store *s, const char *path, const char *hash, size_t si
         return rc;
     int batching = s->batch_max > 1;
     if (batching) {
-        if (sqlite3_get_autocommit(s->db)) {
-            if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)) != NC_OK)
+        if (!s->batch_open) {
+            /* a new batch, or one that joins the ingest log's open transaction */
+            if (sqlite3_get_autocommit(s->db) && (rc = store_exec(s, "BEGIN IMMEDIATE", err)) != NC_OK)
                 return rc;
             s->batch_t0 = mono_now();
             s->batch_n = 0;
-        } else if (!s->batch_open) {
-            s->batch_t0 = mono_now();   /* joins the ingest log's transaction */
-            s->batch_n = 0;
+            s->log_open = 0;
+            s->batch_open = 1;
         }
-        s->log_open = 0;
-        s->batch_open = 1;
         if ((rc = store_exec(s, "SAVEPOINT nc_file", err)) != NC_OK)
             return rc;
     } else if ((rc = store_begin(s, err)) != NC_OK) {
@@ -862,12 +859,10 @@ int nc_store_put_file(nc_store *s, const char *path, const char *hash, size_t si
     for (size_t i = 0; rc == NC_OK && i < n; i++)
         rc = put_article(s, file_id, &arts[i], ex ? &ex[i] : NULL, err);
     if (batching) {
+        if (rc == NC_OK)
+            rc = store_exec(s, "RELEASE nc_file", err);
         if (rc != NC_OK) {
             /* this file alone goes; the batch's other files stay */
-            sqlite3_exec(s->db, "ROLLBACK TO nc_file; RELEASE nc_file", NULL, NULL, NULL);
-            return rc;
-        }
-        if ((rc = store_exec(s, "RELEASE nc_file", err)) != NC_OK) {
             sqlite3_exec(s->db, "ROLLBACK TO nc_file; RELEASE nc_file", NULL, NULL, NULL);
             return rc;
         }
@@ -1014,8 +1009,9 @@ int nc_store_log(nc_store *s, const char *path, const char *status, const char *
     ** two; a run of unchanged files costs one); a crash loses at most them */
     if (s->log_open && ++s->log_rows > 200)
         log_commit(s);            /* do not hold the write lock through a long run */
-    if (s->batch_open && mono_now() - s->batch_t0 >= s->batch_secs)
-        nc_store_flush(s, NULL);  /* nor a batch through a run of unchanged files */
+    if (s->batch_open && mono_now() - s->batch_t0 >= s->batch_secs &&
+        (rc = nc_store_flush(s, err)) != NC_OK)
+        return rc;                /* nor a batch through a run of unchanged files */
     if (sqlite3_get_autocommit(s->db)) {
         if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)) != NC_OK)
             return rc;

@@ -81,7 +81,9 @@ int nc_store_remove_file(nc_store *s, const char *path, nc_error *err);
 
 /* Record the outcome of one input in the ingest_log table: status is
 ** "stored", "replaced", "unchanged", "failed", "skipped" or "removed"; reason may be
-** NULL. */
+** NULL. With group commits, a batch open longer than its time is committed
+** here first: if that commit fails, its error is returned (as
+** nc_store_flush's: the batch's files are not stored). */
 int nc_store_log(nc_store *s, const char *path, const char *status,
                  const char *reason, nc_error *err);
 
