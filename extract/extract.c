@@ -149,7 +149,7 @@ static int tokenize(work *w, const ruleset *rs, const char *text, size_t s0, siz
     while (i < s1) {
         uint64_t h, pre[NC_MAX_PREFIX_LENS];
         int dig;
-        size_t n = token_at_pre(text + i, s1 - i, &h, &dig, rs->pre_len, rs->n_pre_len, pre);
+        size_t n = token_at_pre(text + i, s1 - i, &h, &dig, rs->pre_len, rs->n_pre_len, pre, NULL);
         if (!n) {                      /* white space: the next code point */
             i++;
             while (i < s1 && ((unsigned char)text[i] & 0xC0) == 0x80)

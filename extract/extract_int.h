@@ -142,9 +142,10 @@ void fold_utf8(const char *s, size_t len, char *out, size_t size);
 ** length in bytes (0 at white space) and the hash of its case-folded form. */
 size_t token_at(const char *s, size_t len, uint64_t *hash, int *is_digit);
 /* The same, also giving pre[i], the hash of the token's first lens[i]
-** case-folded bytes (0 when the token is shorter), for prefix anchors. */
+** case-folded bytes (0 when the token is shorter), for prefix anchors, and
+** (if folded_len is not NULL) how many case-folded bytes the hash covers. */
 size_t token_at_pre(const char *s, size_t len, uint64_t *hash, int *is_digit,
-                    const int *lens, int n_lens, uint64_t *pre);
+                    const int *lens, int n_lens, uint64_t *pre, int *folded_len);
 /* Is the token hash among the rule's anchors? */
 int anchor_has(const rule *r, uint64_t hash);
 /* The rules (bits, rule i < NC_ANCHOR_BITS) anchored at a token: out is

@@ -398,12 +398,14 @@ static uint64_t fnv(const char *s, size_t n)
 
 size_t token_at(const char *s, size_t len, uint64_t *hash, int *is_digit)
 {
-    return token_at_pre(s, len, hash, is_digit, NULL, 0, NULL);
+    return token_at_pre(s, len, hash, is_digit, NULL, 0, NULL, NULL);
 }
 
 size_t token_at_pre(const char *s, size_t len, uint64_t *hash, int *is_digit,
-                    const int *lens, int n_lens, uint64_t *pre)
+                    const int *lens, int n_lens, uint64_t *pre, int *folded_len)
 {
+    if (folded_len)
+        *folded_len = 0;
     for (int i = 0; i < n_lens; i++)
         pre[i] = 0;
     *is_digit = 0;
@@ -449,6 +451,8 @@ size_t token_at_pre(const char *s, size_t len, uint64_t *hash, int *is_digit,
     for (int k = 0; k < n_lens; k++)
         if (lens[k] <= fl)
             pre[k] = fnv((const char *)f, (size_t)lens[k]);
+    if (folded_len)
+        *folded_len = fl;
     return (size_t)end;
 }
 
@@ -479,21 +483,18 @@ static int anchor_add(rule *r, size_t *cap, const char *surface)
     int dig;
     size_t sl = strlen(surface);
     if (sl > 1 && surface[sl - 1] == '*') {
-        /* "refus*": any token that starts with these letters */
-        size_t n = token_at(surface, sl - 1, &h, &dig);
-        if (!n || dig || n != sl - 1)
+        /* "refus*": any token that starts with these letters, folded and
+        ** hashed as token_at folds and hashes the tokens of the text */
+        int fl;
+        size_t n = token_at_pre(surface, sl - 1, &h, &dig, NULL, 0, NULL, &fl);
+        if (!n || dig || n != sl - 1 || fl > 60)
             return -1;                 /* not a run of letters */
-        char f[64];
-        fold_utf8(surface, n, f, sizeof f);
-        size_t fl = strlen(f);
-        if (!fl || fl > 60)
-            return -1;
         void *v = realloc(r->prefix, (r->n_prefix + 1) * sizeof *r->prefix);
         if (!v)
             return 0;
         r->prefix = v;
-        r->prefix[r->n_prefix].hash = fnv(f, fl);
-        r->prefix[r->n_prefix].len = (int)fl;
+        r->prefix[r->n_prefix].hash = h;
+        r->prefix[r->n_prefix].len = fl;
         r->n_prefix++;
         return 1;
     }
