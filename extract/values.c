@@ -421,6 +421,15 @@ static void format_date(const ymd *v, nc_date_precision p, char *out, size_t siz
     }
 }
 
+/* A date whose year is unknown, TIMEX style: "XXXX-03", "XXXX-03-15". */
+static void format_no_year(ymd v, nc_date_precision p, char *out, size_t size)
+{
+    char tmp[16];
+    v.y = 0;
+    format_date(&v, p, tmp, sizeof tmp);
+    snprintf(out, size, "XXXX%s", tmp + 4);
+}
+
 /* Months since year 0 of a date's midpoint, in half-months, for "closest". */
 static int mid_halfmonths(const ymd *v)
 {
@@ -662,13 +671,8 @@ static int range_mention(value_ctx *vc, const groups *g, ymd a, ymd b, const ymd
         return 0;
     if (!a.y && !has_pub) {
         /* no year anywhere and no publication date: "XXXX-03" .. "XXXX-05" */
-        char sa[16], sb[16];
-        ymd xa = a, xb = b;
-        xa.y = xb.y = 0;
-        format_date(&xa, a.d ? NC_PREC_DAY : NC_PREC_MONTH, sa, sizeof sa);
-        format_date(&xb, b.d ? NC_PREC_DAY : NC_PREC_MONTH, sb, sizeof sb);
-        snprintf(m->value, sizeof m->value, "XXXX%s", sa + 4);
-        snprintf(m->value_max, sizeof m->value_max, "XXXX%s", sb + 4);
+        format_no_year(a, a.d ? NC_PREC_DAY : NC_PREC_MONTH, m->value, sizeof m->value);
+        format_no_year(b, b.d ? NC_PREC_DAY : NC_PREC_MONTH, m->value_max, sizeof m->value_max);
         m->precision = NC_PREC_NONE;
         m->flags |= NC_MF_RANGE;
         return 1;
@@ -820,11 +824,7 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
         return 0;
     if (!v.y) {
         if (!has_pub) {
-            ymd x = v;
-            x.y = 0;
-            char tmp[16];
-            format_date(&x, p, tmp, sizeof tmp);
-            snprintf(m->value, sizeof m->value, "XXXX%s", tmp + 4);
+            format_no_year(v, p, m->value, sizeof m->value);
             m->precision = p;
             return 1;
         }
