@@ -34,7 +34,8 @@ static const char *const role_names[G_ROLE_COUNT] = {
     "qual", "vague", "half", "unit", "noun", "day", "month", "year", "quarter",
     "halfyear", "rel", "ago", "src", "name", "day2", "month2", "year2", "cents", "centsword",
     "weekday", "prev", "next", "this", "ahead",
-    "neg", "whole", "wholeword", "denom", "denomword", "fraction", "exp10", "pointwords", "pow", "nextweek", "lastweek"
+    "neg", "whole", "wholeword", "denom", "denomword", "fraction", "exp10", "pointwords", "pow", "nextweek", "lastweek",
+    "denomhead", "decimals"
 };
 
 static const char *const kind_names[RK_KIND_COUNT] = {

@@ -245,15 +245,20 @@ static int parse_words(value_ctx *vc, const char *s, size_t len, dec *out)
     const char *v = lex_lookup(vc->rs, "numword", s, len);
     if (v)
         return dec_parse(v, out);
-    /* Several words ("cinq cents", "vingt-cinq", "two hundred"): words for
-    ** 100 and above multiply what precedes them, others add; joining words
-    ** of the "numjoin" lexicon ("et", "und", "and") are skipped. */
+    /* Several words ("cinq cents", "vingt-cinq", "two hundred", "twenty-one
+    ** trillion three hundred"): words below 100 add; "hundred" multiplies
+    ** the group before it; a word of 1000 and above multiplies the group, or
+    ** everything before it when that is smaller ("three lakh crore",
+    ** "two thousand million"); a scale below 100 ("dozen") multiplies the
+    ** small words just before it ("three hundred and two dozens" 324).
+    ** Scales ("million", "crore") come from the "scale" lexicon, joining
+    ** words of the "numjoin" lexicon ("et", "und", "and") are skipped. */
     {
-        double total = 0, part = 0;
+        double total = 0, hi = 0, lo = 0;
         int ok = 1, any = 0;
         size_t i = 0;
         while (i < len && ok) {
-            while (i < len && (s[i] == ' ' || s[i] == '-' || (unsigned char)s[i] == 0xC2))
+            while (i < len && (s[i] == ' ' || s[i] == '-' || (unsigned char)s[i] == 0xC2 || (unsigned char)s[i] == 0xA0))
                 i++;
             size_t b = i;
             while (i < len && s[i] != ' ' && s[i] != '-' && (unsigned char)s[i] != 0xC2)
@@ -265,6 +270,7 @@ static int parse_words(value_ctx *vc, const char *s, size_t len, dec *out)
             /* the longest lexicon entry of up to four words starting here:
             ** "quatre-vingt" (80) then "quinze", not 4 + 20 + 15 */
             const char *w = NULL;
+            int mult = 0;
             {
                 size_t e = i;
                 for (int k = 0; k < 4 && e < len; k++) {
@@ -281,26 +287,36 @@ static int parse_words(value_ctx *vc, const char *s, size_t len, dec *out)
             }
             if (!w)
                 w = lex_lookup(vc->rs, "numword", s + b, i - b);
+            if (!w && (w = lex_lookup(vc->rs, "scale", s + b, i - b)) != NULL)
+                mult = 1;
             if (!w) {
                 ok = 0;
                 break;
             }
             double d = strtod(w, NULL);
             any = 1;
-            if (d >= 100) {
-                if (d >= 1000) {
-                    total += (part ? part : 1) * d;
-                    part = 0;
-                } else {
-                    part = (part ? part : 1) * d;
-                }
+            if (d >= 1000) {
+                double g = hi + lo;
+                if (total > 0 && total < d)
+                    total = (total + g) * d;
+                else
+                    total += (g ? g : 1) * d;
+                hi = lo = 0;
+            } else if (d >= 100) {
+                hi = ((hi + lo) ? hi + lo : 1) * d;
+                lo = 0;
+            } else if (mult) {
+                if (lo)
+                    lo *= d;
+                else
+                    hi = (hi ? hi : 1) * d;
             } else {
-                part += d;
+                lo += d;
             }
         }
         if (ok && any) {
             char tmp[32];
-            snprintf(tmp, sizeof tmp, "%.0f", total + part);
+            snprintf(tmp, sizeof tmp, "%.0f", total + hi + lo);
             return dec_parse(tmp, out);
         }
     }
@@ -875,6 +891,7 @@ static int point_words(value_ctx *vc, const char *s, size_t n, dec *out)
     char digits[40];
     size_t nd = 0;
     size_t i = 0;
+    int tens = 0;
     while (i < n) {
         while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
             i++;
@@ -889,6 +906,13 @@ static int point_words(value_ctx *vc, const char *s, size_t n, dec *out)
         char t[32];
         dec_format(w, t, sizeof t);
         size_t tl = strlen(t);
+        /* a ten then a unit are one pair of digits: "cinquante deux" 52 */
+        if (tl == 1 && t[0] != '0' && tens && nd > 0 && digits[nd - 1] == '0') {
+            digits[nd - 1] = t[0];
+            tens = 0;
+            continue;
+        }
+        tens = tl == 2 && t[1] == '0' && t[0] >= '2';
         if (nd + tl >= sizeof digits - 1)
             return 0;
         memcpy(digits + nd, t, tl);
@@ -930,6 +954,17 @@ static int number_parts(value_ctx *vc, const groups *g, dec *v)
         if (!point_words(vc, s, n, &f) || !dec_add(*v, f, v))
             return 0;
     }
+    if (get(g, G_DECIMALS, &s, &n)) {
+        /* digits after a decimal mark other than the locale's ("5,00" in English) */
+        char t[40] = "0.";
+        dec f;
+        if (n + 3 > sizeof t)
+            return 0;
+        memcpy(t + 2, s, n);
+        t[n + 2] = 0;
+        if (!dec_parse(t, &f) || !dec_add(*v, f, v))
+            return 0;
+    }
     if (get(g, G_EXP10, &s, &n)) {
         char t[16];
         if (n >= sizeof t)
@@ -961,15 +996,43 @@ static int number_parts(value_ctx *vc, const groups *g, dec *v)
     dec d;
     int has_den = number(vc, g, G_DENOM, G_DENOMWORD, &d);
     const char *fv = lex_of(vc, g, G_FRACTION, "fraction");
-    if (!has_den && fv)
+    if (!has_den && fv) {
         has_den = dec_parse(fv, &d);
+        /* a compound ordinal: "twenty-fifth" 25, "one hundred and fifth" 105 */
+        const char *s2;
+        size_t n2;
+        dec head;
+        if (has_den && get(g, G_DENOMHEAD, &s2, &n2)) {
+            if (!parse_words(vc, s2, n2, &head) || !dec_add(head, d, &d))
+                return 0;
+        }
+    }
     if (has_den) {
         double den = dec_to_double(d);
         if (den == 0)
             return 0;
         dec w = { 0, 0, 1 };
-        number(vc, g, G_WHOLE, G_WHOLEWORD, &w);
-        if (!dec_of_double(dec_to_double(w) + dec_to_double(*v) / den, v))
+        double part = dec_to_double(*v) / den;
+        const char *ws, *ns;
+        size_t wn, nn;
+        if (part >= 1 && get(g, G_WHOLEWORD, &ws, &wn) && get(g, G_WORD, &ns, &nn) && ns > ws) {
+            /* a mixed number's fraction is proper: "one hundred and thirty
+            ** fifths" is 130/5, the "and" inside the numerator */
+            if (!parse_words(vc, ws, (size_t)(ns + nn - ws), v))
+                return 0;
+            part = dec_to_double(*v) / den;
+        } else if (number(vc, g, G_WHOLE, G_WHOLEWORD, &w) && get(g, G_WHOLEWORD, &ws, &wn)) {
+            /* a fraction after a scale is of that scale: "two million and a
+            ** half" is 2,500,000 */
+            size_t b = wn;
+            while (b > 0 && ws[b - 1] != ' ' && ws[b - 1] != '-')
+                b--;
+            const char *sc = lex_lookup(vc->rs, "scale", ws + b, wn - b);
+            double scale = sc ? strtod(sc, NULL) : 0;
+            if (scale >= 1000)
+                part *= scale;
+        }
+        if (!dec_of_double(dec_to_double(w) + part, v))
             return 0;
     }
     if (role_group(g->r, G_NEG, g->ov, g->n) >= 0)
@@ -1051,8 +1114,11 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
             m->flags |= NC_MF_UNQUANTIFIED;
             return 1;
         }
-        if (role_group(r, G_NEG, ov, n_groups) >= 0)
-            v.mant = -v.mant;             /* "minus five percent" */
+        if (r->kind == RK_PERCENT) {
+            if (!number_parts(vc, &g, &v))   /* "minus five percent", "1,1^23 pourcent" */
+                return 0;
+        } else if (role_group(r, G_NEG, ov, n_groups) >= 0)
+            v.mant = -v.mant;
         /* the hundredths said after the unit: "3 dollars 50 cents",
         ** "thirteen dollars and forty-five cents", "15 dollars 50" */
         dec cents;
@@ -1106,8 +1172,13 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
     }
     case RK_NUMBER:
         m->kind = NC_MENTION_NUMBER;
-        if (!amount(vc, &g, G_NUM, G_WORD, G_SCALE, NULL, &v, &vague))
-            return 0;
+        if (!amount(vc, &g, G_NUM, G_WORD, G_SCALE, NULL, &v, &vague)) {
+            /* a fraction word alone ("more than half") is one such part */
+            if (role_group(g.r, G_NUM, g.ov, g.n) >= 0 || role_group(g.r, G_WORD, g.ov, g.n) >= 0 ||
+                !lex_of(vc, &g, G_FRACTION, "fraction"))
+                return 0;
+            v = (dec){ 1, 0, 1 };
+        }
         if (!number_parts(vc, &g, &v))
             return 0;
         dec_format(v, m->value, sizeof m->value);

@@ -22,7 +22,9 @@
 **     resolution (numbers within 1e-9 relative, units through units.tsv,
 **     dates and durations as TIMEX or as the resolved date);
 **   - cases expecting times of day, date-times or sets ("every Monday") are
-**     outside the scope of news claims and counted apart.
+**     outside the scope of news claims and counted apart, and so are the
+**     cases listed in tests/conformance/apart.tsv, each with its reason
+**     (printed after the table).
 */
 #include "../../ingest/ingest.h"
 #include "../../extract/extract.h"
@@ -42,6 +44,15 @@ typedef struct unit_map {
 
 static unit_map units[128];
 static size_t n_units;
+
+/* apart.tsv: cases whose expected answer contradicts issue 4 */
+typedef struct apart_case {
+    char lang[8], file[64], input[256], why[256];
+    int used;
+} apart_case;
+
+static apart_case aparts[64];
+static size_t n_aparts;
 
 static sqlite3 *db;
 static sqlite3_stmt *st_case, *st_results, *st_values;
@@ -67,6 +78,40 @@ static void load_units(const char *path)
         n_units++;
     }
     fclose(f);
+}
+
+static void load_apart(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "conformance: %s: cannot open\n", path);
+        exit(2);
+    }
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        char *lang = strtok(line, "\t\n"), *file = strtok(NULL, "\t\n"), *input = strtok(NULL, "\t\n"),
+             *why = strtok(NULL, "\t\n");
+        if (!lang || !file || !input || !why || n_aparts == sizeof aparts / sizeof *aparts) {
+            fprintf(stderr, "conformance: %s: a line is not lang, file, input, reason (or too many)\n", path);
+            exit(2);
+        }
+        apart_case *a = &aparts[n_aparts++];
+        snprintf(a->lang, sizeof a->lang, "%s", lang);
+        snprintf(a->file, sizeof a->file, "%s", file);
+        snprintf(a->input, sizeof a->input, "%s", input);
+        snprintf(a->why, sizeof a->why, "%s", why);
+    }
+    fclose(f);
+}
+
+static apart_case *apart_of(const char *lang, const char *file, const char *input)
+{
+    for (size_t i = 0; i < n_aparts; i++)
+        if (!strcmp(aparts[i].lang, lang) && !strcmp(aparts[i].file, file) && !strcmp(aparts[i].input, input))
+            return &aparts[i];
+    return NULL;
 }
 
 /* "0,666666666666667", "1E-12", "40%" -> double */
@@ -336,6 +381,11 @@ static void run_case(const nc_extractor *x, const char *lang, const char *file,
     }
     sqlite3_reset(st_results);
     t->cases++;
+    apart_case *ap = apart_of(lang, file, input);
+    if (ap) {
+        ap->used++;
+        scope_out = 1;
+    }
     if (scope_out) {
         t->out_scope++;
         free(input);
@@ -455,6 +505,7 @@ int main(int argc, char **argv)
         return 0;
     }
     load_units("tests/conformance/units.tsv");
+    load_apart("tests/conformance/apart.tsv");
     if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT json_extract(?1,'$.input'), json_extract(?1,'$.context.reference_datetime')",
                            -1, &st_case, NULL) != SQLITE_OK ||
@@ -517,6 +568,14 @@ int main(int argc, char **argv)
                 }
                 fflush(stdout);
             }
+    for (size_t k = 0; k < n_aparts; k++) {
+        if (!aparts[k].used) {
+            printf("  tests/conformance/apart.tsv: %s/%s \"%s\" matches no case\n", aparts[k].lang, aparts[k].file,
+                   aparts[k].input);
+            below = 1;
+        } else
+            printf("  apart: %s/%s \"%s\": %s\n", aparts[k].lang, aparts[k].file, aparts[k].input, aparts[k].why);
+    }
     sqlite3_finalize(st_case);
     sqlite3_finalize(st_results);
     sqlite3_finalize(st_values);
