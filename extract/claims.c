@@ -369,8 +369,8 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
     /* each quantity goes to the nearest trigger that wants its kind */
     for (size_t i = M0; i < M1; i++) {
         const nc_mention *m = &ex->mentions[i];
-        if (m->kind == NC_MENTION_ORG || (m->flags & NC_MF_UNQUANTIFIED))
-            continue;              /* "the dollar": no amount to claim */
+        if (m->kind == NC_MENTION_ORG || (m->flags & (NC_MF_UNQUANTIFIED | NC_MF_CONTEXT)))
+            continue;              /* "the dollar", "within a few days": no value to claim */
         if (m->kind == NC_MENTION_DATE && m->precision == NC_PREC_NONE)
             continue;
         int bt = -1;

@@ -41,7 +41,9 @@ enum {
     NC_MF_VAGUE = 2,     /* unquantified ("hundreds of millions"): value is a lower bound */
     NC_MF_RANGE = 4,     /* value .. value_max */
     NC_MF_RELATIVE = 8,  /* a relative date ("a few weeks ago") */
-    NC_MF_UNQUANTIFIED = 16  /* a currency named with no amount ("the dollar fell"): value is empty */
+    NC_MF_UNQUANTIFIED = 16, /* a currency named with no amount ("the dollar fell"): value is empty */
+    NC_MF_CONTEXT = 32       /* a time around the event ("within a few days", "all week"), from a
+                                rule marked "claims no": no claim takes it as its value */
 };
 
 /* One mention. Fixed-size fields so a mention needs no allocation. */

@@ -77,6 +77,7 @@ typedef struct rule {
     char  *unit;             /* fixed unit (count noun class, etc.) */
     char  *value;            /* fixed value (references: the org they point to) */
     char  *qualifier;        /* fixed qualifier */
+    int    no_claim;         /* "claims no": its mentions are no claim's value (NC_MF_CONTEXT) */
     example *examples;
     size_t n_examples;
     int    line;

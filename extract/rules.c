@@ -5,7 +5,7 @@
 ** lines define lexicons (canonical value first, then the ways it is
 ** written); "def NAME REGEX" names a sub-pattern; "rule ID" starts a rule,
 ** followed by "kind", "pattern" (and "pattern+" to continue it), optional
-** "predicate", "unit", "value", "qualifier", and "example TEXT => EXPECTED".
+** "predicate", "unit", "value", "qualifier", "claims no", and "example TEXT => EXPECTED".
 **
 ** In a pattern, {NAME} stands for a def (inserted as a non-capturing group)
 ** or a lexicon (an alternation of its surfaces, longest first, regex
@@ -877,6 +877,10 @@ static int load_rules_file(nc_extractor *x, const char *path, ruleset *rs, nc_er
         } else if (!strcmp(dir, "qualifier")) {
             free(cur->qualifier);
             cur->qualifier = dup(val);
+        } else if (!strcmp(dir, "claims")) {
+            if (strcmp(val, "no") && strcmp(val, "yes"))
+                rc = nc_error_set(err, NC_E_RULES, ld.where, "claims is \"yes\" or \"no\", not \"%s\"", val);
+            cur->no_claim = !strcmp(val, "no");
         } else if (!strcmp(dir, "example")) {
             char *arrow = strstr(val, " => ");
             example *v = realloc(cur->examples, (cur->n_examples + 1) * sizeof *v);

@@ -1093,6 +1093,8 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
     m->start = m->core_start = ov[0];
     m->end = ov[1];
     m->rule = r->id;
+    if (r->no_claim)
+        m->flags |= NC_MF_CONTEXT;
     dec v, v2, sc2 = { 0 };
     int vague = 0, vague2 = 0;
     switch (r->kind) {
@@ -1193,9 +1195,20 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
         if (!number(vc, &g, G_NUM, G_WORD, &n)) {
             if (!r->value)
                 return 0;
-            snprintf(m->value, sizeof m->value, "%s", r->value);   /* "PXY": unsaid */
-            m->flags |= NC_MF_VAGUE;
-            return 1;
+            if (!strcmp(r->value, "PX") && unit) {
+                /* "a few minutes", "several days": so many of the unit, unsaid */
+                char iso = unit[0] == 'N' ? 'M' : unit[0];
+                int t = unit[0] == 'H' || unit[0] == 'N' || unit[0] == 'S';
+                snprintf(m->value, sizeof m->value, "P%sX%c", t ? "T" : "", iso);
+                m->flags |= NC_MF_VAGUE;
+                return 1;
+            }
+            /* a rule's fixed count ("all day", "another week": 1; "a couple of days": 2) */
+            if (!unit || !dec_parse(r->value, &n)) {
+                snprintf(m->value, sizeof m->value, "%s", r->value);   /* "PXY": unsaid */
+                m->flags |= NC_MF_VAGUE;
+                return 1;
+            }
         }
         if (!unit || n.mant <= 0)
             return 0;
@@ -1212,7 +1225,9 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
             char iso = u == 'N' ? 'M' : u;
             double sub = (half ? 0.5 : frac) * 60;
             long whole_sub = (long)(sub + 0.5);
-            if (sub > 1e-9 && u != 'S' && fabs(sub - (double)whole_sub) < 1e-6)
+            if (sub > 1e-9 && u != 'S' && fabs(sub - (double)whole_sub) < 1e-6 && k == 0)
+                snprintf(m->value, sizeof m->value, "PT%ld%c", whole_sub, u == 'H' ? 'M' : 'S');
+            else if (sub > 1e-9 && u != 'S' && fabs(sub - (double)whole_sub) < 1e-6)
                 snprintf(m->value, sizeof m->value, "PT%ld%c%ld%c", k, iso, whole_sub, u == 'H' ? 'M' : 'S');
             else if (frac > 1e-9)
                 snprintf(m->value, sizeof m->value, "PT%g%c", kd, iso);
@@ -1224,7 +1239,9 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
             /* "3.5 years": the fraction in the next unit down where it is whole
             ** (P3Y6M, P1M15D), else a decimal ISO 8601 allows in the last part */
             double sub = u == 'Y' ? frac * 12 : u == 'M' ? frac * 30 : u == 'W' ? frac * 7 : -1;
-            if (sub > 0 && fabs(sub - (double)(long)(sub + 0.5)) < 1e-6 && u != 'W')
+            if (sub > 0 && fabs(sub - (double)(long)(sub + 0.5)) < 1e-6 && u != 'W' && k == 0)
+                snprintf(m->value, sizeof m->value, "P%ld%c", (long)(sub + 0.5), u == 'Y' ? 'M' : 'D');
+            else if (sub > 0 && fabs(sub - (double)(long)(sub + 0.5)) < 1e-6 && u != 'W')
                 snprintf(m->value, sizeof m->value, "P%ld%c%ld%c", k, u, (long)(sub + 0.5), u == 'Y' ? 'M' : 'D');
             else if (u == 'W' && sub > 0 && fabs(sub - (double)(long)(sub + 0.5)) < 1e-6)
                 snprintf(m->value, sizeof m->value, "P%ldD", k * 7 + (long)(sub + 0.5));
