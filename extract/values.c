@@ -1225,10 +1225,11 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
             char iso = u == 'N' ? 'M' : u;
             double sub = (half ? 0.5 : frac) * 60;
             long whole_sub = (long)(sub + 0.5);
-            if (sub > 1e-9 && u != 'S' && fabs(sub - (double)whole_sub) < 1e-6 && k == 0)
-                snprintf(m->value, sizeof m->value, "PT%ld%c", whole_sub, u == 'H' ? 'M' : 'S');
-            else if (sub > 1e-9 && u != 'S' && fabs(sub - (double)whole_sub) < 1e-6)
-                snprintf(m->value, sizeof m->value, "PT%ld%c%ld%c", k, iso, whole_sub, u == 'H' ? 'M' : 'S');
+            char lead[24] = "";            /* no "0H" before "30M" in "half an hour" */
+            if (k)
+                snprintf(lead, sizeof lead, "%ld%c", k, iso);
+            if (sub > 1e-9 && u != 'S' && fabs(sub - (double)whole_sub) < 1e-6)
+                snprintf(m->value, sizeof m->value, "PT%s%ld%c", lead, whole_sub, u == 'H' ? 'M' : 'S');
             else if (frac > 1e-9)
                 snprintf(m->value, sizeof m->value, "PT%g%c", kd, iso);
             else
@@ -1239,10 +1240,11 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
             /* "3.5 years": the fraction in the next unit down where it is whole
             ** (P3Y6M, P1M15D), else a decimal ISO 8601 allows in the last part */
             double sub = u == 'Y' ? frac * 12 : u == 'M' ? frac * 30 : u == 'W' ? frac * 7 : -1;
-            if (sub > 0 && fabs(sub - (double)(long)(sub + 0.5)) < 1e-6 && u != 'W' && k == 0)
-                snprintf(m->value, sizeof m->value, "P%ld%c", (long)(sub + 0.5), u == 'Y' ? 'M' : 'D');
-            else if (sub > 0 && fabs(sub - (double)(long)(sub + 0.5)) < 1e-6 && u != 'W')
-                snprintf(m->value, sizeof m->value, "P%ld%c%ld%c", k, u, (long)(sub + 0.5), u == 'Y' ? 'M' : 'D');
+            char lead[24] = "";            /* no "0Y" before "6M" in "half a year" */
+            if (k)
+                snprintf(lead, sizeof lead, "%ld%c", k, u);
+            if (sub > 0 && fabs(sub - (double)(long)(sub + 0.5)) < 1e-6 && u != 'W')
+                snprintf(m->value, sizeof m->value, "P%s%ld%c", lead, (long)(sub + 0.5), u == 'Y' ? 'M' : 'D');
             else if (u == 'W' && sub > 0 && fabs(sub - (double)(long)(sub + 0.5)) < 1e-6)
                 snprintf(m->value, sizeof m->value, "P%ldD", k * 7 + (long)(sub + 0.5));
             else
