@@ -294,7 +294,11 @@ static int parse_words(value_ctx *vc, const char *s, size_t len, dec *out)
                 break;
             }
             double d = strtod(w, NULL);
-            any = 1;
+            /* "a" before a number is an article: "a five billion dollar deal",
+            ** "a three-year contract" (not 1 + 5, 1 + 3); "a hundred" stays 100 */
+            if (any == 1 && total == 0 && hi == 0 && lo == 1 && d < 100 && !mult)
+                lo = 0;
+            any++;
             if (d >= 1000) {
                 double g = hi + lo;
                 if (total > 0 && total < d)

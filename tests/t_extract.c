@@ -58,11 +58,12 @@ static int check_expect(const nc_extraction *ex, const char *line)
     int n = sscanf(line, "%31s %63s %31s %31s", kind, value, unit, qual);
     if (!strcmp(kind, "none"))
         return ex->n_mentions == 0;
-    if (!strcmp(kind, "claim")) {
+    if (!strcmp(kind, "claim") || !strcmp(kind, "!claim")) {
+        int want = kind[0] != '!';
         for (size_t i = 0; i < ex->n_claims; i++)
             if (!strcmp(ex->claims[i].predicate, value))
-                return 1;
-        return 0;
+                return want;
+        return !want;
     }
     int negate = kind[0] == '!';
     for (size_t i = 0; i < ex->n_mentions; i++)
