@@ -1120,11 +1120,8 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
             m->flags |= NC_MF_UNQUANTIFIED;
             return 1;
         }
-        if (r->kind == RK_PERCENT) {
-            if (!number_parts(vc, &g, &v))   /* "minus five percent", "1,1^23 pourcent" */
-                return 0;
-        } else if (role_group(r, G_NEG, ov, n_groups) >= 0)
-            v.mant = -v.mant;
+        if (!number_parts(vc, &g, &v))   /* "minus five percent", "1,1^23 pourcent" */
+            return 0;
         /* the hundredths said after the unit: "3 dollars 50 cents",
         ** "thirteen dollars and forty-five cents", "15 dollars 50" */
         dec cents;
