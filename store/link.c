@@ -55,9 +55,11 @@ typedef struct org_row {
     int parent_ix;        /* index of the parent in the sorted array, -1 if none */
 } org_row;
 
+/* A claim as the link reads it. In the pass that groups claims, its strings
+** are borrowed from the statement's current row; a group's representative
+** keeps copies interned in the link's string pool. */
 typedef struct crow {
     sqlite3_int64 id, article_id;
-    /* interned in the link's string pool: each distinct string once */
     const char *predicate, *family, *subject, *object, *amount, *currency, *qualifier, *duration, *object_text;
     const char *event_date, *event_precision, *event_source, *event_qual, *lang, *pub_date;
     double amount_num;
@@ -67,15 +69,18 @@ typedef struct crow {
     int is_bare, is_datepred, date_in_sentence;
     int fam_dirty;        /* its family is relinked (else its group is kept as stored) */
     sqlite3_int64 old_group;  /* the stored group of a claim of a family kept, 0 if none */
-    int group;            /* index into groups */
 } crow;
 
+/* A group in memory: what joining and ordering need, never its members
+** (those are rows of temp.nc_assign, so that memory holds one entry per
+** group however many claims the corpus has). */
 typedef struct group {
-    int rep;              /* index of the representative claim */
-    const struct crow *r; /* that claim, for sorting */
-    const struct crow *dated;  /* the member whose date is the group's */
-    int *members;
-    size_t n, cap;
+    crow r;               /* the representative claim, its strings in the pool */
+    size_t rep_pos;       /* its canonical position */
+    const char *date, *precision;  /* the group's date: the finest a member's sentence states, else r's */
+    int sdated;           /* that date comes from a sentence */
+    size_t n;             /* members */
+    int gix;              /* creation index: the key of the group's rows in temp.nc_assign */
     sqlite3_int64 db_id;
     sqlite3_int64 old_id; /* the stored group it continues (a family kept), 0 otherwise */
 } group;
@@ -198,18 +203,11 @@ static int compatible(const org_row *orgs, const crow *a, const crow *b)
     return 1;
 }
 
-static int add_member(group *g, int idx)
-{
-    if (!store_grow(&g->members, &g->cap, g->n + 1, sizeof *g->members))
-        return 0;
-    g->members[g->n++] = idx;
-    return 1;
-}
-
-/* The strings of the claims a link reads, each distinct one kept once
-** (claims repeat their predicates, families, currencies, dates, parties
-** and languages; a first link of a large corpus reads millions of them):
-** an arena of 64 KiB blocks and an open-addressing set over it. */
+/* Strings the link keeps: those of the groups' representatives and dates,
+** each distinct one once (they repeat predicates, families, currencies,
+** dates, parties), and those of the group being written, copied and
+** dropped after it (pool_copy, pool_reset): an arena of 64 KiB blocks and
+** an open-addressing set over it. */
 typedef struct strpool {
     char **blocks;
     size_t n_blocks, cap_blocks;
@@ -287,16 +285,30 @@ static const char *pool_intern(strpool *p, const char *s, size_t len)
     return c;
 }
 
-/* Column i of st pooled: NULL for SQL NULL; *oom set if memory runs out. */
-static const char *pool_col(strpool *p, sqlite3_stmt *st, int i, int *oom)
+/* A copy of s in p's arena, not interned (NULL stays NULL); *oom set when
+** memory runs out. */
+static const char *pool_copy(strpool *p, const char *s, int *oom)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t)
+    if (!s)
         return NULL;
-    const char *r = pool_intern(p, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
-    if (!r)
+    size_t n = strlen(s) + 1;
+    char *c = pool_alloc(p, n);
+    if (!c) {
         *oom = 1;
-    return r;
+        return NULL;
+    }
+    memcpy(c, s, n);
+    return c;
+}
+
+/* Forget every copy of a pool used with pool_copy only (its set is empty). */
+static void pool_reset(strpool *p)
+{
+    for (size_t i = 0; i < p->n_blocks; i++)
+        free(p->blocks[i]);
+    p->n_blocks = 0;
+    p->next = NULL;
+    p->left = 0;
 }
 
 static void pool_free(strpool *p)
@@ -308,56 +320,127 @@ static void pool_free(strpool *p)
     memset(p, 0, sizeof *p);
 }
 
-/* A date as shown in conflicts: "before 2018", "2020". */
-static void date_value(const crow *c, char *out, size_t size)
+/* The claim columns every query of the link selects first, in this order
+** (read_claim reads them). */
+#define CLAIM_COLS                                                                                  \
+    "c.id, c.predicate, c.family, c.subject_org, c.object_org, c.amount, c.amount_num,"             \
+    " c.currency, c.qualifier, c.is_vague, c.duration, c.event_date, c.event_precision,"            \
+    " c.event_date_source, c.event_qualifier, a.lang, a.pub_date, a.id, c.is_negated, c.object_text"
+
+static const char *col_text(sqlite3_stmt *st, int i)
 {
-    if (!c->event_date)
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+/* The current row of st (CLAIM_COLS) into w, its strings borrowed from the
+** row (valid until the next step). orgs may be NULL when the organisation
+** indices are not needed. Returns 0 when SQLite ran out of memory. */
+static int read_claim(sqlite3_stmt *st, crow *w, const org_row *orgs, size_t no)
+{
+    memset(w, 0, sizeof *w);
+    w->id = sqlite3_column_int64(st, 0);
+    w->predicate = col_text(st, 1);
+    w->family = col_text(st, 2);
+    w->subject = col_text(st, 3);
+    w->object = col_text(st, 4);
+    w->amount = col_text(st, 5);
+    w->has_amount = w->amount != NULL;
+    w->amount_num = sqlite3_column_double(st, 6);
+    w->currency = col_text(st, 7);
+    w->qualifier = col_text(st, 8);
+    w->is_vague = sqlite3_column_int(st, 9);
+    w->duration = col_text(st, 10);
+    w->event_date = col_text(st, 11);
+    w->event_precision = col_text(st, 12);
+    w->event_source = col_text(st, 13);
+    w->event_qual = col_text(st, 14);
+    w->lang = col_text(st, 15);
+    w->pub_date = col_text(st, 16);
+    w->article_id = sqlite3_column_int64(st, 17);
+    w->is_negated = sqlite3_column_int(st, 18);
+    w->object_text = col_text(st, 19);
+    if (!w->predicate || !w->family || !w->lang)
+        return 0;           /* NOT NULL columns: SQLite could not convert them */
+    w->subj_ix = orgs ? org_index(orgs, no, w->subject) : -1;
+    w->obj_ix = orgs ? org_index(orgs, no, w->object) : -1;
+    w->is_bare = !strcmp(w->predicate, "amount");
+    w->is_datepred = is_date_predicate(w->predicate);
+    w->date_in_sentence = w->event_source && !strcmp(w->event_source, "sentence");
+    w->fam_ix = -1;
+    return 1;
+}
+
+/* s interned in p (NULL stays NULL); *oom set when memory runs out. */
+static const char *pool_str(strpool *p, const char *s, int *oom)
+{
+    if (!s)
+        return NULL;
+    const char *r = pool_intern(p, s, strlen(s));
+    if (!r)
+        *oom = 1;
+    return r;
+}
+
+/* Make every string of w a pooled copy. Returns 0 out of memory. */
+static int intern_claim(strpool *p, crow *w)
+{
+    int oom = 0;
+    const char **f[] = { &w->predicate, &w->family, &w->subject, &w->object, &w->amount, &w->currency,
+                         &w->qualifier, &w->duration, &w->object_text, &w->event_date, &w->event_precision,
+                         &w->event_source, &w->event_qual, &w->lang, &w->pub_date };
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+        *f[i] = pool_str(p, *f[i], &oom);
+    return !oom;
+}
+
+/* A date as shown in conflicts: "before 2018", "2020". */
+static void date_value(const char *date, const char *qual, char *out, size_t size)
+{
+    if (!date)
         snprintf(out, size, "none");
-    else if (c->event_qual && *c->event_qual)
-        snprintf(out, size, "%s %s", c->event_qual, c->event_date);
+    else if (qual && *qual)
+        snprintf(out, size, "%s %s", qual, date);
     else
-        snprintf(out, size, "%s", c->event_date);
+        snprintf(out, size, "%s", date);
 }
 
 /* Do two members' event dates disagree? ("before 2018" against "2020") */
-static int dates_disagree(const crow *a, const crow *b)
+static int dates_disagree(const char *ad, const char *aq, const char *bd, const char *bq)
 {
-    if (!a->event_date || !b->event_date)
+    if (!ad || !bd)
         return 0;
-    if (!date_compat(a->event_date, b->event_date))
+    if (!date_compat(ad, bd))
         return 1;
-    return !streq(a->event_qual, b->event_qual) &&
-           ((a->event_qual && (!strcmp(a->event_qual, "before") || !strcmp(a->event_qual, "after"))) ||
-            (b->event_qual && (!strcmp(b->event_qual, "before") || !strcmp(b->event_qual, "after"))));
+    return !streq(aq, bq) && ((aq && (!strcmp(aq, "before") || !strcmp(aq, "after"))) ||
+                              (bq && (!strcmp(bq, "before") || !strcmp(bq, "after"))));
 }
 
+/* What writing the groups needs: the statements, prepared once, and a pool
+** for one group's strings, emptied after each. */
 typedef struct ctx {
     nc_store *s;
-    crow *c;
-    size_t n;
-    group *g;
-    size_t ng;
+    const org_row *orgs;
+    size_t no;
+    sqlite3_stmt *members;    /* CLAIM_COLS of a group's members, in canonical order */
+    sqlite3_stmt *n_sources;  /* distinct articles among them */
+    sqlite3_stmt *put_members, *ins_group, *ins_conflict;
+    sqlite3_stmt *hosting;    /* hosting claims that name what they host, in canonical order */
+    sqlite3_stmt *ins_contract, *ins_field;
+    strpool gp;
 } ctx;
 
-/* The member whose date is the group's: the finest date a sentence states,
-** else the representative's. */
-static const crow *group_date(const crow *c, const group *g)
+/* A group's members, one row at a time: bind, then step until not ROW. */
+static void members_of(ctx *x, const group *g)
 {
-    const crow *dated = NULL;
-    for (size_t i = 0; i < g->n; i++) {
-        const crow *m = &c[g->members[i]];
-        if (m->event_date && m->event_source && !strcmp(m->event_source, "sentence") &&
-            (!dated || strlen(m->event_date) > strlen(dated->event_date)))
-            dated = m;
-    }
-    return dated ? dated : &c[g->rep];
+    sqlite3_reset(x->members);
+    sqlite3_bind_int(x->members, 1, g->gix);
 }
 
 static int cmp_group(const void *x, const void *y)
 {
     const group *a = x, *b = y;
-    const crow *ra = a->r, *rb = b->r;
-    const char *da = a->dated->event_date, *db = b->dated->event_date;
+    const crow *ra = &a->r, *rb = &b->r;
+    const char *da = a->date, *db = b->date;
     char sa[11], sb[11], ea[11], eb[11];
     int ha = iso_period(da, sa, ea), hb = iso_period(db, sb, eb);
     if (ha != hb)
@@ -375,7 +458,7 @@ static int cmp_group(const void *x, const void *y)
         return r;
     if (ra->amount_num != rb->amount_num)
         return ra->amount_num < rb->amount_num ? -1 : 1;
-    return a->rep < b->rep ? -1 : a->rep > b->rep;
+    return a->rep_pos < b->rep_pos ? -1 : a->rep_pos > b->rep_pos;
 }
 
 static int insert_conflict(nc_store *s, sqlite3_stmt *st, sqlite3_int64 gid, const char *field,
@@ -390,53 +473,116 @@ static int insert_conflict(nc_store *s, sqlite3_stmt *st, sqlite3_int64 gid, con
     return r == SQLITE_DONE ? NC_OK : store_err(s, err, "storing a conflict");
 }
 
-static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sqlite3_stmt *ic, nc_error *err)
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* One group's row, members and conflicts, its members read twice at most
+** (their fields, then their conflicts) and never all held at once. */
+static int write_group(ctx *x, group *g, nc_error *err)
 {
     nc_store *s = x->s;
-    const crow *rep = &x->c[g->rep];
-    const crow *dated = g->dated, *subj = NULL, *obj = NULL, *dur = NULL, *named = NULL;
-    /* parties from the first member that has them */
-    for (size_t i = 0; i < g->n; i++) {
-        const crow *m = &x->c[g->members[i]];
-        if (!subj && m->subject)
-            subj = m;
-        if (!obj && m->object)
-            obj = m;
-        if (m->duration && (!dur || (!strcmp(dur->duration, "PXY") && strcmp(m->duration, "PXY"))))
-            dur = m;                /* a stated term before "multi-year" */
-        if (!named && m->object_text)
-            named = m;
-    }
-    /* sources and languages */
-    sqlite3_int64 arts[256];
-    size_t na = 0;
+    const crow *rep = &g->r;
+    strpool *gp = &x->gp;
+    int oom = 0;
+    /* parties, term and service from the first member that states them */
+    const char *subj = NULL, *obj = NULL, *dur = NULL, *named = NULL;
     char langs[128] = "", first[16] = "", last[16] = "";
-    int n_langs = 0;
-    for (size_t i = 0; i < g->n; i++) {
-        const crow *m = &x->c[g->members[i]];
-        int seen = 0;
-        for (size_t k = 0; k < na; k++)
-            seen |= arts[k] == m->article_id;
-        if (!seen && na < 256)
-            arts[na++] = m->article_id;
-        if (m->pub_date) {
-            if (!first[0] || strcmp(m->pub_date, first) < 0)
-                snprintf(first, sizeof first, "%s", m->pub_date);
-            if (!last[0] || strcmp(m->pub_date, last) > 0)
-                snprintf(last, sizeof last, "%s", m->pub_date);
-        }
-    }
-    /* languages, sorted */
     const char *lv[64];
     size_t nl = 0;
-    for (size_t i = 0; i < g->n && nl < 64; i++) {
-        const char *l = x->c[g->members[i]].lang;
+    /* conflicts: linear in the group's size (a 50 MB article can put half a
+    ** million claims in one group). Qualifier, duration and negation differ
+    ** when any member differs from the first that has one; dates are compared
+    ** pairwise only among their distinct values. */
+    int q_differs = 0, d_differs = 0, dur_differs = 0, neg_differs = 0, svc_differs = 0;
+    int have_q0 = 0, neg0 = -1;
+    const char *q0 = NULL, *dur0 = NULL, *svc0 = NULL, *dd[64], *dq[64];
+    size_t n_dates = 0, n = 0;
+    crow m;
+    int r;
+    members_of(x, g);
+    while ((r = sqlite3_step(x->members)) == SQLITE_ROW) {
+        if (!read_claim(x->members, &m, NULL, 0)) {
+            oom = 1;
+            break;
+        }
+        n++;
+        if (!subj && m.subject)
+            subj = pool_copy(gp, m.subject, &oom);
+        if (!obj && m.object)
+            obj = pool_copy(gp, m.object, &oom);
+        if (m.duration && (!dur || (!strcmp(dur, "PXY") && strcmp(m.duration, "PXY"))))
+            dur = pool_copy(gp, m.duration, &oom);     /* a stated term before "multi-year" */
+        if (!named && m.object_text)
+            named = pool_copy(gp, m.object_text, &oom);
+        if (m.pub_date) {
+            if (!first[0] || strcmp(m.pub_date, first) < 0)
+                snprintf(first, sizeof first, "%s", m.pub_date);
+            if (!last[0] || strcmp(m.pub_date, last) > 0)
+                snprintf(last, sizeof last, "%s", m.pub_date);
+        }
         int seen = 0;
-        for (size_t k = 0; k < nl; k++)
-            seen |= !strcmp(lv[k], l);
-        if (!seen)
-            lv[nl++] = l;
+        for (size_t k = 0; k < nl && !seen; k++)
+            seen = !strcmp(lv[k], m.lang);
+        if (!seen && nl < 64)
+            lv[nl++] = pool_copy(gp, m.lang, &oom);
+        if (m.has_amount) {
+            if (!have_q0) {
+                have_q0 = 1;
+                q0 = pool_copy(gp, m.qualifier, &oom);
+            } else if (!streq(q0, m.qualifier))
+                q_differs = 1;
+        }
+        if (m.duration && strcmp(m.duration, "PXY")) {   /* "multi-year" contradicts no stated term */
+            if (!dur0)
+                dur0 = pool_copy(gp, m.duration, &oom);
+            else if (strcmp(dur0, m.duration))
+                dur_differs = 1;
+        }
+        if (neg0 < 0)
+            neg0 = m.is_negated;
+        else if (m.is_negated != neg0)
+            neg_differs = 1;
+        if (m.object_text) {
+            /* "Spaces" and "Twitter Spaces" agree; "Spaces" and "Places" do not */
+            if (!svc0)
+                svc0 = pool_copy(gp, m.object_text, &oom);
+            else if (!contains_ci(svc0, m.object_text) && !contains_ci(m.object_text, svc0))
+                svc_differs = 1;
+        }
+        if (m.event_date && m.date_in_sentence) {
+            size_t k = 0;
+            while (k < n_dates && !(streq(dd[k], m.event_date) && streq(dq[k], m.event_qual)))
+                k++;
+            if (k == n_dates && n_dates < 64) {
+                dd[n_dates] = pool_copy(gp, m.event_date, &oom);
+                dq[n_dates++] = pool_copy(gp, m.event_qual, &oom);
+            }
+        }
+        if (oom)
+            break;
     }
+    sqlite3_reset(x->members);
+    if (oom)
+        return nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+    if (r != SQLITE_DONE && r != SQLITE_ROW)
+        return store_err(s, err, "reading a group's claims");
+    for (size_t i = 0; i < n_dates && !d_differs; i++)
+        for (size_t k = i + 1; k < n_dates && !d_differs; k++)
+            d_differs = dates_disagree(dd[i], dq[i], dd[k], dq[k]);
+    /* sources: distinct articles */
+    int n_src = 0;
+    sqlite3_bind_int(x->n_sources, 1, g->gix);
+    if ((r = sqlite3_step(x->n_sources)) == SQLITE_ROW)
+        n_src = sqlite3_column_int(x->n_sources, 0);
+    sqlite3_reset(x->n_sources);
+    if (r != SQLITE_ROW)
+        return store_err(s, err, "counting a group's sources");
+    /* languages, sorted */
     for (size_t i = 1; i < nl; i++)
         for (size_t k = i; k > 0 && strcmp(lv[k - 1], lv[k]) > 0; k--) {
             const char *t = lv[k];
@@ -447,11 +593,11 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
         size_t l = strlen(langs);
         snprintf(langs + l, sizeof langs - l, "%s%s", i ? "," : "", lv[i]);
     }
-    n_langs = (int)nl;
+    sqlite3_stmt *ig = x->ins_group;
     sqlite3_bind_text(ig, 1, rep->predicate, -1, SQLITE_STATIC);
     sqlite3_bind_text(ig, 2, rep->family, -1, SQLITE_STATIC);
-    if (subj) sqlite3_bind_text(ig, 3, subj->subject, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 3);
-    if (obj) sqlite3_bind_text(ig, 4, obj->object, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 4);
+    bind_opt(ig, 3, subj);
+    bind_opt(ig, 4, obj);
     if (rep->has_amount) {
         sqlite3_bind_text(ig, 5, rep->amount, -1, SQLITE_STATIC);
         sqlite3_bind_double(ig, 6, rep->amount_num);
@@ -459,100 +605,64 @@ static int write_group(ctx *x, group *g, sqlite3_stmt *ig, sqlite3_stmt *im, sql
         sqlite3_bind_null(ig, 5);
         sqlite3_bind_null(ig, 6);
     }
-    if (rep->currency) sqlite3_bind_text(ig, 7, rep->currency, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 7);
-    if (rep->qualifier) sqlite3_bind_text(ig, 8, rep->qualifier, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 8);
-    if (dur) sqlite3_bind_text(ig, 9, dur->duration, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 9);
-    if (dated->event_date) {
-        sqlite3_bind_text(ig, 10, dated->event_date, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ig, 11, dated->event_precision, -1, SQLITE_STATIC);
+    bind_opt(ig, 7, rep->currency);
+    bind_opt(ig, 8, rep->qualifier);
+    bind_opt(ig, 9, dur);
+    if (g->date) {
+        sqlite3_bind_text(ig, 10, g->date, -1, SQLITE_STATIC);
+        bind_opt(ig, 11, g->precision);
     } else {
         sqlite3_bind_null(ig, 10);
         sqlite3_bind_null(ig, 11);
     }
-    bind_period(ig, 18, dated->event_date);
-    sqlite3_bind_int(ig, 12, (int)g->n);
-    sqlite3_bind_int(ig, 13, (int)na);
-    sqlite3_bind_int(ig, 14, n_langs);
+    bind_period(ig, 18, g->date);
+    sqlite3_bind_int64(ig, 12, (sqlite3_int64)n);
+    sqlite3_bind_int(ig, 13, n_src);
+    sqlite3_bind_int(ig, 14, (int)nl);
     sqlite3_bind_text(ig, 15, langs, -1, SQLITE_TRANSIENT);
-    if (named) sqlite3_bind_text(ig, 20, named->object_text, -1, SQLITE_STATIC); else sqlite3_bind_null(ig, 20);
+    bind_opt(ig, 20, named);
     sqlite3_bind_int64(ig, 21, rep->id);
     if (first[0]) sqlite3_bind_text(ig, 16, first, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(ig, 16);
     if (last[0]) sqlite3_bind_text(ig, 17, last, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(ig, 17);
-    int r = sqlite3_step(ig);
+    r = sqlite3_step(ig);
     sqlite3_reset(ig);
     sqlite3_clear_bindings(ig);
     if (r != SQLITE_DONE)
         return store_err(s, err, "storing a claim group");
     g->db_id = sqlite3_last_insert_rowid(s->db);
-    for (size_t i = 0; i < g->n; i++) {
-        sqlite3_bind_int64(im, 1, g->db_id);
-        sqlite3_bind_int64(im, 2, x->c[g->members[i]].id);
-        r = sqlite3_step(im);
-        sqlite3_reset(im);
-        if (r != SQLITE_DONE)
-            return store_err(s, err, "storing a group member");
-    }
-    if (g->n < 2)
-        return NC_OK;
-    /* conflicts: linear in the group's size (a 50 MB article can put half a
-    ** million claims in one group). Qualifier, duration and negation differ
-    ** when any member differs from the first that has one; dates are compared
-    ** pairwise only among their distinct values. */
-    int q_differs = 0, d_differs = 0, dur_differs = 0, neg_differs = 0, svc_differs = 0;
-    const crow *q0 = NULL, *dur0 = NULL, *svc0 = NULL, *dates[64];
-    size_t n_dates = 0;
-    for (size_t i = 0; i < g->n; i++) {
-        const crow *m = &x->c[g->members[i]];
-        if (m->has_amount) {
-            if (!q0)
-                q0 = m;
-            else if (!streq(q0->qualifier, m->qualifier))
-                q_differs = 1;
-        }
-        if (m->duration && strcmp(m->duration, "PXY")) {   /* "multi-year" contradicts no stated term */
-            if (!dur0)
-                dur0 = m;
-            else if (strcmp(dur0->duration, m->duration))
-                dur_differs = 1;
-        }
-        if (m->is_negated != x->c[g->members[0]].is_negated)
-            neg_differs = 1;
-        if (m->object_text) {
-            /* "Spaces" and "Twitter Spaces" agree; "Spaces" and "Places" do not */
-            if (!svc0)
-                svc0 = m;
-            else if (!contains_ci(svc0->object_text, m->object_text) && !contains_ci(m->object_text, svc0->object_text))
-                svc_differs = 1;
-        }
-        if (m->event_date && m->event_source && !strcmp(m->event_source, "sentence")) {
-            size_t k = 0;
-            while (k < n_dates && !(streq(dates[k]->event_date, m->event_date) &&
-                                   streq(dates[k]->event_qual, m->event_qual)))
-                k++;
-            if (k == n_dates && n_dates < 64)
-                dates[n_dates++] = m;
-        }
-    }
-    for (size_t i = 0; i < n_dates && !d_differs; i++)
-        for (size_t k = i + 1; k < n_dates && !d_differs; k++)
-            d_differs = dates_disagree(dates[i], dates[k]);
+    sqlite3_bind_int64(x->put_members, 1, g->db_id);
+    sqlite3_bind_int(x->put_members, 2, g->gix);
+    r = sqlite3_step(x->put_members);
+    sqlite3_reset(x->put_members);
+    if (r != SQLITE_DONE)
+        return store_err(s, err, "storing a group's members");
     int rc = NC_OK;
-    char v[64];
-    for (size_t i = 0; rc == NC_OK && i < g->n; i++) {
-        const crow *m = &x->c[g->members[i]];
-        if (q_differs && m->has_amount)
-            rc = insert_conflict(s, ic, g->db_id, "qualifier", m->id, m->qualifier ? m->qualifier : "none", err);
-        if (rc == NC_OK && d_differs && m->event_source && !strcmp(m->event_source, "sentence")) {
-            date_value(m, v, sizeof v);
-            rc = insert_conflict(s, ic, g->db_id, "event_date", m->id, v, err);
+    if (n >= 2 && (q_differs || d_differs || dur_differs || neg_differs || svc_differs)) {
+        char v[64];
+        members_of(x, g);
+        while (rc == NC_OK && (r = sqlite3_step(x->members)) == SQLITE_ROW) {
+            if (!read_claim(x->members, &m, NULL, 0)) {
+                rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+                break;
+            }
+            if (q_differs && m.has_amount)
+                rc = insert_conflict(s, x->ins_conflict, g->db_id, "qualifier", m.id, m.qualifier ? m.qualifier : "none", err);
+            if (rc == NC_OK && d_differs && m.date_in_sentence) {
+                date_value(m.event_date, m.event_qual, v, sizeof v);
+                rc = insert_conflict(s, x->ins_conflict, g->db_id, "event_date", m.id, v, err);
+            }
+            if (rc == NC_OK && dur_differs && m.duration && strcmp(m.duration, "PXY"))
+                rc = insert_conflict(s, x->ins_conflict, g->db_id, "duration", m.id, m.duration, err);
+            if (rc == NC_OK && neg_differs)
+                rc = insert_conflict(s, x->ins_conflict, g->db_id, "negated", m.id, m.is_negated ? "yes" : "no", err);
+            if (rc == NC_OK && svc_differs && m.object_text)
+                rc = insert_conflict(s, x->ins_conflict, g->db_id, "service", m.id, m.object_text, err);
         }
-        if (rc == NC_OK && dur_differs && m->duration && strcmp(m->duration, "PXY"))
-            rc = insert_conflict(s, ic, g->db_id, "duration", m->id, m->duration, err);
-        if (rc == NC_OK && neg_differs)
-            rc = insert_conflict(s, ic, g->db_id, "negated", m->id, m->is_negated ? "yes" : "no", err);
-        if (rc == NC_OK && svc_differs && m->object_text)
-            rc = insert_conflict(s, ic, g->db_id, "service", m->id, m->object_text, err);
+        if (rc == NC_OK && r != SQLITE_DONE)
+            rc = store_err(s, err, "reading a group's claims");
+        sqlite3_reset(x->members);
     }
+    pool_reset(gp);
     return rc;
 }
 
@@ -570,94 +680,110 @@ static int put_field(nc_store *s, sqlite3_stmt *st, sqlite3_int64 cid, const cha
 
 /* A contract group becomes a contract record: its parties, value, term,
 ** signing date and what it covers (the services a hosting claim between the
-** same parties names), each value with the claim (so the sentence) it came
-** from in contract_fields. Where sources disagree, every value is there; the
-** contracts row holds the group's. */
-static int write_contract(ctx *x, const group *g, const org_row *orgs, size_t no, nc_error *err)
+** same parties names, whichever families this link regroups), each value
+** with the claim (so the sentence) it came from in contract_fields. Where
+** sources disagree, every value is there; the contracts row holds the
+** group's. */
+static int write_contract(ctx *x, const group *g, nc_error *err)
 {
     nc_store *s = x->s;
-    sqlite3_stmt *ic = NULL, *iff = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO contracts(group_id, party_a, party_b, value, value_num, currency, term, signed,"
-                           " signed_qualifier, covers) SELECT ?1, subject_org, object_org, amount, amount_num, currency,"
-                           " duration, ?2, ?3, ?4 FROM claim_groups WHERE id = ?1", -1, &ic, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, "INSERT INTO contract_fields(contract_id, field, value, claim_id) VALUES(?1,?2,?3,?4)",
-                           -1, &iff, NULL) != SQLITE_OK) {
-        sqlite3_finalize(ic);
-        return store_err(s, err, "prepare");
+    strpool *gp = &x->gp;
+    int oom = 0, r, rc = NC_OK;
+    crow m;
+    const char *signed_date = NULL, *signed_qual = NULL;
+    members_of(x, g);
+    while ((r = sqlite3_step(x->members)) == SQLITE_ROW) {
+        if (!read_claim(x->members, &m, NULL, 0)) {
+            oom = 1;
+            break;
+        }
+        if (!strcmp(m.predicate, "contract_signed") && m.event_date && m.date_in_sentence) {
+            signed_date = pool_copy(gp, m.event_date, &oom);
+            signed_qual = pool_copy(gp, m.event_qual, &oom);
+            break;
+        }
     }
-    const crow *signed_by = NULL;
-    for (size_t i = 0; i < g->n && !signed_by; i++) {
-        const crow *m = &x->c[g->members[i]];
-        if (!strcmp(m->predicate, "contract_signed") && m->event_date && m->event_source &&
-            !strcmp(m->event_source, "sentence"))
-            signed_by = m;
+    sqlite3_reset(x->members);
+    if (oom) {
+        pool_reset(gp);
+        return nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+    }
+    if (r != SQLITE_DONE && r != SQLITE_ROW) {
+        pool_reset(gp);
+        return store_err(s, err, "reading a contract's claims");
     }
     /* what it covers: services named by hosting claims between compatible parties */
-    const crow *rep = &x->c[g->rep];
+    const crow *rep = &g->r;
     char covers[256] = "";
-    const crow *cov[32];
+    const char *cov_text[32];
+    sqlite3_int64 cov_id[32];
     size_t n_cov = 0;
-    for (size_t i = 0; i < x->n && n_cov < 32; i++) {
-        const crow *h = &x->c[i];
-        if (strcmp(h->family, "hosting") || !h->object_text)
+    while (n_cov < 32 && (r = sqlite3_step(x->hosting)) == SQLITE_ROW) {
+        const char *hs = col_text(x->hosting, 1), *ho = col_text(x->hosting, 2), *ht = col_text(x->hosting, 3);
+        if (!ht)
             continue;
-        int fits = (org_compat(orgs, no, h->subject, rep->subject) && org_compat(orgs, no, h->object, rep->object)) ||
-                   (org_compat(orgs, no, h->subject, rep->object) && org_compat(orgs, no, h->object, rep->subject));
+        int fits = (org_compat(x->orgs, x->no, hs, rep->subject) && org_compat(x->orgs, x->no, ho, rep->object)) ||
+                   (org_compat(x->orgs, x->no, hs, rep->object) && org_compat(x->orgs, x->no, ho, rep->subject));
         if (!fits)
             continue;
-        cov[n_cov++] = h;
-        if (!strstr(covers, h->object_text)) {
+        cov_id[n_cov] = sqlite3_column_int64(x->hosting, 0);
+        cov_text[n_cov++] = pool_copy(gp, ht, &oom);
+        if (!strstr(covers, ht)) {
             size_t l = strlen(covers);
-            snprintf(covers + l, sizeof covers - l, "%s%s", l ? "; " : "", h->object_text);
+            snprintf(covers + l, sizeof covers - l, "%s%s", l ? "; " : "", ht);
         }
     }
-    sqlite3_bind_int64(ic, 1, g->db_id);
-    if (signed_by) {
-        sqlite3_bind_text(ic, 2, signed_by->event_date, -1, SQLITE_STATIC);
-        if (signed_by->event_qual)
-            sqlite3_bind_text(ic, 3, signed_by->event_qual, -1, SQLITE_STATIC);
+    sqlite3_reset(x->hosting);
+    if (oom)
+        rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+    else if (r != SQLITE_DONE && r != SQLITE_ROW)
+        rc = store_err(s, err, "reading hosting claims");
+    sqlite3_stmt *ic = x->ins_contract;
+    if (rc == NC_OK) {
+        sqlite3_bind_int64(ic, 1, g->db_id);
+        bind_opt(ic, 2, signed_date);
+        bind_opt(ic, 3, signed_date ? signed_qual : NULL);
+        if (covers[0])
+            sqlite3_bind_text(ic, 4, covers, -1, SQLITE_TRANSIENT);
         else
-            sqlite3_bind_null(ic, 3);
-    } else {
-        sqlite3_bind_null(ic, 2);
-        sqlite3_bind_null(ic, 3);
-    }
-    if (covers[0])
-        sqlite3_bind_text(ic, 4, covers, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(ic, 4);
-    int r = sqlite3_step(ic);
-    sqlite3_finalize(ic);
-    if (r != SQLITE_DONE) {
-        sqlite3_finalize(iff);
-        return store_err(s, err, "storing a contract");
+            sqlite3_bind_null(ic, 4);
+        r = sqlite3_step(ic);
+        sqlite3_reset(ic);
+        sqlite3_clear_bindings(ic);
+        if (r != SQLITE_DONE)
+            rc = store_err(s, err, "storing a contract");
     }
     sqlite3_int64 cid = sqlite3_last_insert_rowid(s->db);
-    int rc = NC_OK;
     char v[96];
-    for (size_t i = 0; rc == NC_OK && i < g->n; i++) {
-        const crow *m = &x->c[g->members[i]];
-        if (m->subject)
-            rc = put_field(s, iff, cid, "party", m->subject, m->id, err);
-        if (rc == NC_OK && m->object)
-            rc = put_field(s, iff, cid, "party", m->object, m->id, err);
-        if (rc == NC_OK && !strcmp(m->predicate, "contract_value") && m->amount) {
-            snprintf(v, sizeof v, "%s %s%s%s", m->amount, m->currency ? m->currency : "", m->qualifier ? " " : "",
-                     m->qualifier ? m->qualifier : "");
-            rc = put_field(s, iff, cid, "value", v, m->id, err);
+    if (rc == NC_OK)
+        members_of(x, g);
+    while (rc == NC_OK && (r = sqlite3_step(x->members)) == SQLITE_ROW) {
+        if (!read_claim(x->members, &m, NULL, 0)) {
+            rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+            break;
         }
-        if (rc == NC_OK && m->duration)
-            rc = put_field(s, iff, cid, "term", m->duration, m->id, err);
-        if (rc == NC_OK && !strcmp(m->predicate, "contract_signed") && m->event_date && m->event_source &&
-            !strcmp(m->event_source, "sentence")) {
-            date_value(m, v, sizeof v);
-            rc = put_field(s, iff, cid, "signed", v, m->id, err);
+        if (m.subject)
+            rc = put_field(s, x->ins_field, cid, "party", m.subject, m.id, err);
+        if (rc == NC_OK && m.object)
+            rc = put_field(s, x->ins_field, cid, "party", m.object, m.id, err);
+        if (rc == NC_OK && !strcmp(m.predicate, "contract_value") && m.amount) {
+            snprintf(v, sizeof v, "%s %s%s%s", m.amount, m.currency ? m.currency : "", m.qualifier ? " " : "",
+                     m.qualifier ? m.qualifier : "");
+            rc = put_field(s, x->ins_field, cid, "value", v, m.id, err);
+        }
+        if (rc == NC_OK && m.duration)
+            rc = put_field(s, x->ins_field, cid, "term", m.duration, m.id, err);
+        if (rc == NC_OK && !strcmp(m.predicate, "contract_signed") && m.event_date && m.date_in_sentence) {
+            date_value(m.event_date, m.event_qual, v, sizeof v);
+            rc = put_field(s, x->ins_field, cid, "signed", v, m.id, err);
         }
     }
+    if (rc == NC_OK && r != SQLITE_DONE)
+        rc = store_err(s, err, "reading a contract's claims");
+    sqlite3_reset(x->members);
     for (size_t i = 0; rc == NC_OK && i < n_cov; i++)
-        rc = put_field(s, iff, cid, "covers", cov[i]->object_text, cov[i]->id, err);
-    sqlite3_finalize(iff);
+        rc = put_field(s, x->ins_field, cid, "covers", cov_text[i], cov_id[i], err);
+    pool_reset(gp);
     return rc;
 }
 
@@ -1014,10 +1140,10 @@ int nc_store_link(nc_store *s, nc_error *err)
         return rc;
     }
     s->last_link.full = all;
+    sqlite3_exec(s->db, LINK_CACHE_PRAGMA, NULL, NULL, NULL);
     org_row *orgs = NULL;
     size_t no = 0;
-    crow *c = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     group *g = NULL;
     size_t ng = 0, gcap = 0;
     ilist *fam_groups = NULL, tmp = { 0 };
@@ -1025,7 +1151,9 @@ int nc_store_link(nc_store *s, nc_error *err)
     amount_index amounts = { 0 };
     kept_map kept = { 0 };
     strpool pool = { 0 };
-    sqlite3_stmt *st = NULL, *ig = NULL, *im = NULL, *ic = NULL;
+    sqlite3_stmt *st = NULL, *assign = NULL, *same_art = NULL;
+    ctx x = { 0 };
+    x.s = s;
     if (sqlite3_prepare_v2(s->db, "SELECT id, parent_id FROM orgs ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
         rc = store_err(s, err, "reading organisations");
         goto done;
@@ -1042,6 +1170,23 @@ int nc_store_link(nc_store *s, nc_error *err)
     st = NULL;
     for (size_t i = 0; i < no; i++)
         orgs[i].parent_ix = org_index(orgs, no, orgs[i].parent) >= 0 ? org_index(orgs, no, orgs[i].parent) : -1;
+    x.orgs = orgs;
+    x.no = no;
+    /* Which group each claim joins goes to a temporary table (a file, as
+    ** the link runs with temp_store=DEFAULT), not to memory: a first link
+    ** of a million articles reads millions of claims. */
+    if ((rc = store_exec(s, "DROP TABLE IF EXISTS temp.nc_assign;"
+                            "CREATE TEMP TABLE nc_assign(pos INTEGER PRIMARY KEY, gix INTEGER NOT NULL,"
+                            " claim_id INTEGER NOT NULL, article_id INTEGER NOT NULL);"
+                            "CREATE INDEX temp.nc_assign_article ON nc_assign(article_id, gix);", err)) != NC_OK)
+        goto done;
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO temp.nc_assign(pos, gix, claim_id, article_id) VALUES(?1, ?2, ?3, ?4)",
+                           -1, &assign, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT EXISTS(SELECT 1 FROM temp.nc_assign WHERE article_id = ?1 AND gix = ?2)",
+                           -1, &same_art, NULL) != SQLITE_OK) {
+        rc = store_err(s, err, "prepare");
+        goto done;
+    }
     /* canonical order: content and paths, typed predicates before bare
     ** amounts. When only some families and currencies changed: the claims of
     ** those families, the bare amounts of those currencies, and the typed
@@ -1049,15 +1194,10 @@ int nc_store_link(nc_store *s, nc_error *err)
     ** those currencies (bare amounts may join or leave them); the other
     ** groups cannot change and are not read. */
     const char *sql_all =
-        "SELECT c.id, c.predicate, c.family, c.subject_org, c.object_org, c.amount, c.amount_num,"
-        " c.currency, c.qualifier, c.is_vague, c.duration, c.event_date, c.event_precision,"
-        " c.event_date_source, c.event_qualifier, a.lang, a.pub_date, a.id, c.is_negated, c.object_text,"
-        " 1, NULL"
+        "SELECT " CLAIM_COLS ", 1, NULL"
         " FROM claims c JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id";
     const char *sql_part =
-        "SELECT c.id, c.predicate, c.family, c.subject_org, c.object_org, c.amount, c.amount_num,"
-        " c.currency, c.qualifier, c.is_vague, c.duration, c.event_date, c.event_precision,"
-        " c.event_date_source, c.event_qualifier, a.lang, a.pub_date, a.id, c.is_negated, c.object_text,"
+        "SELECT " CLAIM_COLS ","
         " c.family IN " DIRTY_FAMILIES ", (SELECT m.group_id FROM claim_group_members m WHERE m.claim_id = c.id)"
         " FROM claims c JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
         " WHERE c.family IN " DIRTY_FAMILIES
@@ -1080,81 +1220,47 @@ int nc_store_link(nc_store *s, nc_error *err)
     int r;
     const char *fams[64];
     size_t n_fams = 0;
+    crow cur;
+    /* each claim in canonical order joins a group or makes one */
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 256;
-            crow *v = realloc(c, cap * sizeof *v);
-            if (!v) { rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory"); goto done; }
-            c = v;
-        }
-        crow *w = &c[n++];
-        memset(w, 0, sizeof *w);
-        w->id = sqlite3_column_int64(st, 0);
-        int oom = 0;
-        w->predicate = pool_col(&pool, st, 1, &oom);
-        w->family = pool_col(&pool, st, 2, &oom);
-        w->subject = pool_col(&pool, st, 3, &oom);
-        w->object = pool_col(&pool, st, 4, &oom);
-        w->amount = pool_col(&pool, st, 5, &oom);
-        w->has_amount = w->amount != NULL;
-        w->amount_num = sqlite3_column_double(st, 6);
-        w->currency = pool_col(&pool, st, 7, &oom);
-        w->qualifier = pool_col(&pool, st, 8, &oom);
-        w->is_vague = sqlite3_column_int(st, 9);
-        w->duration = pool_col(&pool, st, 10, &oom);
-        w->event_date = pool_col(&pool, st, 11, &oom);
-        w->event_precision = pool_col(&pool, st, 12, &oom);
-        w->event_source = pool_col(&pool, st, 13, &oom);
-        w->event_qual = pool_col(&pool, st, 14, &oom);
-        w->lang = pool_col(&pool, st, 15, &oom);
-        w->pub_date = pool_col(&pool, st, 16, &oom);
-        w->article_id = sqlite3_column_int64(st, 17);
-        w->is_negated = sqlite3_column_int(st, 18);
-        w->object_text = pool_col(&pool, st, 19, &oom);
-        w->fam_dirty = sqlite3_column_int(st, 20);
-        w->old_group = sqlite3_column_int64(st, 21);
-        if (oom || !w->predicate || !w->family || !w->lang) {
+        size_t i = n++;
+        if (!read_claim(st, &cur, orgs, no)) {
             rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
             goto done;
         }
-        w->subj_ix = org_index(orgs, no, w->subject);
-        w->obj_ix = org_index(orgs, no, w->object);
-        w->is_bare = !strcmp(w->predicate, "amount");
-        w->is_datepred = is_date_predicate(w->predicate);
-        w->date_in_sentence = w->event_source && !strcmp(w->event_source, "sentence");
-        w->fam_ix = -1;
-        for (size_t f = 0; f < n_fams && w->fam_ix < 0; f++)
-            if (!strcmp(fams[f], w->family))
-                w->fam_ix = (int)f;
-        if (w->fam_ix < 0) {
+        cur.fam_dirty = sqlite3_column_int(st, 20);
+        cur.old_group = sqlite3_column_int64(st, 21);
+        for (size_t f = 0; f < n_fams && cur.fam_ix < 0; f++)
+            if (!strcmp(fams[f], cur.family))
+                cur.fam_ix = (int)f;
+        if (cur.fam_ix < 0) {
             if (n_fams == sizeof fams / sizeof *fams) {
                 rc = nc_error_set(err, NC_E_DB, s->path, "more than %zu predicate families", n_fams);
                 goto done;
             }
-            fams[n_fams] = w->family;
-            w->fam_ix = (int)n_fams++;
+            int oom = 0;
+            fams[n_fams] = pool_str(&pool, cur.family, &oom);
+            if (oom) {
+                rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+                goto done;
+            }
+            cur.fam_ix = (int)n_fams++;
+            ilist *v = realloc(fam_groups, n_fams * sizeof *v);
+            if (!v) {
+                rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+                goto done;
+            }
+            fam_groups = v;
+            memset(&fam_groups[n_fams - 1], 0, sizeof *fam_groups);
+            n_fams_alloc = n_fams;
         }
-    }
-    if (r != SQLITE_DONE) {
-        rc = store_err(s, err, "reading claims");
-        goto done;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    fam_groups = calloc(n_fams ? n_fams : 1, sizeof *fam_groups);
-    n_fams_alloc = n_fams;
-    if (!fam_groups) {
-        rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < n; i++) {
-        int found = -1, is_bare = c[i].is_bare;
+        int found = -1, is_bare = cur.is_bare;
         int found_same_article = 0;
-        if (!is_bare && !c[i].fam_dirty) {
+        if (!is_bare && !cur.fam_dirty) {
             /* a family kept: the claim stays in its stored group; the groups
             ** are re-created in the canonical order of their first member,
             ** as a full computation creates them */
-            found = kept_find(&kept, c[i].old_group);
+            found = kept_find(&kept, cur.old_group);
             if (found < 0)
                 goto new_group;
             goto add;
@@ -1162,15 +1268,15 @@ int nc_store_link(nc_store *s, nc_error *err)
         /* the candidate groups, in creation order */
         const int *cand;
         size_t n_cand;
-        if (!is_bare || !c[i].has_amount) {
-            cand = fam_groups[c[i].fam_ix].v;
-            n_cand = fam_groups[c[i].fam_ix].n;
+        if (!is_bare || !cur.has_amount) {
+            cand = fam_groups[cur.fam_ix].v;
+            n_cand = fam_groups[cur.fam_ix].n;
         } else {
             tmp.n = 0;
             int sign;
-            long k = bucket_of(c[i].amount_num, &sign);
+            long k = bucket_of(cur.amount_num, &sign);
             for (long d = -1; d <= 1; d++) {
-                bucket *b = bucket_get(&amounts, c[i].currency, c[i].is_vague, sign, k + d, 0);
+                bucket *b = bucket_get(&amounts, cur.currency, cur.is_vague, sign, k + d, 0);
                 for (size_t j = 0; b && j < b->groups.n; j++)
                     if (!ilist_push(&tmp, b->groups.v[j])) {
                         rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
@@ -1178,9 +1284,9 @@ int nc_store_link(nc_store *s, nc_error *err)
                     }
             }
             /* same-family groups led by a claim without an amount */
-            const ilist *fg = &fam_groups[c[i].fam_ix];
+            const ilist *fg = &fam_groups[cur.fam_ix];
             for (size_t j = 0; j < fg->n; j++)
-                if (!c[g[fg->v[j]].rep].has_amount && !ilist_push(&tmp, fg->v[j])) {
+                if (!g[fg->v[j]].r.has_amount && !ilist_push(&tmp, fg->v[j])) {
                     rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
                     goto done;
                 }
@@ -1193,16 +1299,22 @@ int nc_store_link(nc_store *s, nc_error *err)
             size_t k = (size_t)cand[ci];
             if (ci > 0 && cand[ci] == cand[ci - 1])
                 continue;
-            if (!compatible(orgs, &c[g[k].rep], &c[i]))
+            if (!compatible(orgs, &g[k].r, &cur))
                 continue;
             if (!is_bare) {
                 found = (int)k;    /* typed claims: the first compatible group */
                 break;
             }
             /* a bare amount: the group its own article speaks of, else the largest */
-            int same = 0;
-            for (size_t m = 0; m < g[k].n && !same; m++)
-                same = c[g[k].members[m]].article_id == c[i].article_id;
+            sqlite3_bind_int64(same_art, 1, cur.article_id);
+            sqlite3_bind_int(same_art, 2, (int)k);
+            int step = sqlite3_step(same_art);
+            int same = step == SQLITE_ROW && sqlite3_column_int(same_art, 0);
+            sqlite3_reset(same_art);
+            if (step != SQLITE_ROW) {
+                rc = store_err(s, err, "reading claim groups");
+                goto done;
+            }
             if (found < 0 || (same && !found_same_article) ||
                 (same == found_same_article && g[k].n > g[found].n)) {
                 found = (int)k;
@@ -1217,19 +1329,28 @@ int nc_store_link(nc_store *s, nc_error *err)
                 if (!v) { rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory"); goto done; }
                 g = v;
             }
-            memset(&g[ng], 0, sizeof g[ng]);
-            g[ng].rep = (int)i;
-            g[ng].old_id = !is_bare && !c[i].fam_dirty ? c[i].old_group : 0;
+            group *ng_ = &g[ng];
+            memset(ng_, 0, sizeof *ng_);
+            ng_->r = cur;
+            if (!intern_claim(&pool, &ng_->r)) {
+                rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+                goto done;
+            }
+            ng_->rep_pos = i;
+            ng_->gix = (int)ng;
+            ng_->date = ng_->r.event_date;
+            ng_->precision = ng_->r.event_precision;
+            ng_->old_id = !is_bare && !cur.fam_dirty ? cur.old_group : 0;
             found = (int)ng++;
             if (g[found].old_id && !kept_put(&kept, g[found].old_id, found)) {
                 rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
                 goto done;
             }
-            int ok = ilist_push(&fam_groups[c[i].fam_ix], found);
-            if (ok && c[i].has_amount) {
+            int ok = ilist_push(&fam_groups[cur.fam_ix], found);
+            if (ok && cur.has_amount) {
                 int sign;
-                long k = bucket_of(c[i].amount_num, &sign);
-                bucket *b = bucket_get(&amounts, c[i].currency, c[i].is_vague, sign, k, 1);
+                long k = bucket_of(cur.amount_num, &sign);
+                bucket *b = bucket_get(&amounts, g[found].r.currency, cur.is_vague, sign, k, 1);
                 ok = b && ilist_push(&b->groups, found);
             }
             if (!ok) {
@@ -1238,43 +1359,88 @@ int nc_store_link(nc_store *s, nc_error *err)
             }
         }
     add:
-        if (!add_member(&g[found], (int)i)) {
-            rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
-            goto done;
+        {
+            group *gr = &g[found];
+            gr->n++;
+            /* the group's date: the finest a member's sentence states */
+            if (cur.event_date && cur.date_in_sentence && (!gr->sdated || strlen(cur.event_date) > strlen(gr->date))) {
+                int oom = 0;
+                gr->date = pool_str(&pool, cur.event_date, &oom);
+                gr->precision = pool_str(&pool, cur.event_precision, &oom);
+                gr->sdated = 1;
+                if (oom) {
+                    rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+                    goto done;
+                }
+            }
+            sqlite3_bind_int64(assign, 1, (sqlite3_int64)i);
+            sqlite3_bind_int(assign, 2, gr->gix);
+            sqlite3_bind_int64(assign, 3, cur.id);
+            sqlite3_bind_int64(assign, 4, cur.article_id);
+            int step = sqlite3_step(assign);
+            sqlite3_reset(assign);
+            if (step != SQLITE_DONE) {
+                rc = store_err(s, err, "grouping claims");
+                goto done;
+            }
         }
     }
+    if (r != SQLITE_DONE) {
+        rc = store_err(s, err, "reading claims");
+        goto done;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
     s->last_link.claims_read = n;
     s->last_link.groups_written = ng;
-    ctx x = { s, c, n, g, ng };
-    for (size_t i = 0; i < ng; i++) {
-        g[i].r = &c[g[i].rep];
-        g[i].dated = group_date(c, &g[i]);
-    }
     if (ng > 1)
         qsort(g, ng, sizeof *g, cmp_group);
     /* remove what is recomputed (members, conflicts, contracts follow by cascade) */
-    if ((rc = store_exec(s, all ? "DELETE FROM contract_fields; DELETE FROM contracts; DELETE FROM conflicts;"
+    if ((rc = store_exec(s, "CREATE INDEX temp.nc_assign_group ON nc_assign(gix, pos);", err)) != NC_OK ||
+        (rc = store_exec(s, all ? "DELETE FROM contract_fields; DELETE FROM contracts; DELETE FROM conflicts;"
                                   " DELETE FROM claim_group_members; DELETE FROM claim_groups;"
                                 : "DELETE FROM claim_groups WHERE family IN " DIRTY_FAMILIES
                                   " OR id IN " IN_DIRTY_RANGE_GROUPS,
-                         err)))
+                         err)) != NC_OK)
         goto done;
-    if (sqlite3_prepare_v2(s->db,
+    char *host_sql = sqlite3_mprintf("SELECT c.id, c.subject_org, c.object_org, c.object_text FROM claims c"
+                                     " JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
+                                     " WHERE c.family = 'hosting' AND c.object_text IS NOT NULL%s", order_by);
+    prep = host_sql ? sqlite3_prepare_v2(s->db, host_sql, -1, &x.hosting, NULL) : SQLITE_NOMEM;
+    sqlite3_free(host_sql);
+    if (prep != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
                            "INSERT INTO claim_groups(predicate, family, subject_org, object_org, amount, amount_num,"
                            " currency, qualifier, duration, event_date, event_precision, n_claims, n_sources, n_langs,"
                            " langs, first_report, last_report, event_start, event_end, object_text, rep_claim)"
                            " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
-                           -1, &ig, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, "INSERT INTO claim_group_members(group_id, claim_id) VALUES(?1, ?2)", -1, &im, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, "INSERT INTO conflicts(group_id, field, claim_id, value) VALUES(?1, ?2, ?3, ?4)", -1, &ic, NULL) != SQLITE_OK) {
+                           -1, &x.ins_group, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "SELECT " CLAIM_COLS " FROM temp.nc_assign x JOIN claims c ON c.id = x.claim_id"
+                           " JOIN articles a ON a.id = c.article_id WHERE x.gix = ?1 ORDER BY x.pos",
+                           -1, &x.members, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT count(DISTINCT article_id) FROM temp.nc_assign WHERE gix = ?1", -1,
+                           &x.n_sources, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "INSERT INTO claim_group_members(group_id, claim_id)"
+                           " SELECT ?1, claim_id FROM temp.nc_assign WHERE gix = ?2 ORDER BY pos",
+                           -1, &x.put_members, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "INSERT INTO conflicts(group_id, field, claim_id, value) VALUES(?1, ?2, ?3, ?4)", -1,
+                           &x.ins_conflict, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "INSERT INTO contracts(group_id, party_a, party_b, value, value_num, currency, term, signed,"
+                           " signed_qualifier, covers) SELECT ?1, subject_org, object_org, amount, amount_num, currency,"
+                           " duration, ?2, ?3, ?4 FROM claim_groups WHERE id = ?1", -1, &x.ins_contract, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "INSERT INTO contract_fields(contract_id, field, value, claim_id) VALUES(?1,?2,?3,?4)",
+                           -1, &x.ins_field, NULL) != SQLITE_OK) {
         rc = store_err(s, err, "prepare");
         goto done;
     }
     for (size_t i = 0; rc == NC_OK && i < ng; i++)
-        rc = write_group(&x, &g[i], ig, im, ic, err);
+        rc = write_group(&x, &g[i], err);
     for (size_t i = 0; rc == NC_OK && i < ng; i++)
-        if (!strcmp(c[g[i].rep].family, "contract"))
-            rc = write_contract(&x, &g[i], orgs, no, err);
+        if (!strcmp(g[i].r.family, "contract"))
+            rc = write_contract(&x, &g[i], err);
     if (rc == NC_OK)
         rc = renumber(s, err);
     if (rc == NC_OK)
@@ -1283,9 +1449,19 @@ done:
     if (rc != NC_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_finalize(st);
-    sqlite3_finalize(ig);
-    sqlite3_finalize(im);
-    sqlite3_finalize(ic);
+    sqlite3_finalize(assign);
+    sqlite3_finalize(same_art);
+    sqlite3_finalize(x.members);
+    sqlite3_finalize(x.n_sources);
+    sqlite3_finalize(x.put_members);
+    sqlite3_finalize(x.ins_group);
+    sqlite3_finalize(x.ins_conflict);
+    sqlite3_finalize(x.hosting);
+    sqlite3_finalize(x.ins_contract);
+    sqlite3_finalize(x.ins_field);
+    pool_free(&x.gp);
+    /* the temporary table goes with its file's pages */
+    sqlite3_exec(s->db, "DROP TABLE IF EXISTS temp.nc_assign;" STORE_CACHE_PRAGMA, NULL, NULL, NULL);
     for (size_t i = 0; i < no; i++) {
         free(orgs[i].id);
         free(orgs[i].parent);
@@ -1301,10 +1477,7 @@ done:
     free(amounts.slots);
     free(kept.key);
     free(kept.val);
-    free(c);
     pool_free(&pool);
-    for (size_t i = 0; i < ng; i++)
-        free(g[i].members);
     free(g);
     return rc;
 }

@@ -513,7 +513,7 @@ nc_store *nc_store_open(const char *path, const nc_store_opts *opts, nc_error *e
     if (rc == NC_OK && !o.is_readonly)
         /* WAL; a 32 MB page cache (the default 2 MB makes index inserts into a
         ** database of gigabytes read the disk for almost every row) */
-        rc = store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;", err);
+        rc = store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; " STORE_CACHE_PRAGMA, err);
     if (rc == NC_OK)
         rc = store_exec(s, "PRAGMA foreign_keys=ON;", err);
     if (rc != NC_OK) {

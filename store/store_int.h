@@ -5,6 +5,13 @@
 #include "store.h"
 #include <sqlite3.h>
 
+/* The page cache while files are stored, and during a link, whose big sort
+** SQLite bounds by the same setting (the sorter spills to temporary files
+** past it): a smaller cache there keeps the link within the memory the
+** ingest used. */
+#define STORE_CACHE_PRAGMA "PRAGMA cache_size=-32768;"
+#define LINK_CACHE_PRAGMA  "PRAGMA cache_size=-8192;"
+
 struct nc_store {
     sqlite3 *db;
     char *path;

@@ -811,3 +811,40 @@ void t_reliability_merge_differing_shards(void)
     CHECK_INT(query_num(db, "SELECT count(*) FROM mentions WHERE kind = 'money' AND value = '70000000'"), 0);
     free(d);
 }
+
+/* A claim reported by hundreds of articles: the link reads a group's
+** members from disk, a few at a time, so its counts are exact however large
+** it is (n_sources stopped at 256 when members were counted in a fixed
+** array), and a conflict inside it lists every member. */
+void t_reliability_large_group(void)
+{
+    char *d = t_tmpdir();
+    char cmd[1400], db[600], path[700];
+    snprintf(db, sizeof db, "%s/big.db", d);
+    snprintf(path, sizeof path, "%s/in", d);
+    CHECK_INT(mkdir(path, 0755), 0);
+    for (int i = 0; i < 300; i++) {
+        snprintf(path, sizeof path, "%s/in/wire_%03d.txt", d, i);
+        FILE *f = fopen(path, "w");
+        CHECK(f != NULL);
+        if (!f)
+            break;
+        fprintf(f, "Wire %d. Twitter still owes Google Cloud %s$12 million for the services it used, according to"
+                   " a report that the newspaper published on Monday about the cloud contracts of the company.\n",
+                i, i % 3 == 0 ? "about " : "");
+        fclose(f);
+    }
+    snprintf(cmd, sizeof cmd, "%s ingest '%s/in' --db '%s' --quiet 2>&1", t_bin(), d, db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    CHECK_INT(query_num(db, "SELECT count(*) FROM articles"), 300);
+    CHECK_INT(query_num(db, "SELECT count(*) FROM claim_groups WHERE predicate = 'owes'"), 1);
+    CHECK_INT(query_num(db, "SELECT n_claims FROM claim_groups WHERE predicate = 'owes'"), 300);
+    CHECK_INT(query_num(db, "SELECT n_sources FROM claim_groups WHERE predicate = 'owes'"), 300);
+    CHECK_INT(query_num(db, "SELECT count(*) FROM claim_group_members m JOIN claim_groups g ON g.id = m.group_id"
+                            " WHERE g.predicate = 'owes'"), 300);
+    CHECK_INT(query_num(db, "SELECT count(*) FROM conflicts f JOIN claim_groups g ON g.id = f.group_id"
+                            " WHERE g.predicate = 'owes' AND f.field = 'qualifier' AND f.value = 'about'"), 100);
+    CHECK_INT(query_num(db, "SELECT count(*) FROM conflicts f JOIN claim_groups g ON g.id = f.group_id"
+                            " WHERE g.predicate = 'owes' AND f.field = 'qualifier' AND f.value = 'none'"), 200);
+    free(d);
+}
