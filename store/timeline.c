@@ -168,6 +168,7 @@ typedef struct source {
     char *event_date, *event_qual, *duration, *predicate;
     int is_negated, is_hedged;
     double confidence;
+    sqlite3_int64 item, sidx, cidx;  /* with pub_date and path: the order sources are shown in */
 } source;
 
 typedef struct conflict {
@@ -187,22 +188,48 @@ typedef struct entry {
     size_t n_cf;
 } entry;
 
+static void source_free(source *s)
+{
+    free(s->path); free(s->title); free(s->lang); free(s->pub_date); free(s->sentence);
+    free(s->attributed); free(s->amount); free(s->currency); free(s->qualifier);
+    free(s->event_date); free(s->event_qual); free(s->duration); free(s->predicate);
+}
+
 static void entry_free(entry *e)
 {
     free(e->date); free(e->precision); free(e->predicate); free(e->family); free(e->subject_id);
     free(e->subject); free(e->object_id); free(e->object); free(e->amount); free(e->currency);
     free(e->qualifier); free(e->duration); free(e->langs); free(e->first_report); free(e->last_report);
-    for (size_t i = 0; i < e->n_src; i++) {
-        source *s = &e->src[i];
-        free(s->path); free(s->title); free(s->lang); free(s->pub_date); free(s->sentence);
-        free(s->attributed); free(s->amount); free(s->currency); free(s->qualifier);
-        free(s->event_date); free(s->event_qual); free(s->duration); free(s->predicate);
-    }
+    for (size_t i = 0; i < e->n_src; i++)
+        source_free(&e->src[i]);
     free(e->src);
     for (size_t i = 0; i < e->n_cf; i++) {
         free(e->cf[i].field); free(e->cf[i].value); free(e->cf[i].path); free(e->cf[i].lang);
     }
     free(e->cf);
+}
+
+/* Sources by publication date (none first), path, item, sentence, claim:
+** the order SQLite's ORDER BY gave, sorted here on the keys alone rather
+** than by SQLite on rows that carry their sentences. */
+static int strcmp_null(const char *a, const char *b)
+{
+    return !a ? (b ? -1 : 0) : !b ? 1 : strcmp(a, b);
+}
+
+static int cmp_source(const void *x, const void *y)
+{
+    const source *a = x, *b = y;
+    int r = strcmp_null(a->pub_date, b->pub_date);
+    if (!r)
+        r = strcmp_null(a->path, b->path);
+    if (!r)
+        r = (a->item > b->item) - (a->item < b->item);
+    if (!r)
+        r = (a->sidx > b->sidx) - (a->sidx < b->sidx);
+    if (!r)
+        r = (a->cidx > b->cidx) - (a->cidx < b->cidx);
+    return r;
 }
 
 /* The one-line English rendering of a group. */
@@ -332,11 +359,11 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
         (sqlite3_prepare_v2(s->db,
                             "SELECT c.id, a.id, a.path, a.title, a.lang, a.pub_date, s.text, src.name, c.amount,"
                             " c.currency, c.qualifier, c.event_date, c.event_qualifier, c.duration, c.predicate,"
-                            " c.is_negated, c.is_hedged, c.confidence"
+                            " c.is_negated, c.is_hedged, c.confidence, a.item, s.idx, c.idx"
                             " FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
                             " JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
                             " LEFT JOIN orgs src ON src.id = c.source_org"
-                            " WHERE m.group_id = ?1 ORDER BY a.pub_date, a.path, a.item, s.idx, c.idx",
+                            " WHERE m.group_id = ?1",
                             -1, &ss, NULL) != SQLITE_OK ||
          sqlite3_prepare_v2(s->db,
                             "SELECT f.field, f.value, a.path, a.lang, f.claim_id FROM conflicts f"
@@ -350,17 +377,6 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
         sqlite3_bind_int64(ss, 1, e->id);
         size_t scap = 0;
         while ((r = sqlite3_step(ss)) == SQLITE_ROW) {
-            /* two claims of the group from one sentence: the sentence is shown once */
-            if (e->n_src && e->src[e->n_src - 1].article_id == sqlite3_column_int64(ss, 1) &&
-                sqlite3_column_text(ss, 6) && e->src[e->n_src - 1].sentence &&
-                !strcmp(e->src[e->n_src - 1].sentence, (const char *)sqlite3_column_text(ss, 6))) {
-                source *prev = &e->src[e->n_src - 1];
-                prev->is_negated |= sqlite3_column_int(ss, 15);
-                prev->is_hedged |= sqlite3_column_int(ss, 16);
-                if (prev->n_more < 8)
-                    prev->more_ids[prev->n_more++] = sqlite3_column_int64(ss, 0);
-                continue;
-            }
             if (e->n_src == scap) {
                 scap = scap ? scap * 2 : 4;
                 source *v = realloc(e->src, scap * sizeof *v);
@@ -377,7 +393,30 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
             x->event_qual = column_dup(ss, 12); x->duration = column_dup(ss, 13); x->predicate = column_dup(ss, 14);
             x->is_negated = sqlite3_column_int(ss, 15); x->is_hedged = sqlite3_column_int(ss, 16);
             x->confidence = sqlite3_column_double(ss, 17);
+            x->item = sqlite3_column_int64(ss, 18);
+            x->sidx = sqlite3_column_int64(ss, 19);
+            x->cidx = sqlite3_column_int64(ss, 20);
         }
+        if (e->n_src > 1)
+            qsort(e->src, e->n_src, sizeof *e->src, cmp_source);
+        /* two claims of the group from one sentence: the sentence is shown once */
+        size_t kept = 0;
+        for (size_t k = 0; k < e->n_src; k++) {
+            source *x = &e->src[k], *prev = kept ? &e->src[kept - 1] : NULL;
+            if (prev && prev->article_id == x->article_id && x->sentence && prev->sentence &&
+                !strcmp(prev->sentence, x->sentence)) {
+                prev->is_negated |= x->is_negated;
+                prev->is_hedged |= x->is_hedged;
+                if (prev->n_more < 8)
+                    prev->more_ids[prev->n_more++] = x->claim_id;
+                source_free(x);
+                continue;
+            }
+            if (kept != k)
+                e->src[kept] = *x;
+            kept++;
+        }
+        e->n_src = kept;
         sqlite3_reset(ss);
         sqlite3_bind_int64(sc, 1, e->id);
         size_t ccap = 0;
