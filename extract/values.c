@@ -719,6 +719,51 @@ static int range_mention(value_ctx *vc, const groups *g, ymd a, ymd b, const ymd
     return 1;
 }
 
+/* The year of a date written without one, from the publication date:
+** "this January" the publication's; "last September", "next June" the
+** last such month (or day) before the publication's, or the first after it;
+** else the one the sentence's tense points to (choose_year). */
+static int year_for(value_ctx *vc, const groups *g, const ymd *v, const ymd *pub)
+{
+    int prev = role_group(g->r, G_PREV, g->ov, g->n) >= 0, next = role_group(g->r, G_NEXT, g->ov, g->n) >= 0;
+    if (role_group(g->r, G_THIS, g->ov, g->n) >= 0)
+        return pub->y;
+    if ((prev || next) && v->m && pub->m && vc->pub_precision >= NC_PREC_MONTH) {
+        int cmp = v->m != pub->m ? (v->m > pub->m) - (v->m < pub->m)
+                  : v->d && pub->d && vc->pub_precision >= NC_PREC_DAY ? (v->d > pub->d) - (v->d < pub->d) : 0;
+        return prev ? (cmp < 0 ? pub->y : pub->y - 1) : (cmp > 0 ? pub->y : pub->y + 1);
+    }
+    return choose_year(v, pub, sentence_tense(vc, sentence_at(vc, g)));
+}
+
+/* "the first Friday of July", "le deuxième mardi de novembre": the nth
+** (`nth`: 1 to 5, the `dayord` lexicon or digits) such weekday of the month,
+** the year as for any date without one. */
+static int nth_weekday_mention(value_ctx *vc, const groups *g, int want, ymd v, const ymd *pub, int has_pub,
+                               nc_mention *m)
+{
+    const char *s, *lv;
+    size_t n;
+    if (!get(g, G_NTH, &s, &n))
+        return 0;
+    int k = (lv = lex_of(vc, g, G_NTH, "dayord")) ? atoi(lv) : atoi(s);
+    if (k < 1 || k > 5 || want < 1 || want > 7 || v.m < 1 || v.m > 12)
+        return 0;
+    if (!v.y) {
+        if (!has_pub)
+            return 0;
+        v.y = year_for(vc, g, &v, pub);
+        m->flags |= NC_MF_RESOLVED;
+    }
+    ymd first = { v.y, v.m, 1, 0, 0 };
+    v.d = 1 + (want - weekday_of(&first) + 7) % 7 + 7 * (k - 1);
+    if (v.d > days_in(v.y, v.m))
+        return 0;                          /* no fifth Friday that month */
+    format_date(&v, NC_PREC_DAY, m->value, sizeof m->value);
+    m->precision = NC_PREC_DAY;
+    return 1;
+}
+
 static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
 {
     ymd v = { 0 }, pub, v2;
@@ -739,6 +784,8 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
         v.h = atoi(lv);
     set_qualifier(vc, g, m);
     const char *wd = lex_of(vc, g, G_WEEKDAY, "weekday");
+    if (wd && v.m && !v.d && role_group(g->r, G_NTH, g->ov, g->n) >= 0)
+        return nth_weekday_mention(vc, g, atoi(wd), v, &pub, has_pub, m);
     if (wd && !v.y && !v.m && !v.d) {
         int want = atoi(wd);
         if (want < 1 || want > 7)
@@ -848,9 +895,7 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
             m->precision = p;
             return 1;
         }
-        size_t at = sentence_at(vc, g);
-        /* "this January": the publication's year */
-        v.y = role_group(g->r, G_THIS, g->ov, g->n) >= 0 ? pub.y : choose_year(&v, &pub, sentence_tense(vc, at));
+        v.y = year_for(vc, g, &v, &pub);
         m->flags |= NC_MF_RESOLVED;
     }
     format_date(&v, p, m->value, sizeof m->value);
