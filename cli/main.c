@@ -230,14 +230,9 @@ static void progress_end(progress *pg)
         fputs("\r\033[K", stderr);
 }
 
-static int cmp_path(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* --prune: files stored from under a named directory that the walk did not
-** find and that no longer exist are removed from the database. */
-static void prune_missing(nc_store *s, char **roots, size_t n_roots, char **found, size_t n_found, counts *cn)
+/* --prune: files stored from under a named directory that no longer exist
+** are removed from the database. */
+static void prune_missing(nc_store *s, char **roots, size_t n_roots, counts *cn)
 {
     for (size_t r = 0; r < n_roots; r++) {
         if (!is_dir(roots[r]))
@@ -254,7 +249,7 @@ static void prune_missing(nc_store *s, char **roots, size_t n_roots, char **foun
         }
         for (size_t i = 0; i < n; i++) {
             struct stat st;
-            if (bsearch(&stored[i], found, n_found, sizeof *found, cmp_path) || stat(stored[i], &st) == 0) {
+            if (stat(stored[i], &st) == 0) {
                 free(stored[i]);
                 continue;
             }
@@ -305,7 +300,7 @@ static void usage_ingest(FILE *f)
 ** number of threads. At most `window` files are in flight (memory bounded). */
 
 typedef struct job {
-    const char *path;
+    char *path;            /* owned */
     unsigned char *data;
     size_t len;
     char hash[65];
@@ -389,6 +384,7 @@ static void job_clear(job *j)
     nc_meta_free(j->meta);
     free(j->data);
     free(j->notes);
+    free(j->path);
     memset(j, 0, sizeof *j);
 }
 
@@ -505,15 +501,27 @@ static int cmd_ingest(int argc, char **argv)
     }
     /* group commits: each file whole in a savepoint, a commit per batch */
     nc_store_set_batch(s, BATCH_FILES, BATCH_SECONDS);
-    char **paths = NULL;
+    /* the files one at a time from the walk: memory does not grow with their
+    ** number (a progress bar counts them first, in a walk that reports nothing) */
+    const char *const *roots = (const char *const *)argv + optind;
+    size_t n_roots = (size_t)(argc - optind);
+    int show = !quiet && isatty(2);
     size_t n_paths = 0;
-    if (rc == EXIT_SUCCESS &&
-        nc_walk((const char *const *)argv + optind, (size_t)(argc - optind), db, &paths, &n_paths,
-                walk_error, s) != NC_OK)
-        rc = EXIT_SOME_FAILED;
+    if (show) {
+        nc_walker *cw = nc_walker_open(roots, n_roots, db, NULL, NULL);
+        while (cw && nc_walker_next(cw))
+            n_paths++;
+        nc_walker_close(cw);
+    }
+    nc_walker *wk = rc == EXIT_SUCCESS ? nc_walker_open(roots, n_roots, db, walk_error, s) : NULL;
+    if (rc == EXIT_SUCCESS && !wk) {
+        fprintf(stderr, "newsclaims: out of memory\n");
+        rc = EXIT_FATAL;
+    }
+    int walk_more = wk != NULL;
     counts cn = { 0 };
     progress pg;
-    progress_start(&pg, n_paths, !quiet && isatty(2));
+    progress_start(&pg, n_paths, show);
     if (getenv("NEWSCLAIMS_PROFILE"))
         n_jobs = 1;               /* the rule profile is kept by one thread */
     pool pl;
@@ -538,14 +546,25 @@ static int cmd_ingest(int argc, char **argv)
     /* jobs are used as a ring: head is the oldest in flight */
     size_t head = 0, in_flight = 0, next = 0;
     double st_read = 0, st_ingest = 0, st_extract = 0, st_store = 0, st_link = 0, st_wall = now_s();
-    while (rc != EXIT_FATAL && pl.jobs && (next < n_paths || in_flight > 0)) {
+    while (rc != EXIT_FATAL && pl.jobs && (walk_more || in_flight > 0)) {
         /* fill the window with the next files that need work */
-        while (next < n_paths && in_flight < pl.window) {
-            const char *p = paths[next++];
+        while (walk_more && in_flight < pl.window) {
+            const char *wp = nc_walker_next(wk);
+            if (!wp) {
+                walk_more = 0;
+                break;
+            }
+            next++;
             progress_show(&pg, next - 1, cn.failed);
             job *j = &pl.jobs[(head + in_flight) % pl.window];
             memset(j, 0, sizeof *j);
-            j->path = p;
+            if (!(j->path = strdup(wp))) {
+                fprintf(stderr, "newsclaims: out of memory\n");
+                rc = EXIT_FATAL;
+                walk_more = 0;
+                break;
+            }
+            const char *p = j->path;
             int is_unchanged = 0;
             double tr0 = now_s();
             j->r = nc_read_file(p, max_size, &j->data, &j->len, &j->err);
@@ -655,9 +674,15 @@ static int cmd_ingest(int argc, char **argv)
         cn.failed++;
         rc = EXIT_FATAL;
     }
+    int wrc = nc_walker_close(wk);
+    if (wrc == NC_E_NOMEM) {
+        fprintf(stderr, "newsclaims: out of memory while walking the input\n");
+        rc = EXIT_FATAL;
+    } else if (wrc != NC_OK && rc == EXIT_SUCCESS) {
+        rc = EXIT_SOME_FAILED;             /* a root that could not be used, reported */
+    }
     if (prune && rc != EXIT_FATAL)
-        prune_missing(s, argv + optind, (size_t)(argc - optind), paths, n_paths, &cn);
-    nc_paths_free(paths, n_paths);
+        prune_missing(s, argv + optind, (size_t)(argc - optind), &cn);
     double tl0 = now_s();
     if (rc != EXIT_FATAL && nc_store_link(s, &err) != NC_OK) {
         fprintf(stderr, "newsclaims: %s: linking claims failed: %s\n", db, err.msg);

@@ -229,6 +229,20 @@ typedef void (*nc_walk_error_fn)(void *ud, const char *path, const char *reason)
 int nc_walk(const char *const *roots, size_t n_roots, const char *skip,
             char ***paths, size_t *n_paths,
             nc_walk_error_fn on_error, void *ud);
+
+/* The same walk one path at a time, holding only the entries of the
+** directories it is in (memory does not grow with the number of files).
+** nc_walker_open returns NULL out of memory; roots, skip and on_error as
+** for nc_walk (a root that cannot be used is reported at once).
+** nc_walker_next returns the next path in bytewise order, owned by the
+** walker and valid until the next call, or NULL at the end.
+** nc_walker_close frees the walker and returns NC_OK, NC_E_IO if a root
+** could not be used, or NC_E_NOMEM if the walk ran out of memory. */
+typedef struct nc_walker nc_walker;
+nc_walker *nc_walker_open(const char *const *roots, size_t n_roots, const char *skip,
+                          nc_walk_error_fn on_error, void *ud);
+const char *nc_walker_next(nc_walker *w);
+int nc_walker_close(nc_walker *w);
 void nc_paths_free(char **paths, size_t n);
 
 #endif

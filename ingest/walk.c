@@ -1,10 +1,12 @@
 /*
 ** walk.c — find article files under directories; read whole files.
 **
-** The walk is depth-first with lstat/stat: symlinks are followed, but every
+** The walk is depth-first with stat: symlinks are followed, but every
 ** directory is identified by (device, inode) and entered once, which ends
-** symlink loops. Results are sorted bytewise so that the order of readdir()
-** never changes what gets stored.
+** symlink loops. Each directory's entries are sorted so that paths come in
+** bytewise order, whatever the order of readdir(); the walk holds the
+** entries of the directories it is in, never the list of every file, so an
+** ingest of a million files needs no more memory than one of a thousand.
 **
 ** Not done on purpose: following symlinks that leave the tree is allowed
 ** (users link archives into a working folder); only loops are refused.
@@ -19,42 +21,51 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct walk {
-    char **paths;
-    size_t n, cap;
+/* One directory being walked: its entries, stat'ed and sorted. */
+typedef struct entry {
+    char *name;
+    int is_dir;
+    dev_t dev;
+    ino_t ino;
+} entry;
+
+typedef struct frame {
+    char *dir;
+    entry *e;
+    size_t n, i;
+} frame;
+
+/* The walk of one root: a stack of directories, each one's entries only. */
+typedef struct root_walk {
+    frame *st;
+    size_t depth, cap;
+    char *single;       /* a root that is a file: its one path, until taken */
+} root_walk;
+
+struct nc_walker {
+    root_walk *roots;
+    size_t n_roots;
+    char **head;        /* each root's next path, NULL when done (owned) */
+    char *last;         /* the path last returned, for dropping repeats (owned) */
     struct { dev_t dev; ino_t ino; } *seen;
     size_t n_seen, cap_seen;
     struct { dev_t dev; ino_t ino; } skip[4];
     size_t n_skip;
     nc_walk_error_fn on_error;
     void *ud;
-    int is_oom;
-} walk;
+    int is_oom, rc;
+};
 
-static void report(walk *w, const char *path, const char *reason)
+static void report(nc_walker *w, const char *path, const char *reason)
 {
     if (w->on_error)
         w->on_error(w->ud, path, reason);
 }
 
-static void add_path(walk *w, const char *path)
-{
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 64;
-        char **p = realloc(w->paths, cap * sizeof *p);
-        if (!p) { w->is_oom = 1; return; }
-        w->paths = p;
-        w->cap = cap;
-    }
-    char *s = xstrdup(path);
-    if (!s) { w->is_oom = 1; return; }
-    w->paths[w->n++] = s;
-}
-
-static int is_skipped(const walk *w, const struct stat *st)
+static int is_skipped(const nc_walker *w, dev_t dev, ino_t ino)
 {
     for (size_t i = 0; i < w->n_skip; i++)
-        if (w->skip[i].dev == st->st_dev && w->skip[i].ino == st->st_ino)
+        if (w->skip[i].dev == dev && w->skip[i].ino == ino)
             return 1;
     return 0;
 }
@@ -65,14 +76,73 @@ static int ends_with(const char *s, const char *suffix)
     return a >= b && memcmp(s + a - b, suffix, b) == 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Entries in the bytewise order of the paths they lead to: a directory
+** sorts as its name followed by "/" ("a.txt" < "a/..." < "a0"), so that the
+** walk, one directory at a time, yields every path in bytewise order. */
+static int key_at(const entry *e, size_t k, size_t len)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return k < len ? (unsigned char)e->name[k] : k == len && e->is_dir ? '/' : -1;
 }
 
-static void walk_dir(walk *w, const char *dir, int depth)
+static int cmp_entry(const void *x, const void *y)
 {
-    if (depth > 256) {
+    const entry *a = x, *b = y;
+    size_t la = strlen(a->name), lb = strlen(b->name);
+    for (size_t k = 0;; k++) {
+        int ca = key_at(a, k, la), cb = key_at(b, k, lb);
+        if (ca != cb)
+            return ca < cb ? -1 : 1;
+        if (ca < 0)
+            return 0;
+    }
+}
+
+/* Make the array *pp (of *cap elements of size elem) one larger; 0 out of memory. */
+static int grow(void **pp, size_t *cap, size_t elem)
+{
+    size_t c = *cap ? *cap * 2 : 16;
+    void *p = realloc(*pp, c * elem);
+    if (!p)
+        return 0;
+    *pp = p;
+    *cap = c;
+    return 1;
+}
+
+static int seen_dir(nc_walker *w, dev_t dev, ino_t ino)
+{
+    for (size_t k = 0; k < w->n_seen; k++)
+        if (w->seen[k].dev == dev && w->seen[k].ino == ino)
+            return 1;
+    if (w->n_seen == w->cap_seen) {
+        size_t c = w->cap_seen ? w->cap_seen * 2 : 32;
+        void *p = realloc(w->seen, c * sizeof *w->seen);
+        if (!p) {
+            w->is_oom = 1;
+            return 1;
+        }
+        w->seen = p;
+        w->cap_seen = c;
+    }
+    w->seen[w->n_seen].dev = dev;
+    w->seen[w->n_seen].ino = ino;
+    w->n_seen++;
+    return 0;
+}
+
+static char *join(const char *dir, const char *name)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(len);
+    if (path)
+        snprintf(path, len, "%s%s%s", dir, ends_with(dir, "/") ? "" : "/", name);
+    return path;
+}
+
+/* Enter dir: read, stat and sort its entries onto the stack. */
+static void push_dir(nc_walker *w, root_walk *rw, const char *dir)
+{
+    if (rw->depth > 256) {
         report(w, dir, "directory tree deeper than 256 levels; not entered");
         return;
     }
@@ -81,72 +151,115 @@ static void walk_dir(walk *w, const char *dir, int depth)
         report(w, dir, strerror(errno));
         return;
     }
-    /* read all names first, sort, then descend: deterministic order */
-    char **names = NULL;
+    entry *e = NULL;
     size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')   /* hidden files, "." and ".." */
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')   /* hidden files, "." and ".." */
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **p = realloc(names, cap * sizeof *p);
-            if (!p) { w->is_oom = 1; break; }
-            names = p;
+        char *path = join(dir, de->d_name);
+        if (!path) {
+            w->is_oom = 1;
+            break;
         }
-        if (!(names[n] = xstrdup(e->d_name))) { w->is_oom = 1; break; }
-        n++;
-    }
-    closedir(d);
-    if (n > 1)
-        qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(dir) + strlen(names[i]) + 2;
-        char *path = malloc(len);
-        if (!path) { w->is_oom = 1; break; }
-        snprintf(path, len, "%s%s%s", dir, ends_with(dir, "/") ? "" : "/", names[i]);
         struct stat st;
         if (stat(path, &st) != 0) {
             report(w, path, errno == ELOOP ? "symbolic link loop" :
                             errno == ENOENT ? "vanished, or a dangling symbolic link" : strerror(errno));
-        } else if (S_ISDIR(st.st_mode)) {
-            int seen = 0;
-            for (size_t k = 0; k < w->n_seen; k++)
-                if (w->seen[k].dev == st.st_dev && w->seen[k].ino == st.st_ino)
-                    seen = 1;
-            if (seen) {
-                report(w, path, "directory already visited (symbolic link loop); skipped");
-            } else {
-                if (w->n_seen == w->cap_seen) {
-                    size_t c = w->cap_seen ? w->cap_seen * 2 : 32;
-                    void *p = realloc(w->seen, c * sizeof *w->seen);
-                    if (!p) { w->is_oom = 1; free(path); break; }
-                    w->seen = p;
-                    w->cap_seen = c;
+        } else if (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && !ends_with(de->d_name, ".meta") &&
+                                           !is_skipped(w, st.st_dev, st.st_ino))) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 32;
+                entry *p = realloc(e, cap * sizeof *p);
+                if (!p) {
+                    w->is_oom = 1;
+                    free(path);
+                    break;
                 }
-                w->seen[w->n_seen].dev = st.st_dev;
-                w->seen[w->n_seen].ino = st.st_ino;
-                w->n_seen++;
-                walk_dir(w, path, depth + 1);
+                e = p;
             }
-        } else if (S_ISREG(st.st_mode)) {
-            if (!ends_with(names[i], ".meta") && !is_skipped(w, &st))
-                add_path(w, path);
+            if (!(e[n].name = xstrdup(de->d_name))) {
+                w->is_oom = 1;
+                free(path);
+                break;
+            }
+            e[n].is_dir = S_ISDIR(st.st_mode);
+            e[n].dev = st.st_dev;
+            e[n].ino = st.st_ino;
+            n++;
         }
         free(path);
     }
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    closedir(d);
+    if (n > 1)
+        qsort(e, n, sizeof *e, cmp_entry);
+    char *dcopy = xstrdup(dir);
+    if (!dcopy || (rw->depth == rw->cap && !grow((void **)&rw->st, &rw->cap, sizeof *rw->st))) {
+        w->is_oom = 1;
+        free(dcopy);
+        for (size_t i = 0; i < n; i++)
+            free(e[i].name);
+        free(e);
+        return;
+    }
+    frame *f = &rw->st[rw->depth++];
+    f->dir = dcopy;
+    f->e = e;
+    f->n = n;
+    f->i = 0;
 }
 
-int nc_walk(const char *const *roots, size_t n_roots, const char *skip,
-            char ***paths, size_t *n_paths, nc_walk_error_fn on_error, void *ud)
+static void pop_dir(root_walk *rw)
 {
-    walk w = { 0 };
-    w.on_error = on_error;
-    w.ud = ud;
-    int rc = NC_OK;
+    frame *f = &rw->st[--rw->depth];
+    for (size_t i = 0; i < f->n; i++)
+        free(f->e[i].name);
+    free(f->e);
+    free(f->dir);
+}
+
+/* The root's next file path (malloc'd), NULL at its end. */
+static char *root_next(nc_walker *w, root_walk *rw)
+{
+    if (rw->single) {
+        char *p = rw->single;
+        rw->single = NULL;
+        return p;
+    }
+    while (rw->depth > 0 && !w->is_oom) {
+        frame *f = &rw->st[rw->depth - 1];
+        if (f->i == f->n) {
+            pop_dir(rw);
+            continue;
+        }
+        entry *e = &f->e[f->i++];
+        char *path = join(f->dir, e->name);
+        if (!path) {
+            w->is_oom = 1;
+            return NULL;
+        }
+        if (!e->is_dir)
+            return path;
+        if (seen_dir(w, e->dev, e->ino)) {
+            if (!w->is_oom)
+                report(w, path, "directory already visited (symbolic link loop); skipped");
+        } else {
+            push_dir(w, rw, path);
+        }
+        free(path);
+    }
+    return NULL;
+}
+
+nc_walker *nc_walker_open(const char *const *roots, size_t n_roots, const char *skip, nc_walk_error_fn on_error,
+                          void *ud)
+{
+    nc_walker *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->on_error = on_error;
+    w->ud = ud;
+    w->rc = NC_OK;
     if (skip) {
         static const char *sfx[] = { "", "-wal", "-shm", "-journal" };
         for (size_t i = 0; i < 4; i++) {
@@ -154,62 +267,117 @@ int nc_walk(const char *const *roots, size_t n_roots, const char *skip,
             struct stat st;
             snprintf(p, sizeof p, "%s%s", skip, sfx[i]);
             if (stat(p, &st) == 0) {
-                w.skip[w.n_skip].dev = st.st_dev;
-                w.skip[w.n_skip].ino = st.st_ino;
-                w.n_skip++;
+                w->skip[w->n_skip].dev = st.st_dev;
+                w->skip[w->n_skip].ino = st.st_ino;
+                w->n_skip++;
             }
         }
     }
+    w->roots = calloc(n_roots ? n_roots : 1, sizeof *w->roots);
+    w->head = calloc(n_roots ? n_roots : 1, sizeof *w->head);
+    if (!w->roots || !w->head) {
+        nc_walker_close(w);
+        return NULL;
+    }
+    w->n_roots = n_roots;
     for (size_t r = 0; r < n_roots; r++) {
         struct stat st;
         if (stat(roots[r], &st) != 0) {
-            report(&w, roots[r], strerror(errno));
-            rc = NC_E_IO;
+            report(w, roots[r], strerror(errno));
+            w->rc = NC_E_IO;
         } else if (S_ISDIR(st.st_mode)) {
             /* the root counts as visited: a link back to it is a loop too */
-            void *p = realloc(w.seen, (w.n_seen + 1) * sizeof *w.seen);
-            if (!p) {
-                w.is_oom = 1;
-                break;
-            }
-            w.seen = p;
-            w.cap_seen = w.n_seen + 1;
-            w.seen[w.n_seen].dev = st.st_dev;
-            w.seen[w.n_seen].ino = st.st_ino;
-            w.n_seen++;
-            walk_dir(&w, roots[r], 0);
+            seen_dir(w, st.st_dev, st.st_ino);
+            push_dir(w, &w->roots[r], roots[r]);
         } else if (S_ISREG(st.st_mode)) {
             /* a file named explicitly is taken even if hidden; sidecars never are */
-            if (!is_skipped(&w, &st) && !ends_with(roots[r], ".meta"))
-                add_path(&w, roots[r]);
+            if (!is_skipped(w, st.st_dev, st.st_ino) && !ends_with(roots[r], ".meta") &&
+                !(w->roots[r].single = xstrdup(roots[r])))
+                w->is_oom = 1;
         } else {
-            report(&w, roots[r], "not a regular file or directory");
-            rc = NC_E_IO;
+            report(w, roots[r], "not a regular file or directory");
+            w->rc = NC_E_IO;
         }
     }
-    free(w.seen);
-    /* one list in bytewise path order whatever the order of the roots, each
-    ** path once (roots may overlap): the order files are stored in, so that
-    ** row ids do not depend on how the inputs were named or sharded */
-    if (!w.is_oom && w.n > 1) {
-        qsort(w.paths, w.n, sizeof *w.paths, cmp_str);
-        size_t k = 1;
-        for (size_t i = 1; i < w.n; i++) {
-            if (!strcmp(w.paths[i], w.paths[k - 1]))
-                free(w.paths[i]);
-            else
-                w.paths[k++] = w.paths[i];
+    for (size_t r = 0; r < n_roots && !w->is_oom; r++)
+        w->head[r] = root_next(w, &w->roots[r]);
+    return w;
+}
+
+const char *nc_walker_next(nc_walker *w)
+{
+    /* the smallest of the roots' next paths; one path once however many
+    ** roots lead to it */
+    for (;;) {
+        if (w->is_oom)
+            return NULL;
+        size_t best = w->n_roots;
+        for (size_t r = 0; r < w->n_roots; r++)
+            if (w->head[r] && (best == w->n_roots || strcmp(w->head[r], w->head[best]) < 0))
+                best = r;
+        if (best == w->n_roots)
+            return NULL;
+        char *p = w->head[best];
+        w->head[best] = root_next(w, &w->roots[best]);
+        if (w->last && !strcmp(w->last, p)) {
+            free(p);
+            continue;
         }
-        w.n = k;
+        free(w->last);
+        w->last = p;
+        return p;
     }
-    if (w.is_oom) {
-        nc_paths_free(w.paths, w.n);
-        *paths = NULL;
-        *n_paths = 0;
+}
+
+int nc_walker_close(nc_walker *w)
+{
+    if (!w)
+        return NC_OK;
+    int rc = w->is_oom ? NC_E_NOMEM : w->rc;
+    for (size_t r = 0; w->roots && r < w->n_roots; r++) {
+        while (w->roots[r].depth)
+            pop_dir(&w->roots[r]);
+        free(w->roots[r].st);
+        free(w->roots[r].single);
+        if (w->head)
+            free(w->head[r]);
+    }
+    free(w->roots);
+    free(w->head);
+    free(w->last);
+    free(w->seen);
+    free(w);
+    return rc;
+}
+
+int nc_walk(const char *const *roots, size_t n_roots, const char *skip,
+            char ***paths, size_t *n_paths, nc_walk_error_fn on_error, void *ud)
+{
+    *paths = NULL;
+    *n_paths = 0;
+    nc_walker *w = nc_walker_open(roots, n_roots, skip, on_error, ud);
+    if (!w)
+        return NC_E_NOMEM;
+    char **v = NULL;
+    size_t n = 0, cap = 0;
+    const char *p;
+    int oom = 0;
+    while ((p = nc_walker_next(w)) != NULL) {
+        char *c = xstrdup(p);
+        if (!c || (n == cap && !grow((void **)&v, &cap, sizeof *v))) {
+            free(c);
+            oom = 1;
+            break;
+        }
+        v[n++] = c;
+    }
+    int rc = nc_walker_close(w);
+    if (oom || rc == NC_E_NOMEM) {
+        nc_paths_free(v, n);
         return NC_E_NOMEM;
     }
-    *paths = w.paths;
-    *n_paths = w.n;
+    *paths = v;
+    *n_paths = n;
     return rc;
 }
 
