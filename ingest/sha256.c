@@ -6,6 +6,7 @@
 ** and fixed, and it spares every user a dependency.
 */
 #include "ingest_int.h"
+#include <stdlib.h>
 #include <string.h>
 
 static const uint32_t K[64] = {
@@ -41,12 +42,83 @@ static void block(uint32_t h[8], const unsigned char *p)
     h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
 
+/* x86-64 processors with the SHA extensions (Intel since Ice Lake and
+** Goldmont, AMD since Zen) compute the rounds in hardware: about ten times
+** fewer instructions than block(), and SHA-256 took a tenth of an ingest's
+** instructions (the file's bytes and each article's text are hashed). The
+** same digests: t_ingest_sha256 checks both paths against FIPS 180-4
+** vectors. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHANI_PATH 1
+
+__attribute__((target("sha,sse4.1,ssse3")))
+static void blocks_shani(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i t = _mm_loadu_si128((const __m128i *)&h[0]);        /* A B C D */
+    __m128i s1 = _mm_loadu_si128((const __m128i *)&h[4]);       /* E F G H */
+    t = _mm_shuffle_epi32(t, 0xB1);
+    s1 = _mm_shuffle_epi32(s1, 0x1B);
+    __m128i s0 = _mm_alignr_epi8(t, s1, 8);                      /* the ABEF order the rounds take */
+    s1 = _mm_blend_epi16(s1, t, 0xF0);                           /* CDGH */
+    for (; nblocks > 0; nblocks--, p += 64) {
+        __m128i save0 = s0, save1 = s1, w[4];
+        for (int i = 0; i < 16; i++) {          /* four rounds each, W[4i..4i+3] in w[i % 4] */
+            __m128i m;
+            if (i < 4) {
+                m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
+            } else {
+                m = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
+                m = _mm_add_epi32(m, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
+                m = _mm_sha256msg2_epu32(m, w[(i + 3) & 3]);
+            }
+            w[i & 3] = m;
+            __m128i k = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)&K[4 * i]));
+            s1 = _mm_sha256rnds2_epu32(s1, s0, k);
+            s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(k, 0x0E));
+        }
+        s0 = _mm_add_epi32(s0, save0);
+        s1 = _mm_add_epi32(s1, save1);
+    }
+    t = _mm_shuffle_epi32(s0, 0x1B);
+    s1 = _mm_shuffle_epi32(s1, 0xB1);
+    s0 = _mm_blend_epi16(t, s1, 0xF0);                           /* A B C D */
+    s1 = _mm_alignr_epi8(s1, t, 8);                              /* E F G H */
+    _mm_storeu_si128((__m128i *)&h[0], s0);
+    _mm_storeu_si128((__m128i *)&h[4], s1);
+}
+
+/* 1 when the processor has SHA, SSE4.1 and SSSE3 (asked once) and
+** NEWSCLAIMS_SHA256_GENERIC is not set (the tests run both paths). */
+static int use_shani(void)
+{
+    static volatile int cpu = -1;         /* every thread computes the same */
+    if (cpu < 0) {
+        unsigned a, b, c, d;
+        cpu = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1) && (c & bit_SSSE3) &&
+              __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+    }
+    const char *g = cpu ? getenv("NEWSCLAIMS_SHA256_GENERIC") : NULL;
+    return cpu && !(g && *g && strcmp(g, "0"));
+}
+#endif
+
 void nc_sha256_hex(const void *data, size_t len, char hex[65])
 {
     uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
     const unsigned char *p = data;
     size_t n = len;
+#ifdef HAVE_SHANI_PATH
+    int shani = use_shani();
+    if (n >= 64 && shani) {
+        blocks_shani(h, p, n / 64);
+        p += n / 64 * 64;
+        n %= 64;
+    }
+#endif
     while (n >= 64) {
         block(h, p);
         p += 64;
@@ -59,9 +131,16 @@ void nc_sha256_hex(const void *data, size_t len, char hex[65])
     uint64_t bits = (uint64_t)len * 8;
     for (int i = 0; i < 8; i++)
         last[total - 1 - i] = (unsigned char)(bits >> (8 * i));
-    block(h, last);
-    if (total == 128)
-        block(h, last + 64);
+#ifdef HAVE_SHANI_PATH
+    if (shani) {
+        blocks_shani(h, last, total / 64);
+    } else
+#endif
+    {
+        block(h, last);
+        if (total == 128)
+            block(h, last + 64);
+    }
     static const char digits[] = "0123456789abcdef";
     for (int i = 0; i < 8; i++)
         for (int j = 0; j < 4; j++) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <unicode/ucnv.h>
 
 /* Re-encode UTF-8 text into enc (malloc'd, *n bytes), with an optional BOM. */
@@ -494,6 +495,53 @@ void t_ingest_sha256(void)
     const char *l = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
     nc_sha256_hex(l, strlen(l), hex);
     CHECK_STR(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    /* a million "a": many blocks; then every length 0..300 and a few large
+    ** ones hashed by the hardware path (where the processor has one) and by
+    ** the portable one (NEWSCLAIMS_SHA256_GENERIC, read in a child) agree */
+    char *big = malloc(1000000);
+    CHECK(big != NULL);
+    if (!big)
+        return;
+    memset(big, 'a', 1000000);
+    nc_sha256_hex(big, 1000000, hex);
+    CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    for (size_t i = 0; i < 1000000; i++)
+        big[i] = (char)(i * 2654435761u >> 13);
+    char fast[64 * 310 + 1], slow[64 * 310 + 1];
+    size_t lens[310];
+    for (size_t i = 0; i < 310; i++)
+        lens[i] = i < 301 ? i : 1000 + 99991 * (i - 300);
+    for (size_t i = 0; i < 310; i++) {
+        nc_sha256_hex(big, lens[i], hex);
+        memcpy(fast + 64 * i, hex, 64);
+    }
+    fast[64 * 310] = 0;
+    int fd[2];
+    CHECK_INT(pipe(fd), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        setenv("NEWSCLAIMS_SHA256_GENERIC", "1", 1);
+        for (size_t i = 0; i < 310; i++) {
+            nc_sha256_hex(big, lens[i], hex);
+            if (write(fd[1], hex, 64) != 64)
+                _exit(2);
+        }
+        _exit(0);
+    }
+    close(fd[1]);
+    size_t got = 0;
+    ssize_t r;
+    while (got < 64 * 310 && (r = read(fd[0], slow + got, 64 * 310 - got)) > 0)
+        got += (size_t)r;
+    close(fd[0]);
+    slow[got] = 0;
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK_INT(status, 0);
+    CHECK_INT((long long)got, 64 * 310);
+    CHECK(!strcmp(fast, slow));
+    free(big);
 }
 
 /* ------------------------------------------------------------------
