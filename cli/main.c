@@ -351,7 +351,8 @@ static void job_run(const nc_ingester *ing, const nc_extractor *x, job *j)
     double t0 = now_s();
     j->r = nc_meta_load(j->path, &j->meta, &j->err);
     if (j->r == NC_OK)
-        j->r = nc_ingest_buffer(ing, j->path, j->data, j->len, j->meta, &j->arts, &j->n_arts, &j->err);
+        j->r = nc_ingest_buffer_hashed(ing, j->path, j->data, j->len, j->hash, j->meta, &j->arts, &j->n_arts,
+                                       &j->err);
     double t1 = now_s();
     j->t_ingest = t1 - t0;
     if (j->r == NC_OK) {

@@ -495,6 +495,13 @@ int nc_ingest_buffer(const nc_ingester *ing, const char *name, const unsigned ch
                      size_t len, const nc_meta *meta, nc_article **out, size_t *n_out,
                      nc_error *err)
 {
+    return nc_ingest_buffer_hashed(ing, name, data, len, NULL, meta, out, n_out, err);
+}
+
+int nc_ingest_buffer_hashed(const nc_ingester *ing, const char *name, const unsigned char *data,
+                            size_t len, const char known_hash[65], const nc_meta *meta, nc_article **out,
+                            size_t *n_out, nc_error *err)
+{
     *out = NULL;
     *n_out = 0;
     if (len == 0)
@@ -506,7 +513,10 @@ int nc_ingest_buffer(const nc_ingester *ing, const char *name, const unsigned ch
     if (bin)
         return nc_error_set(err, NC_E_FORMAT, name, "binary file: looks like %s", bin);
     char file_hash[65];
-    nc_sha256_hex(data, len, file_hash);
+    if (known_hash)
+        snprintf(file_hash, sizeof file_hash, "%s", known_hash);
+    else
+        nc_sha256_hex(data, len, file_hash);
 
     raw_article *raws = NULL;
     size_t n_raw = 0;

@@ -179,6 +179,13 @@ int nc_ingest_buffer(const nc_ingester *ing, const char *name,
                      const unsigned char *data, size_t len,
                      const nc_meta *meta,
                      nc_article **out, size_t *n_out, nc_error *err);
+/* The same for a caller that has hashed the bytes already (to skip an
+** unchanged file): file_hash is their SHA-256 as 64 hex digits and a NUL,
+** copied into each article's file_hash instead of hashing them again. */
+int nc_ingest_buffer_hashed(const nc_ingester *ing, const char *name,
+                            const unsigned char *data, size_t len, const char file_hash[65],
+                            const nc_meta *meta,
+                            nc_article **out, size_t *n_out, nc_error *err);
 
 /* ------------------------------------------------------------ stream mode */
 

@@ -388,7 +388,7 @@ int nc_ingest_json_line(const nc_ingester *ing, const char *line, size_t len, si
             meta.date_note = f->val;
         else if (meta.date)
             meta.date_note = "given in the stream";
-        rc = nc_ingest_buffer(ing, in->path, in->data, in->len, &meta, out, n_out, err);
+        rc = nc_ingest_buffer_hashed(ing, in->path, in->data, in->len, in->hash, &meta, out, n_out, err);
     }
     kv_free(v, n);
     return rc;
