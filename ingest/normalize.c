@@ -44,8 +44,24 @@ static int is_digit_ascii(uint32_t c) { return c >= '0' && c <= '9'; }
 static void map_chars(const UChar *u, int32_t n, buf *o)
 {
     uint32_t prev = 0;  /* last code point written */
+    /* room for the text as it is, mostly: one byte per ASCII character */
+    buf_add(o, "", 0);
+    if (o->cap < (size_t)n + 1 && !o->is_oom) {
+        char *p = realloc(o->p, (size_t)n + 1);
+        if (p) {
+            o->p = p;
+            o->cap = (size_t)n + 1;
+        }
+    }
     for (int32_t i = 0; i < n;) {
         uint32_t c = u[i++];
+        if (c > 0x20 && c < 0x7F && o->len + 1 < o->cap) {
+            /* printable ASCII other than space, the usual case: as it is */
+            o->p[o->len++] = (char)c;
+            o->p[o->len] = 0;
+            prev = c;
+            continue;
+        }
         if (U16_IS_LEAD(c)) {
             if (i < n && U16_IS_TRAIL(u[i]))
                 c = U16_GET_SUPPLEMENTARY(c, u[i++]);
