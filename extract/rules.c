@@ -430,13 +430,25 @@ size_t token_at_pre(const char *s, size_t len, uint64_t *hash, int *is_digit,
     ** together by a scraper), or one other character */
     uint8_t f[512];
     int32_t fl = 0;
-    UChar32 lc = u_tolower(cp);
+    UChar32 lc = cp < 0x80 ? (cp >= 'A' && cp <= 'Z' ? cp | 0x20 : cp) : u_tolower(cp);
     U8_APPEND_UNSAFE(f, fl, lc);
     int32_t end = i;
-    if (u_isalpha(cp)) {
-        int was_lower = u_islower(cp);
+    if (cp < 0x80 ? ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') : u_isalpha(cp)) {
+        int was_lower = cp < 0x80 ? cp >= 'a' : u_islower(cp);
         while (end < lim) {
             int32_t k = end;
+            unsigned char b = (unsigned char)s[k];
+            if (b < 0x80) {
+                /* ASCII, most of the text: what ICU answers, without asking it */
+                int up = b >= 'A' && b <= 'Z', low = b >= 'a' && b <= 'z';
+                if (!(up || low) || (was_lower && up))
+                    break;
+                was_lower = low;
+                if (fl < (int32_t)sizeof f - 4)
+                    f[fl++] = (uint8_t)(b | 0x20);
+                end = k + 1;
+                continue;
+            }
             U8_NEXT((const uint8_t *)s, k, lim, cp);
             if (cp < 0 || !u_isalpha(cp) || (was_lower && u_isupper(cp)))
                 break;
