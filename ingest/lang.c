@@ -296,6 +296,9 @@ const lang_profile *lang_find(const nc_ingester *ing, const char *code)
     return NULL;
 }
 
+/* ASCII letters, as isalpha() in the C locale, without its table lookups */
+#define IS_ALPHA_ASCII(c) ((unsigned)(((c) | 0x20) - 'a') < 26u)
+
 void lang_detect(const nc_ingester *ing, const char *t, size_t len, char code[8], double *margin)
 {
     size_t counts[NC_MAX_LANGS] = { 0 }, total = 0;
@@ -304,17 +307,17 @@ void lang_detect(const nc_ingester *ing, const char *t, size_t len, char code[8]
     size_t i = 0;
     while (i < lim) {
         unsigned char c = (unsigned char)t[i];
-        if (!(isalpha(c) || c >= 0x80 || c == '\'')) {
+        if (!(IS_ALPHA_ASCII(c) || c >= 0x80 || c == '\'')) {
             i++;
             continue;
         }
         size_t s = i, wn = 0;
         while (i < lim) {
             c = (unsigned char)t[i];
-            if (!(isalpha(c) || c >= 0x80))
+            if (!(IS_ALPHA_ASCII(c) || c >= 0x80))
                 break;
             if (wn < sizeof w - 1)
-                w[wn++] = (char)tolower(c);
+                w[wn++] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
             i++;
         }
         /* "l'entreprise", "d'Amazon": the elided article counts as a word */
