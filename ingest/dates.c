@@ -102,6 +102,7 @@ typedef struct month_names {
     unsigned char len[64];
     int  month[64];
     int  n;
+    unsigned char first[256];   /* the first bytes of the names: a word starting otherwise is none */
 } month_names;
 
 static void add_symbols(month_names *mn, UDateFormat *fmt, UDateFormatSymbolType type,
@@ -135,6 +136,7 @@ static void add_symbols(month_names *mn, UDateFormat *fmt, UDateFormatSymbolType
         memcpy(mn->name[mn->n], utf8, (size_t)blen + 1);
         mn->len[mn->n] = (unsigned char)blen;
         mn->month[mn->n] = i + 1;
+        mn->first[(unsigned char)utf8[0]] = 1;
         mn->n++;
     }
 }
@@ -142,6 +144,7 @@ static void add_symbols(month_names *mn, UDateFormat *fmt, UDateFormatSymbolType
 static void load_months_icu(const char *locale, month_names *mn)
 {
     mn->n = 0;
+    memset(mn->first, 0, sizeof mn->first);
     UErrorCode st = U_ZERO_ERROR;
     UDateFormat *fmt = udat_open(UDAT_LONG, UDAT_NONE, locale, NULL, 0, NULL, 0, &st);
     if (U_FAILURE(st))
@@ -184,7 +187,7 @@ static int word_matches(const char *w, size_t wlen, const char *name, size_t nle
     return memcmp(w + 1, name + 1, wlen - 1) == 0;
 }
 
-static int is_word_byte(unsigned char c) { return isalpha(c) || c >= 0x80; }
+static int is_word_byte(unsigned char c) { return (unsigned)((c | 0x20) - 'a') < 26u || c >= 0x80; }
 
 /* The number token ending right before position i (skipping ". " etc.). */
 static int number_before(const char *t, size_t i, int maxdigits)
@@ -232,6 +235,9 @@ nc_date_precision infer_date(const char *locale, const char *t, size_t len,
         while (i < len && is_word_byte((unsigned char)t[i]))
             i++;
         int month = 0;
+        unsigned char c0 = (unsigned char)t[s];
+        if (!mn->first[c0 >= 'A' && c0 <= 'Z' ? c0 | 0x20 : c0])
+            continue;
         for (int k = 0; k < mn->n && !month; k++)
             if (word_matches(t + s, i - s, mn->name[k], mn->len[k]))
                 month = mn->month[k];
