@@ -182,16 +182,19 @@ static void assemble(const char *t, size_t n, buf *o)
             indent++;
         }
         size_t from = work.len;
-        int sp = 0;
-        for (size_t k = s; k < e; k++) {
+        /* runs of spaces become one: copy each run of other bytes whole */
+        for (size_t k = s; k < e;) {
             if (t[k] == ' ') {
-                sp = 1;
+                k++;
                 continue;
             }
-            if (sp && work.len > from)
+            size_t r = k;
+            while (r < e && t[r] != ' ')
+                r++;
+            if (k > s && t[k - 1] == ' ' && work.len > from)
                 buf_addc(&work, ' ');
-            sp = 0;
-            buf_addc(&work, t[k]);
+            buf_add(&work, t + k, r - k);
+            k = r;
         }
         if (nl == cap) {
             cap *= 2;
