@@ -720,14 +720,24 @@ static int range_mention(value_ctx *vc, const groups *g, ymd a, ymd b, const ymd
 }
 
 /* The year of a date written without one, from the publication date:
-** "this January" the publication's; "last September", "next June" the
-** last such month (or day) before the publication's, or the first after it;
+** "this January" the publication's; "of last year", "next year's" the one
+** before or after it; "last September", "next June", "last Q2" the last
+** such month (day, quarter) before the publication's, or the first after it;
 ** else the one the sentence's tense points to (choose_year). */
 static int year_for(value_ctx *vc, const groups *g, const ymd *v, const ymd *pub)
 {
     int prev = role_group(g->r, G_PREV, g->ov, g->n) >= 0, next = role_group(g->r, G_NEXT, g->ov, g->n) >= 0;
     if (role_group(g->r, G_THIS, g->ov, g->n) >= 0)
         return pub->y;
+    if (role_group(g->r, G_LASTYEAR, g->ov, g->n) >= 0)
+        return pub->y - 1;                 /* "the third quarter of last year" */
+    if (role_group(g->r, G_NEXTYEAR, g->ov, g->n) >= 0)
+        return pub->y + 1;
+    if ((prev || next) && v->q && !v->m && pub->m && vc->pub_precision >= NC_PREC_MONTH) {
+        /* "last Q2", "next Q1": the last such quarter before the publication's, or the first after */
+        int pq = (pub->m - 1) / 3 + 1, cmp = (v->q > pq) - (v->q < pq);
+        return prev ? (cmp < 0 ? pub->y : pub->y - 1) : (cmp > 0 ? pub->y : pub->y + 1);
+    }
     if ((prev || next) && v->m && pub->m && vc->pub_precision >= NC_PREC_MONTH) {
         int cmp = v->m != pub->m ? (v->m > pub->m) - (v->m < pub->m)
                   : v->d && pub->d && vc->pub_precision >= NC_PREC_DAY ? (v->d > pub->d) - (v->d < pub->d) : 0;
