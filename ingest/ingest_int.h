@@ -15,6 +15,8 @@ typedef struct buf {
     int    is_oom;      /* an allocation failed; later appends are dropped */
 } buf;
 
+/* Room for extra more bytes and a NUL; 0 (and is_oom set) out of memory. */
+int  buf_reserve(buf *b, size_t extra);
 void buf_add(buf *b, const void *s, size_t n);
 void buf_adds(buf *b, const char *s);
 void buf_addc(buf *b, char c);

@@ -46,13 +46,7 @@ static void map_chars(const UChar *u, int32_t n, buf *o)
     uint32_t prev = 0;  /* last code point written */
     /* room for the text as it is, mostly: one byte per ASCII character */
     buf_add(o, "", 0);
-    if (o->cap < (size_t)n + 1 && !o->is_oom) {
-        char *p = realloc(o->p, (size_t)n + 1);
-        if (p) {
-            o->p = p;
-            o->cap = (size_t)n + 1;
-        }
-    }
+    buf_reserve(o, (size_t)n);
     for (int32_t i = 0; i < n;) {
         uint32_t c = u[i++];
         if (c > 0x20 && c < 0x7F && o->len + 1 < o->cap) {

@@ -71,7 +71,7 @@ nc_date_precision nc_precision_of_iso(const char *s)
 
 /* ------------------------------------------------------------- buffers */
 
-static int buf_reserve(buf *b, size_t extra)
+int buf_reserve(buf *b, size_t extra)
 {
     if (b->is_oom)
         return 0;

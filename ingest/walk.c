@@ -114,15 +114,9 @@ static int seen_dir(nc_walker *w, dev_t dev, ino_t ino)
     for (size_t k = 0; k < w->n_seen; k++)
         if (w->seen[k].dev == dev && w->seen[k].ino == ino)
             return 1;
-    if (w->n_seen == w->cap_seen) {
-        size_t c = w->cap_seen ? w->cap_seen * 2 : 32;
-        void *p = realloc(w->seen, c * sizeof *w->seen);
-        if (!p) {
-            w->is_oom = 1;
-            return 1;
-        }
-        w->seen = p;
-        w->cap_seen = c;
+    if (w->n_seen == w->cap_seen && !grow((void **)&w->seen, &w->cap_seen, sizeof *w->seen)) {
+        w->is_oom = 1;
+        return 1;
     }
     w->seen[w->n_seen].dev = dev;
     w->seen[w->n_seen].ino = ino;
@@ -168,15 +162,10 @@ static void push_dir(nc_walker *w, root_walk *rw, const char *dir)
                             errno == ENOENT ? "vanished, or a dangling symbolic link" : strerror(errno));
         } else if (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && !ends_with(de->d_name, ".meta") &&
                                            !is_skipped(w, st.st_dev, st.st_ino))) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 32;
-                entry *p = realloc(e, cap * sizeof *p);
-                if (!p) {
-                    w->is_oom = 1;
-                    free(path);
-                    break;
-                }
-                e = p;
+            if (n == cap && !grow((void **)&e, &cap, sizeof *e)) {
+                w->is_oom = 1;
+                free(path);
+                break;
             }
             if (!(e[n].name = xstrdup(de->d_name))) {
                 w->is_oom = 1;
