@@ -172,8 +172,9 @@ typedef struct source {
 } source;
 
 typedef struct conflict {
-    char *field, *value, *path, *lang;
+    char *field, *value, *path, *lang, *pub_date;
     sqlite3_int64 claim_id;
+    sqlite3_int64 item, sidx, cidx;  /* the source's order keys, as for sources */
 } conflict;
 
 typedef struct entry {
@@ -205,6 +206,7 @@ static void entry_free(entry *e)
     free(e->src);
     for (size_t i = 0; i < e->n_cf; i++) {
         free(e->cf[i].field); free(e->cf[i].value); free(e->cf[i].path); free(e->cf[i].lang);
+        free(e->cf[i].pub_date);
     }
     free(e->cf);
 }
@@ -230,6 +232,35 @@ static int cmp_source(const void *x, const void *y)
     if (!r)
         r = (a->cidx > b->cidx) - (a->cidx < b->cidx);
     return r;
+}
+
+/* Conflicts by field, then in the order of their sources. */
+static int cmp_conflict(const void *x, const void *y)
+{
+    const conflict *a = x, *b = y;
+    int r = strcmp_null(a->field, b->field);
+    if (!r)
+        r = strcmp_null(a->pub_date, b->pub_date);
+    if (!r)
+        r = strcmp_null(a->path, b->path);
+    if (!r)
+        r = (a->item > b->item) - (a->item < b->item);
+    if (!r)
+        r = (a->sidx > b->sidx) - (a->sidx < b->sidx);
+    if (!r)
+        r = (a->cidx > b->cidx) - (a->cidx < b->cidx);
+    return r;
+}
+
+static int cmp_source_claim(const void *key, const void *elem)
+{
+    sqlite3_int64 k = *(const sqlite3_int64 *)key, c = ((const source *)elem)->claim_id;
+    return (k > c) - (k < c);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
 }
 
 /* The one-line English rendering of a group. */
@@ -363,13 +394,12 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
                             " FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
                             " JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
                             " LEFT JOIN orgs src ON src.id = c.source_org"
-                            " WHERE m.group_id = ?1",
+                            " WHERE m.group_id = ?1 ORDER BY m.claim_id",
                             -1, &ss, NULL) != SQLITE_OK ||
          sqlite3_prepare_v2(s->db,
-                            "SELECT f.field, f.value, a.path, a.lang, f.claim_id FROM conflicts f"
-                            " JOIN claims c ON c.id = f.claim_id JOIN articles a ON a.id = c.article_id"
-                            " JOIN sentences s ON s.id = c.sentence_id"
-                            " WHERE f.group_id = ?1 ORDER BY f.field, a.pub_date, a.path, a.item, s.idx, c.idx",
+                            /* each conflict's article and sentence are its source's, already read:
+                               looked up below among the members rather than read again */
+                            "SELECT field, value, claim_id FROM conflicts WHERE group_id = ?1",
                             -1, &sc, NULL) != SQLITE_OK))
         rc = store_err(s, err, "prepare");
     for (size_t i = 0; rc == NC_OK && i < out->n; i++) {
@@ -397,6 +427,36 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
             x->sidx = sqlite3_column_int64(ss, 19);
             x->cidx = sqlite3_column_int64(ss, 20);
         }
+        if (rc == NC_OK && r != SQLITE_DONE)
+            rc = store_err(s, err, "reading a group's sources");
+        sqlite3_reset(ss);
+        /* the conflicts, while the members are still in claim order, one per claim */
+        sqlite3_bind_int64(sc, 1, e->id);
+        size_t ccap = 0;
+        while (rc == NC_OK && (r = sqlite3_step(sc)) == SQLITE_ROW) {
+            if (e->n_cf == ccap) {
+                ccap = ccap ? ccap * 2 : 4;
+                conflict *v = realloc(e->cf, ccap * sizeof *v);
+                if (!v) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
+                e->cf = v;
+            }
+            conflict *c = &e->cf[e->n_cf++];
+            memset(c, 0, sizeof *c);
+            c->field = column_dup(sc, 0); c->value = column_dup(sc, 1);
+            c->claim_id = sqlite3_column_int64(sc, 2);
+            const source *x = bsearch(&c->claim_id, e->src, e->n_src, sizeof *e->src, cmp_source_claim);
+            if (x) {
+                c->path = dup_or_null(x->path); c->lang = dup_or_null(x->lang); c->pub_date = dup_or_null(x->pub_date);
+                c->item = x->item; c->sidx = x->sidx; c->cidx = x->cidx;
+            }
+        }
+        if (rc == NC_OK && r != SQLITE_DONE)
+            rc = store_err(s, err, "reading a group's conflicts");
+        sqlite3_reset(sc);
+        if (rc != NC_OK)
+            break;
+        if (e->n_cf > 1)
+            qsort(e->cf, e->n_cf, sizeof *e->cf, cmp_conflict);
         if (e->n_src > 1)
             qsort(e->src, e->n_src, sizeof *e->src, cmp_source);
         /* two claims of the group from one sentence: the sentence is shown once */
@@ -417,21 +477,6 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
             kept++;
         }
         e->n_src = kept;
-        sqlite3_reset(ss);
-        sqlite3_bind_int64(sc, 1, e->id);
-        size_t ccap = 0;
-        while (rc == NC_OK && (r = sqlite3_step(sc)) == SQLITE_ROW) {
-            if (e->n_cf == ccap) {
-                ccap = ccap ? ccap * 2 : 4;
-                conflict *v = realloc(e->cf, ccap * sizeof *v);
-                if (!v) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
-                e->cf = v;
-            }
-            conflict *c = &e->cf[e->n_cf++];
-            c->field = column_dup(sc, 0); c->value = column_dup(sc, 1); c->path = column_dup(sc, 2); c->lang = column_dup(sc, 3);
-            c->claim_id = sqlite3_column_int64(sc, 4);
-        }
-        sqlite3_reset(sc);
     }
     sqlite3_finalize(ss);
     sqlite3_finalize(sc);
