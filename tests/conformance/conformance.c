@@ -262,6 +262,28 @@ static int range_matches(const nc_mention *m, const char *start, const char *end
     return !strncmp(a, start, 10) && !strncmp(b, end, 10);
 }
 
+/* A quarter or half of ours ("2016-Q3") is the interval the peer writes as
+** a range, "(2016-07-01,2016-10-01,P3M)": the same days, another notation.
+** Its first day and the day after its last into start/end; 0 for any other
+** value. */
+static int period_bounds(const char *v, char start[16], char end[16])
+{
+    if (strlen(v) != 7 || v[4] != '-' || (v[5] != 'Q' && v[5] != 'H') || v[6] < '1' || v[6] > (v[5] == 'Q' ? '4' : '2'))
+        return 0;
+    int y = atoi(v), months = v[5] == 'Q' ? 3 : 6;
+    int m0 = (v[6] - '1') * months + 1, m1 = m0 + months;
+    snprintf(start, 16, "%04d-%02d-01", y, m0);
+    snprintf(end, 16, "%04d-%02d-01", m1 > 12 ? y + 1 : y, m1 > 12 ? m1 - 12 : m1);
+    return 1;
+}
+
+static int same_period(const nc_mention *m, const char *start, const char *end)
+{
+    char a[16], b[16];
+    return !m->value_max[0] && start && end && period_bounds(m->value, a, b) && !strncmp(a, start, 10) &&
+           !strncmp(b, end, 10);
+}
+
 /* "(2014-01-01,2018-01-01,P4Y)": its two ends. */
 static int timex_range(const char *t, char start[11], char end[11])
 {
@@ -346,6 +368,17 @@ static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
             return 1;
         if (json_str(e->resolution, "$.PastResolution.date", a, sizeof a) && !strcmp(a, m->value))
             return 1;
+        {
+            char st[11], en[11];
+            if (json_str(e->resolution, "$.Timex", a, sizeof a) && timex_range(a, st, en) && same_period(m, st, en))
+                return 1;
+            if (json_str(e->resolution, "$.FutureResolution.startDate", a, sizeof a) &&
+                json_str(e->resolution, "$.FutureResolution.endDate", b, sizeof b) && same_period(m, a, b))
+                return 1;
+            if (json_str(e->resolution, "$.PastResolution.startDate", a, sizeof a) &&
+                json_str(e->resolution, "$.PastResolution.endDate", b, sizeof b) && same_period(m, a, b))
+                return 1;
+        }
         if (m->value_max[0]) {
             char st[11], en[11];
             if (json_str(e->resolution, "$.Timex", a, sizeof a) && timex_range(a, st, en) && range_matches(m, st, en))
@@ -369,11 +402,16 @@ static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
             char st[11], en[11];
             if (m->value_max[0] && timex_range(a, st, en) && range_matches(m, st, en))
                 return 1;
+            if (timex_range(a, st, en) && same_period(m, st, en))
+                return 1;
             snprintf(path, sizeof path, "$.values[%d].start", i);
             char path2[64];
             snprintf(path2, sizeof path2, "$.values[%d].end", i);
             if (m->value_max[0] && json_str(e->resolution, path, a, sizeof a) &&
                 json_str(e->resolution, path2, b, sizeof b) && range_matches(m, a, b))
+                return 1;
+            if (json_str(e->resolution, path, a, sizeof a) && json_str(e->resolution, path2, b, sizeof b) &&
+                same_period(m, a, b))
                 return 1;
             snprintf(path, sizeof path, "$.values[%d].value", i);
             if (json_str(e->resolution, path, a, sizeof a) && !strcmp(a, m->value))
