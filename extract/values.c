@@ -434,6 +434,11 @@ static void format_date(const ymd *v, nc_date_precision p, char *out, size_t siz
     switch (p) {
     case NC_PREC_DAY: snprintf(out, size, "%04d-%02d-%02d", v->y, v->m, v->d); break;
     case NC_PREC_MONTH: snprintf(out, size, "%04d-%02d", v->y, v->m); break;
+    case NC_PREC_WEEK: {
+        int wy, w = nc_iso_week(v->y, v->m, v->d, &wy);
+        snprintf(out, size, "%04d-W%02d", wy, w);
+        break;
+    }
     case NC_PREC_QUARTER: snprintf(out, size, "%04d-Q%d", v->y, v->q); break;
     case NC_PREC_HALF: snprintf(out, size, "%04d-H%d", v->y, v->h); break;
     case NC_PREC_YEAR: snprintf(out, size, "%04d", v->y); break;
@@ -848,7 +853,9 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
                 return 1;
             }
             ymd r = pub;
-            nc_date_precision pr = unit_precision(u);
+            /* "-P1W", "last week": the week before the publication's, as a
+            ** week; "two weeks ago" above stays a day */
+            nc_date_precision pr = u == 'W' ? NC_PREC_WEEK : unit_precision(u);
             if (pr > vc->pub_precision)
                 pr = vc->pub_precision;
             if (u == 'Q' && pr == NC_PREC_QUARTER && !r.q && r.m)

@@ -66,20 +66,32 @@ int nc_error_set(nc_error *e, int code, const char *where, const char *fmt, ...)
 /* ------------------------------------------------------- shared values */
 
 /* Precision of a date, coarse to fine. ISO forms: 2023, 2023-H1, 2023-Q1,
-** 2023-03, 2023-03-15. NC_PREC_NONE means no date. */
+** 2023-03, 2023-W11 (an ISO 8601 week, Monday to Sunday), 2023-03-15.
+** NC_PREC_NONE means no date. */
 typedef enum nc_date_precision {
     NC_PREC_NONE = 0,
     NC_PREC_YEAR,
     NC_PREC_HALF,
     NC_PREC_QUARTER,
     NC_PREC_MONTH,
+    NC_PREC_WEEK,
     NC_PREC_DAY
 } nc_date_precision;
 
-/* "year", "half", "quarter", "month", "day" or "none". Static string. */
+/* "year", "half", "quarter", "month", "week", "day" or "none". Static string. */
 const char *nc_precision_name(nc_date_precision p);
 /* Precision of an ISO date string as above (NC_PREC_NONE if not one). */
 nc_date_precision nc_precision_of_iso(const char *iso);
+
+/* The ISO 8601 week of a Gregorian day: its number (1-53), with the
+** week's year (which differs from y around New Year: 2021-01-01 is in
+** 2020-W53) into *week_year. No allocation; the date is not checked. */
+int nc_iso_week(int y, int m, int d, int *week_year);
+/* The Monday of ISO week w of week_year into *y, *m, *d; 0 (and nothing
+** written) if w is not a week of that year. */
+int nc_iso_week_monday(int week_year, int w, int *y, int *m, int *d);
+/* The Gregorian day n days after y-m-d (n may be negative). */
+void nc_add_days(int *y, int *m, int *d, long n);
 
 /* A sentence: a byte span [start, end) into nc_article.text, and its
 ** language (the article's, or its paragraph's where a paragraph is clearly

@@ -44,8 +44,8 @@ int nc_error_set(nc_error *e, int code, const char *where, const char *fmt, ...)
 
 const char *nc_precision_name(nc_date_precision p)
 {
-    static const char *names[] = { "none", "year", "half", "quarter", "month", "day" };
-    return (unsigned)p < 6 ? names[p] : "none";
+    static const char *names[] = { "none", "year", "half", "quarter", "month", "week", "day" };
+    return (unsigned)p < sizeof names / sizeof *names ? names[p] : "none";
 }
 
 nc_date_precision nc_precision_of_iso(const char *s)
@@ -62,11 +62,82 @@ nc_date_precision nc_precision_of_iso(const char *s)
         return NC_PREC_HALF;
     if (n == 7 && s[4] == '-' && s[5] == 'Q')
         return NC_PREC_QUARTER;
-    if (n == 7 && s[4] == '-')
+    if (n == 7 && s[4] == '-' && s[5] >= '0' && s[5] <= '1' && s[6] >= '0' && s[6] <= '9')
         return NC_PREC_MONTH;
+    if (n == 8 && s[4] == '-' && s[5] == 'W' && s[6] >= '0' && s[6] <= '5' && s[7] >= '0' && s[7] <= '9')
+        return NC_PREC_WEEK;
     if (n == 10 && s[4] == '-' && s[7] == '-')
         return NC_PREC_DAY;
     return NC_PREC_NONE;
+}
+
+/* ----------------------------------------------------------- calendar */
+
+/* Days since 1970-01-01 of a Gregorian date, and back (the civil-calendar
+** conversions, exact for any year an int holds). */
+static long days_from_civil(long y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* 1 = Monday .. 7 = Sunday; 1970-01-01 was a Thursday. */
+static int weekday_of_days(long z)
+{
+    long w = (z + 3) % 7;
+    return (int)(w < 0 ? w + 7 : w) + 1;
+}
+
+void nc_add_days(int *y, int *m, int *d, long n)
+{
+    civil_from_days(days_from_civil(*y, *m, *d) + n, y, m, d);
+}
+
+/* The Monday of week 1: the week with the year's first Thursday (January 4
+** is always in it). */
+static long week1_monday(int wy)
+{
+    long j4 = days_from_civil(wy, 1, 4);
+    return j4 - (weekday_of_days(j4) - 1);
+}
+
+int nc_iso_week(int y, int m, int d, int *week_year)
+{
+    long z = days_from_civil(y, m, d);
+    /* the week's Thursday decides its year */
+    long thu = z + 4 - weekday_of_days(z);
+    int ty, tm, td;
+    civil_from_days(thu, &ty, &tm, &td);
+    *week_year = ty;
+    return (int)((thu - week1_monday(ty)) / 7) + 1;
+}
+
+int nc_iso_week_monday(int week_year, int w, int *y, int *m, int *d)
+{
+    if (w < 1 || w > 53)
+        return 0;
+    long mon = week1_monday(week_year) + 7L * (w - 1);
+    if (w == 53 && mon >= week1_monday(week_year + 1))
+        return 0;   /* a year of 52 weeks */
+    civil_from_days(mon, y, m, d);
+    return 1;
 }
 
 /* ------------------------------------------------------------- buffers */

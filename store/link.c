@@ -150,6 +150,14 @@ static int date_compat(const char *a, const char *b)
     if (!a || !b)
         return 1;
     size_t la = strlen(a), lb = strlen(b), l = la < lb ? la : lb;
+    if (nc_precision_of_iso(a) == NC_PREC_WEEK || nc_precision_of_iso(b) == NC_PREC_WEEK) {
+        /* a week against anything: the two periods overlap (the week of
+        ** 2023-W13 runs from March 27 into April) */
+        char sa[11], ea[11], sb[11], eb[11];
+        if (!iso_period(a, sa, ea) || !iso_period(b, sb, eb))
+            return 1;
+        return strcmp(sa, eb) <= 0 && strcmp(sb, ea) <= 0;
+    }
     /* quarters and halves against months: compare the year only */
     if ((la == 7 && (a[5] == 'Q' || a[5] == 'H')) || (lb == 7 && (b[5] == 'Q' || b[5] == 'H')))
         l = 4;

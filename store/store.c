@@ -306,6 +306,24 @@ int iso_period(const char *iso, char start[11], char end[11])
     int y = atoi(iso), m0 = 1, m1 = 12, d0 = 1, d1 = 0;
     if (y < 0 || y > 9999)
         return 0;
+    if (nc_precision_of_iso(iso) == NC_PREC_WEEK) {
+        /* Monday to Sunday, across a month's or a year's end if it falls so */
+        int y0, mo0, dd0, y1, mo1, dd1;
+        if (!nc_iso_week_monday(y, atoi(iso + 6), &y0, &mo0, &dd0))
+            return 0;
+        y1 = y0; mo1 = mo0; dd1 = dd0;
+        nc_add_days(&y1, &mo1, &dd1, 6);
+        if (y0 < 0 || y1 > 9999)
+            return 0;
+        char tmp[48];
+        snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y0, mo0, dd0);
+        memcpy(start, tmp, 10);
+        start[10] = 0;
+        snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y1, mo1, dd1);
+        memcpy(end, tmp, 10);
+        end[10] = 0;
+        return 1;
+    }
     switch (nc_precision_of_iso(iso)) {
     case NC_PREC_QUARTER: m0 = (iso[6] - '1') * 3 + 1; m1 = m0 + 2; break;
     case NC_PREC_HALF: m0 = (iso[6] - '1') * 6 + 1; m1 = m0 + 5; break;

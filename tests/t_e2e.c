@@ -138,6 +138,53 @@ void t_e2e_groups_and_conflicts(void)
     CHECK_INT(qint(db, "SELECT count(DISTINCT value) FROM v_conflicts WHERE predicate = 'owes' AND field = 'qualifier'"), 2);
 }
 
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static char *timeline(const char *db, const char *args);
+
+/* "last week", "la semaine dernière": an ISO week, Monday to Sunday, by the
+** publication date; claims of the same week group across languages, claims
+** of another week do not; --from/--to take a week. */
+void t_e2e_weeks(void)
+{
+    char *d = t_tmpdir(), db[700];
+    write_file(d, "a.txt", "Twitter said last week it owes Amazon Web Services $70 million, according to the company.\n");
+    write_file(d, "a.txt.meta", "lang: en\ndate: 2023-03-15\n");
+    write_file(d, "b.txt", "La semaine derni\303\250re, Twitter devait encore 70 millions de dollars \303\240 Amazon Web Services, selon Les Echos.\n");
+    write_file(d, "b.txt.meta", "lang: fr\ndate: 2023-03-16\n");
+    /* two weeks later: another week; across New Year: the week's year is 2020 */
+    write_file(d, "c.txt", "Twitter said last week it owes Amazon Web Services $70 million, the company said.\n");
+    write_file(d, "c.txt.meta", "lang: en\ndate: 2023-03-29\n");
+    write_file(d, "d.txt", "Twitter sagte, es schulde Amazon Web Services in der vergangenen Woche 3 Millionen US-Dollar.\n");
+    write_file(d, "d.txt.meta", "lang: de\ndate: 2021-01-06\n");
+    snprintf(db, sizeof db, "%s/weeks.db", d);
+    char cmd[1600];
+    snprintf(cmd, sizeof cmd, "%s ingest '%s' --db '%s' --quiet 2>&1", t_bin(), d, db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE event_date = '2023-W10' AND event_precision = 'week'"
+                       " AND event_start = '2023-03-06' AND event_end = '2023-03-12'"), 2);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE event_date = '2023-W12' AND event_start = '2023-03-20'"
+                       " AND event_end = '2023-03-26'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM mentions WHERE kind = 'date' AND value = '2020-W53'"
+                       " AND precision = 'week'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE event_date = '2023-W10' AND langs = 'en,fr' AND n_sources = 2"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE event_date = '2023-W12' AND n_sources = 1"), 1);
+    char *out = timeline(db, "--from 2023-W12 --to 2023-W12 --format csv");
+    CHECK(out && strstr(out, "2023-W12,week,owes") && !strstr(out, "2023-W10"));
+    free(out);
+    free(d);
+}
+
 static char *timeline(const char *db, const char *args)
 {
     char cmd[1024];

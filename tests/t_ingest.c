@@ -803,3 +803,33 @@ void t_ingest_mixed_languages(void)
     nc_extraction_free(&ex);
     nc_articles_free(a, n);
 }
+
+/* ISO 8601 weeks: the week's year around New Year, 52- and 53-week years,
+** the Monday of a week, and the precision of the form. */
+void t_ingest_iso_weeks(void)
+{
+    static const struct { int y, m, d, wy, w; } c[] = {
+        { 2016, 11, 7, 2016, 45 }, { 2023, 3, 15, 2023, 11 }, { 2021, 1, 1, 2020, 53 },
+        { 2020, 12, 31, 2020, 53 }, { 2024, 12, 30, 2025, 1 }, { 2019, 12, 29, 2019, 52 },
+        { 2019, 12, 30, 2020, 1 }, { 2000, 2, 29, 2000, 9 }, { 2027, 1, 3, 2026, 53 },
+    };
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        int wy = 0, w = nc_iso_week(c[i].y, c[i].m, c[i].d, &wy);
+        CHECK_INT(w, c[i].w);
+        CHECK_INT(wy, c[i].wy);
+    }
+    int y, m, d;
+    CHECK(nc_iso_week_monday(2020, 53, &y, &m, &d) && y == 2020 && m == 12 && d == 28);
+    CHECK(nc_iso_week_monday(2025, 1, &y, &m, &d) && y == 2024 && m == 12 && d == 30);
+    CHECK(!nc_iso_week_monday(2023, 53, &y, &m, &d));
+    CHECK(!nc_iso_week_monday(2023, 0, &y, &m, &d));
+    y = 2024, m = 2, d = 28;
+    nc_add_days(&y, &m, &d, 2);
+    CHECK(y == 2024 && m == 3 && d == 1);
+    nc_add_days(&y, &m, &d, -61);
+    CHECK(y == 2023 && m == 12 && d == 31);
+    CHECK_INT(nc_precision_of_iso("2023-W11"), NC_PREC_WEEK);
+    CHECK_STR(nc_precision_name(NC_PREC_WEEK), "week");
+    CHECK_INT(nc_precision_of_iso("2023-W1"), NC_PREC_NONE);
+    CHECK_INT(nc_precision_of_iso("2023-Wx1"), NC_PREC_NONE);
+}
