@@ -187,6 +187,7 @@ typedef struct entry {
     size_t n_src;
     conflict *cf;
     size_t n_cf;
+    int has_cf;        /* the group has conflicts (known before they are read) */
 } entry;
 
 static void source_free(source *s)
@@ -196,19 +197,30 @@ static void source_free(source *s)
     free(s->event_date); free(s->event_qual); free(s->duration); free(s->predicate);
 }
 
-static void entry_free(entry *e)
+/* A group's sources and conflicts: read just before it is written, freed
+** just after, so a timeline of any size holds one group's at a time. */
+static void detail_free(entry *e)
 {
-    free(e->date); free(e->precision); free(e->predicate); free(e->family); free(e->subject_id);
-    free(e->subject); free(e->object_id); free(e->object); free(e->amount); free(e->currency);
-    free(e->qualifier); free(e->duration); free(e->langs); free(e->first_report); free(e->last_report);
     for (size_t i = 0; i < e->n_src; i++)
         source_free(&e->src[i]);
     free(e->src);
+    e->src = NULL;
+    e->n_src = 0;
     for (size_t i = 0; i < e->n_cf; i++) {
         free(e->cf[i].field); free(e->cf[i].value); free(e->cf[i].path); free(e->cf[i].lang);
         free(e->cf[i].pub_date);
     }
     free(e->cf);
+    e->cf = NULL;
+    e->n_cf = 0;
+}
+
+static void entry_free(entry *e)
+{
+    free(e->date); free(e->precision); free(e->predicate); free(e->family); free(e->subject_id);
+    free(e->subject); free(e->object_id); free(e->object); free(e->amount); free(e->currency);
+    free(e->qualifier); free(e->duration); free(e->langs); free(e->first_report); free(e->last_report);
+    detail_free(e);
 }
 
 /* Sources by publication date (none first), path, item, sentence, claim:
@@ -333,7 +345,8 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
         "  UNION SELECT o.id FROM orgs o JOIN target t ON o.parent_id = t.id) "
         "SELECT g.id, g.event_date, g.event_precision, g.predicate, g.family, g.subject_org, so.name,"
         " g.object_org, oo.name, g.amount, g.currency, g.qualifier, g.duration, g.n_sources, g.n_langs,"
-        " g.langs, g.first_report, g.last_report, g.n_claims"
+        " g.langs, g.first_report, g.last_report, g.n_claims,"
+        " EXISTS (SELECT 1 FROM conflicts f WHERE f.group_id = g.id)"
         " FROM claim_groups g LEFT JOIN orgs so ON so.id = g.subject_org LEFT JOIN orgs oo ON oo.id = g.object_org"
         /* the company's groups through the indexes on parties, not a scan of every group's members */
         " WHERE (?1 IS NULL OR g.id IN (SELECT id FROM claim_groups WHERE subject_org IN target"
@@ -378,108 +391,130 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
         e->n_sources = sqlite3_column_int(st, 13); e->n_langs = sqlite3_column_int(st, 14);
         e->langs = column_dup(st, 15); e->first_report = column_dup(st, 16); e->last_report = column_dup(st, 17);
         e->n_claims = sqlite3_column_int(st, 18);
+        e->has_cf = sqlite3_column_int(st, 19);
         if (!e->predicate) e->predicate = calloc(1, 1);
         make_line(e);
     }
     if (rc == NC_OK && r != SQLITE_DONE)
         rc = store_err(s, err, "reading claim groups");
     sqlite3_finalize(st);
-    st = NULL;
-    sqlite3_stmt *ss = NULL, *sc = NULL;
-    if (rc == NC_OK &&
-        (sqlite3_prepare_v2(s->db,
-                            "SELECT c.id, a.id, a.path, a.title, a.lang, a.pub_date, s.text, src.name, c.amount,"
-                            " c.currency, c.qualifier, c.event_date, c.event_qualifier, c.duration, c.predicate,"
-                            " c.is_negated, c.is_hedged, c.confidence, a.item, s.idx, c.idx"
-                            " FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
-                            " JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
-                            " LEFT JOIN orgs src ON src.id = c.source_org"
-                            " WHERE m.group_id = ?1 ORDER BY m.claim_id",
-                            -1, &ss, NULL) != SQLITE_OK ||
-         sqlite3_prepare_v2(s->db,
-                            /* each conflict's article and sentence are its source's, already read:
-                               looked up below among the members rather than read again */
-                            "SELECT field, value, claim_id FROM conflicts WHERE group_id = ?1",
-                            -1, &sc, NULL) != SQLITE_OK))
-        rc = store_err(s, err, "prepare");
-    for (size_t i = 0; rc == NC_OK && i < out->n; i++) {
-        entry *e = &out->v[i];
-        sqlite3_bind_int64(ss, 1, e->id);
-        size_t scap = 0;
-        while ((r = sqlite3_step(ss)) == SQLITE_ROW) {
-            if (e->n_src == scap) {
-                scap = scap ? scap * 2 : 4;
-                source *v = realloc(e->src, scap * sizeof *v);
-                if (!v) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
-                e->src = v;
-            }
-            source *x = &e->src[e->n_src++];
-            memset(x, 0, sizeof *x);
-            x->claim_id = sqlite3_column_int64(ss, 0);
-            x->article_id = sqlite3_column_int64(ss, 1);
-            x->path = column_dup(ss, 2); x->title = column_dup(ss, 3); x->lang = column_dup(ss, 4); x->pub_date = column_dup(ss, 5);
-            x->sentence = column_dup(ss, 6); x->attributed = column_dup(ss, 7); x->amount = column_dup(ss, 8);
-            x->currency = column_dup(ss, 9); x->qualifier = column_dup(ss, 10); x->event_date = column_dup(ss, 11);
-            x->event_qual = column_dup(ss, 12); x->duration = column_dup(ss, 13); x->predicate = column_dup(ss, 14);
-            x->is_negated = sqlite3_column_int(ss, 15); x->is_hedged = sqlite3_column_int(ss, 16);
-            x->confidence = sqlite3_column_double(ss, 17);
-            x->item = sqlite3_column_int64(ss, 18);
-            x->sidx = sqlite3_column_int64(ss, 19);
-            x->cidx = sqlite3_column_int64(ss, 20);
-        }
-        if (rc == NC_OK && r != SQLITE_DONE)
-            rc = store_err(s, err, "reading a group's sources");
-        sqlite3_reset(ss);
-        /* the conflicts, while the members are still in claim order, one per claim */
-        sqlite3_bind_int64(sc, 1, e->id);
-        size_t ccap = 0;
-        while (rc == NC_OK && (r = sqlite3_step(sc)) == SQLITE_ROW) {
-            if (e->n_cf == ccap) {
-                ccap = ccap ? ccap * 2 : 4;
-                conflict *v = realloc(e->cf, ccap * sizeof *v);
-                if (!v) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
-                e->cf = v;
-            }
-            conflict *c = &e->cf[e->n_cf++];
-            memset(c, 0, sizeof *c);
-            c->field = column_dup(sc, 0); c->value = column_dup(sc, 1);
-            c->claim_id = sqlite3_column_int64(sc, 2);
-            const source *x = bsearch(&c->claim_id, e->src, e->n_src, sizeof *e->src, cmp_source_claim);
-            if (x) {
-                c->path = dup_or_null(x->path); c->lang = dup_or_null(x->lang); c->pub_date = dup_or_null(x->pub_date);
-                c->item = x->item; c->sidx = x->sidx; c->cidx = x->cidx;
-            }
-        }
-        if (rc == NC_OK && r != SQLITE_DONE)
-            rc = store_err(s, err, "reading a group's conflicts");
-        sqlite3_reset(sc);
-        if (rc != NC_OK)
-            break;
-        if (e->n_cf > 1)
-            qsort(e->cf, e->n_cf, sizeof *e->cf, cmp_conflict);
-        if (e->n_src > 1)
-            qsort(e->src, e->n_src, sizeof *e->src, cmp_source);
-        /* two claims of the group from one sentence: the sentence is shown once */
-        size_t kept = 0;
-        for (size_t k = 0; k < e->n_src; k++) {
-            source *x = &e->src[k], *prev = kept ? &e->src[kept - 1] : NULL;
-            if (prev && prev->article_id == x->article_id && x->sentence && prev->sentence &&
-                !strcmp(prev->sentence, x->sentence)) {
-                prev->is_negated |= x->is_negated;
-                prev->is_hedged |= x->is_hedged;
-                if (prev->n_more < 8)
-                    prev->more_ids[prev->n_more++] = x->claim_id;
-                source_free(x);
-                continue;
-            }
-            if (kept != k)
-                e->src[kept] = *x;
-            kept++;
-        }
-        e->n_src = kept;
+    return rc;
+}
+
+/* The statements that read one group's sources and conflicts. */
+typedef struct detail {
+    sqlite3_stmt *ss, *sc;
+} detail;
+
+static void detail_close(detail *d)
+{
+    sqlite3_finalize(d->ss);
+    sqlite3_finalize(d->sc);
+    d->ss = d->sc = NULL;
+}
+
+static int detail_open(nc_store *s, detail *d, nc_error *err)
+{
+    d->ss = d->sc = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT c.id, a.id, a.path, a.title, a.lang, a.pub_date, s.text, src.name, c.amount,"
+                           " c.currency, c.qualifier, c.event_date, c.event_qualifier, c.duration, c.predicate,"
+                           " c.is_negated, c.is_hedged, c.confidence, a.item, s.idx, c.idx"
+                           " FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
+                           " JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
+                           " LEFT JOIN orgs src ON src.id = c.source_org"
+                           " WHERE m.group_id = ?1 ORDER BY m.claim_id",
+                           -1, &d->ss, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           /* each conflict's article and sentence are its source's, already read:
+                              looked up below among the members rather than read again */
+                           "SELECT field, value, claim_id FROM conflicts WHERE group_id = ?1",
+                           -1, &d->sc, NULL) != SQLITE_OK) {
+        int rc = store_err(s, err, "prepare");
+        detail_close(d);
+        return rc;
     }
-    sqlite3_finalize(ss);
-    sqlite3_finalize(sc);
+    return NC_OK;
+}
+
+/* Read entry e's sources (sorted, one per sentence) and conflicts (sorted). */
+static int load_detail(nc_store *s, detail *d, entry *e, nc_error *err)
+{
+    sqlite3_stmt *ss = d->ss, *sc = d->sc;
+    int r, rc = NC_OK;
+    sqlite3_bind_int64(ss, 1, e->id);
+    size_t scap = 0;
+    while ((r = sqlite3_step(ss)) == SQLITE_ROW) {
+        if (e->n_src == scap) {
+            scap = scap ? scap * 2 : 4;
+            source *v = realloc(e->src, scap * sizeof *v);
+            if (!v) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
+            e->src = v;
+        }
+        source *x = &e->src[e->n_src++];
+        memset(x, 0, sizeof *x);
+        x->claim_id = sqlite3_column_int64(ss, 0);
+        x->article_id = sqlite3_column_int64(ss, 1);
+        x->path = column_dup(ss, 2); x->title = column_dup(ss, 3); x->lang = column_dup(ss, 4); x->pub_date = column_dup(ss, 5);
+        x->sentence = column_dup(ss, 6); x->attributed = column_dup(ss, 7); x->amount = column_dup(ss, 8);
+        x->currency = column_dup(ss, 9); x->qualifier = column_dup(ss, 10); x->event_date = column_dup(ss, 11);
+        x->event_qual = column_dup(ss, 12); x->duration = column_dup(ss, 13); x->predicate = column_dup(ss, 14);
+        x->is_negated = sqlite3_column_int(ss, 15); x->is_hedged = sqlite3_column_int(ss, 16);
+        x->confidence = sqlite3_column_double(ss, 17);
+        x->item = sqlite3_column_int64(ss, 18);
+        x->sidx = sqlite3_column_int64(ss, 19);
+        x->cidx = sqlite3_column_int64(ss, 20);
+    }
+    if (rc == NC_OK && r != SQLITE_DONE)
+        rc = store_err(s, err, "reading a group's sources");
+    sqlite3_reset(ss);
+    /* the conflicts, while the members are still in claim order, one per claim */
+    sqlite3_bind_int64(sc, 1, e->id);
+    size_t ccap = 0;
+    while (rc == NC_OK && (r = sqlite3_step(sc)) == SQLITE_ROW) {
+        if (e->n_cf == ccap) {
+            ccap = ccap ? ccap * 2 : 4;
+            conflict *v = realloc(e->cf, ccap * sizeof *v);
+            if (!v) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
+            e->cf = v;
+        }
+        conflict *c = &e->cf[e->n_cf++];
+        memset(c, 0, sizeof *c);
+        c->field = column_dup(sc, 0); c->value = column_dup(sc, 1);
+        c->claim_id = sqlite3_column_int64(sc, 2);
+        const source *x = bsearch(&c->claim_id, e->src, e->n_src, sizeof *e->src, cmp_source_claim);
+        if (x) {
+            c->path = dup_or_null(x->path); c->lang = dup_or_null(x->lang); c->pub_date = dup_or_null(x->pub_date);
+            c->item = x->item; c->sidx = x->sidx; c->cidx = x->cidx;
+        }
+    }
+    if (rc == NC_OK && r != SQLITE_DONE)
+        rc = store_err(s, err, "reading a group's conflicts");
+    sqlite3_reset(sc);
+    if (rc != NC_OK)
+        return rc;
+    if (e->n_cf > 1)
+        qsort(e->cf, e->n_cf, sizeof *e->cf, cmp_conflict);
+    if (e->n_src > 1)
+        qsort(e->src, e->n_src, sizeof *e->src, cmp_source);
+    /* two claims of the group from one sentence: the sentence is shown once */
+    size_t kept = 0;
+    for (size_t k = 0; k < e->n_src; k++) {
+        source *x = &e->src[k], *prev = kept ? &e->src[kept - 1] : NULL;
+        if (prev && prev->article_id == x->article_id && x->sentence && prev->sentence &&
+            !strcmp(prev->sentence, x->sentence)) {
+            prev->is_negated |= x->is_negated;
+            prev->is_hedged |= x->is_hedged;
+            if (prev->n_more < 8)
+                prev->more_ids[prev->n_more++] = x->claim_id;
+            source_free(x);
+            continue;
+        }
+        if (kept != k)
+            e->src[kept] = *x;
+        kept++;
+    }
+    e->n_src = kept;
     return rc;
 }
 
@@ -567,86 +602,91 @@ static const char *date_or(const entry *e)
 
 /* ------------------------------------------------------------ renderers */
 
-static void render_text(FILE *f, const entries *es, int color)
+/* Each format in three parts: what comes before the groups (it may use
+** every group's header, never their sources), one group with its sources
+** and conflicts, what comes after. */
+static void render_text_head(FILE *f, const entries *es)
+{
+    fprintf(f, "%zu claim%s\n", es->n, es->n == 1 ? "" : "s");
+}
+
+static void render_text_entry(FILE *f, const entry *e, int color)
 {
     const char *B = color ? "\033[1m" : "", *R = color ? "\033[0m" : "", *C = color ? "\033[36m" : "",
                *Y = color ? "\033[33m" : "", *D = color ? "\033[2m" : "";
-    fprintf(f, "%zu claim%s\n", es->n, es->n == 1 ? "" : "s");
-    for (size_t i = 0; i < es->n; i++) {
-        const entry *e = &es->v[i];
-        fprintf(f, "\n%s%s%s", B, date_or(e), R);
-        if (e->date)
-            fprintf(f, " (%s)", e->precision ? e->precision : "?");
-        else if (e->first_report)
-            fprintf(f, " (first reported %s)", e->first_report);
-        fprintf(f, "  %s%s%s  [#%lld %s]\n", C, e->line, R, (long long)e->id, e->predicate);
-        fprintf(f, "  %d source%s, %d language%s (%s)\n", e->n_sources, e->n_sources == 1 ? "" : "s",
-                e->n_langs, e->n_langs == 1 ? "" : "s", e->langs ? e->langs : "");
-        for (size_t k = 0; k < e->n_src; k++) {
-            const source *x = &e->src[k];
-            fprintf(f, "  %s[%s] %s%s%s%s%s%s\n", D, x->lang ? x->lang : "?", x->path ? x->path : "",
-                    x->pub_date ? " " : "", x->pub_date ? x->pub_date : "",
-                    x->attributed ? ", according to " : "", x->attributed ? x->attributed : "", R);
-            fprintf(f, "      \"%s\"%s%s\n", x->sentence ? x->sentence : "", x->is_negated ? " (negated)" : "",
-                    x->is_hedged ? " (reported/hedged)" : "");
-        }
-        const char *last_field = NULL;
-        for (size_t k = 0; k < e->n_cf; k++) {
-            const conflict *c = &e->cf[k];
-            if (!last_field || strcmp(last_field, c->field))
-                fprintf(f, "  %sconflict on %s:%s\n", Y, c->field, R);
-            last_field = c->field;
-            fprintf(f, "      %s  [%s] %s\n", c->value, c->lang, c->path);
-        }
+    fprintf(f, "\n%s%s%s", B, date_or(e), R);
+    if (e->date)
+        fprintf(f, " (%s)", e->precision ? e->precision : "?");
+    else if (e->first_report)
+        fprintf(f, " (first reported %s)", e->first_report);
+    fprintf(f, "  %s%s%s  [#%lld %s]\n", C, e->line, R, (long long)e->id, e->predicate);
+    fprintf(f, "  %d source%s, %d language%s (%s)\n", e->n_sources, e->n_sources == 1 ? "" : "s",
+            e->n_langs, e->n_langs == 1 ? "" : "s", e->langs ? e->langs : "");
+    for (size_t k = 0; k < e->n_src; k++) {
+        const source *x = &e->src[k];
+        fprintf(f, "  %s[%s] %s%s%s%s%s%s\n", D, x->lang ? x->lang : "?", x->path ? x->path : "",
+                x->pub_date ? " " : "", x->pub_date ? x->pub_date : "",
+                x->attributed ? ", according to " : "", x->attributed ? x->attributed : "", R);
+        fprintf(f, "      \"%s\"%s%s\n", x->sentence ? x->sentence : "", x->is_negated ? " (negated)" : "",
+                x->is_hedged ? " (reported/hedged)" : "");
+    }
+    const char *last_field = NULL;
+    for (size_t k = 0; k < e->n_cf; k++) {
+        const conflict *c = &e->cf[k];
+        if (!last_field || strcmp(last_field, c->field))
+            fprintf(f, "  %sconflict on %s:%s\n", Y, c->field, R);
+        last_field = c->field;
+        fprintf(f, "      %s  [%s] %s\n", c->value, c->lang, c->path);
     }
 }
 
-static void render_md(FILE *f, const entries *es)
+static void render_md_head(FILE *f, const entries *es)
 {
     fprintf(f, "# Claim timeline\n\n%zu claim%s.\n", es->n, es->n == 1 ? "" : "s");
-    for (size_t i = 0; i < es->n; i++) {
-        const entry *e = &es->v[i];
-        fprintf(f, "\n## %s", date_or(e));
-        if (e->date)
-            fprintf(f, " (%s)", e->precision ? e->precision : "?");
-        fputs(": ", f);
-        put_md(f, e->line);
-        fprintf(f, "\n\n- group %lld, predicate `%s`\n- %d source%s, %d language%s: %s\n", (long long)e->id,
-                e->predicate, e->n_sources, e->n_sources == 1 ? "" : "s", e->n_langs, e->n_langs == 1 ? "" : "s",
-                e->langs ? e->langs : "");
-        if (!e->date && e->first_report)
-            fprintf(f, "- first reported %s\n", e->first_report);
-        fputs("\n", f);
-        for (size_t k = 0; k < e->n_src; k++) {
-            const source *x = &e->src[k];
-            fprintf(f, "> **[%s]** ", x->lang ? x->lang : "?");
-            put_md(f, x->sentence);
-            fputs("  \n> — ", f);
-            put_md(f, x->path);
-            if (x->pub_date)
-                fprintf(f, ", %s", x->pub_date);
-            if (x->attributed) {
-                fputs(", according to ", f);
-                put_md(f, x->attributed);
-            }
-            fputs(x->is_negated ? " (negated)" : "", f);
-            fputs(x->is_hedged ? " (reported/hedged)" : "", f);
-            fputs("\n\n", f);
+}
+
+static void render_md_entry(FILE *f, const entry *e)
+{
+    fprintf(f, "\n## %s", date_or(e));
+    if (e->date)
+        fprintf(f, " (%s)", e->precision ? e->precision : "?");
+    fputs(": ", f);
+    put_md(f, e->line);
+    fprintf(f, "\n\n- group %lld, predicate `%s`\n- %d source%s, %d language%s: %s\n", (long long)e->id,
+            e->predicate, e->n_sources, e->n_sources == 1 ? "" : "s", e->n_langs, e->n_langs == 1 ? "" : "s",
+            e->langs ? e->langs : "");
+    if (!e->date && e->first_report)
+        fprintf(f, "- first reported %s\n", e->first_report);
+    fputs("\n", f);
+    for (size_t k = 0; k < e->n_src; k++) {
+        const source *x = &e->src[k];
+        fprintf(f, "> **[%s]** ", x->lang ? x->lang : "?");
+        put_md(f, x->sentence);
+        fputs("  \n> — ", f);
+        put_md(f, x->path);
+        if (x->pub_date)
+            fprintf(f, ", %s", x->pub_date);
+        if (x->attributed) {
+            fputs(", according to ", f);
+            put_md(f, x->attributed);
         }
-        if (e->n_cf) {
-            fputs("Conflicts:\n\n", f);
-            for (size_t k = 0; k < e->n_cf; k++) {
-                fprintf(f, "- %s: ", e->cf[k].field);
-                put_md(f, e->cf[k].value);
-                fprintf(f, " (%s, ", e->cf[k].lang);
-                put_md(f, e->cf[k].path);
-                fputs(")\n", f);
-            }
+        fputs(x->is_negated ? " (negated)" : "", f);
+        fputs(x->is_hedged ? " (reported/hedged)" : "", f);
+        fputs("\n\n", f);
+    }
+    if (e->n_cf) {
+        fputs("Conflicts:\n\n", f);
+        for (size_t k = 0; k < e->n_cf; k++) {
+            fprintf(f, "- %s: ", e->cf[k].field);
+            put_md(f, e->cf[k].value);
+            fprintf(f, " (%s, ", e->cf[k].lang);
+            put_md(f, e->cf[k].path);
+            fputs(")\n", f);
         }
     }
 }
 
-static void render_json(FILE *f, const entries *es, const nc_timeline_opts *o)
+static void render_json_head(FILE *f, const nc_timeline_opts *o)
 {
     fputs("{\"newsclaims_timeline\":1,\"filters\":{\"company\":", f);
     put_json(f, o->company);
@@ -659,133 +699,139 @@ static void render_json(FILE *f, const entries *es, const nc_timeline_opts *o)
     fputs(",\"predicate\":", f);
     put_json(f, o->predicate);
     fprintf(f, ",\"min_sources\":%d},\"entries\":[", o->min_sources);
-    for (size_t i = 0; i < es->n; i++) {
-        const entry *e = &es->v[i];
-        fprintf(f, "%s\n{\"group_id\":%lld,\"date\":", i ? "," : "", (long long)e->id);
-        put_json(f, e->date);
-        fputs(",\"precision\":", f);
-        put_json(f, e->precision);
-        fputs(",\"predicate\":", f);
-        put_json(f, e->predicate);
-        fputs(",\"family\":", f);
-        put_json(f, e->family);
-        fputs(",\"subject\":{\"id\":", f);
-        put_json(f, e->subject_id);
-        fputs(",\"name\":", f);
-        put_json(f, e->subject);
-        fputs("},\"object\":{\"id\":", f);
-        put_json(f, e->object_id);
-        fputs(",\"name\":", f);
-        put_json(f, e->object);
-        fputs("},\"amount\":", f);
-        put_json(f, e->amount);
-        fputs(",\"currency\":", f);
-        put_json(f, e->currency);
-        fputs(",\"qualifier\":", f);
-        put_json(f, e->qualifier);
-        fputs(",\"duration\":", f);
-        put_json(f, e->duration);
-        fputs(",\"line\":", f);
-        put_json(f, e->line);
-        fprintf(f, ",\"n_claims\":%d,\"n_sources\":%d,\"n_languages\":%d,\"languages\":[", e->n_claims,
-                e->n_sources, e->n_langs);
-        const char *l = e->langs ? e->langs : "";
-        int first = 1;
-        while (*l) {
-            const char *c = strchr(l, ',');
-            size_t n = c ? (size_t)(c - l) : strlen(l);
-            fprintf(f, "%s\"%.*s\"", first ? "" : ",", (int)n, l);
-            first = 0;
-            l += n + (c ? 1 : 0);
-        }
-        fputs("],\"first_report\":", f);
-        put_json(f, e->first_report);
-        fputs(",\"last_report\":", f);
-        put_json(f, e->last_report);
-        fputs(",\"sources\":[", f);
-        for (size_t k = 0; k < e->n_src; k++) {
-            const source *x = &e->src[k];
-            fprintf(f, "%s{\"claim_id\":%lld,\"claim_ids\":[%lld", k ? "," : "", (long long)x->claim_id,
-                    (long long)x->claim_id);
-            for (int mi = 0; mi < x->n_more; mi++)
-                fprintf(f, ",%lld", (long long)x->more_ids[mi]);
-            fprintf(f, "],\"article_id\":%lld,\"path\":", (long long)x->article_id);
-            put_json(f, x->path);
-            fputs(",\"title\":", f);
-            put_json(f, x->title);
-            fputs(",\"lang\":", f);
-            put_json(f, x->lang);
-            fputs(",\"pub_date\":", f);
-            put_json(f, x->pub_date);
-            fputs(",\"sentence\":", f);
-            put_json(f, x->sentence);
-            fputs(",\"predicate\":", f);
-            put_json(f, x->predicate);
-            fputs(",\"amount\":", f);
-            put_json(f, x->amount);
-            fputs(",\"qualifier\":", f);
-            put_json(f, x->qualifier);
-            fputs(",\"event_date\":", f);
-            put_json(f, x->event_date);
-            fputs(",\"attributed_to\":", f);
-            put_json(f, x->attributed);
-            fprintf(f, ",\"negated\":%s,\"hedged\":%s,\"confidence\":%.2f}", x->is_negated ? "true" : "false",
-                    x->is_hedged ? "true" : "false", x->confidence);
-        }
-        fputs("],\"conflicts\":[", f);
-        for (size_t k = 0; k < e->n_cf; k++) {
-            fprintf(f, "%s{\"field\":", k ? "," : "");
-            put_json(f, e->cf[k].field);
-            fputs(",\"value\":", f);
-            put_json(f, e->cf[k].value);
-            fprintf(f, ",\"claim_id\":%lld,\"path\":", (long long)e->cf[k].claim_id);
-            put_json(f, e->cf[k].path);
-            fputs(",\"lang\":", f);
-            put_json(f, e->cf[k].lang);
-            fputs("}", f);
-        }
-        fputs("]}", f);
+}
+
+static void render_json_entry(FILE *f, const entry *e, size_t i)
+{
+    fprintf(f, "%s\n{\"group_id\":%lld,\"date\":", i ? "," : "", (long long)e->id);
+    put_json(f, e->date);
+    fputs(",\"precision\":", f);
+    put_json(f, e->precision);
+    fputs(",\"predicate\":", f);
+    put_json(f, e->predicate);
+    fputs(",\"family\":", f);
+    put_json(f, e->family);
+    fputs(",\"subject\":{\"id\":", f);
+    put_json(f, e->subject_id);
+    fputs(",\"name\":", f);
+    put_json(f, e->subject);
+    fputs("},\"object\":{\"id\":", f);
+    put_json(f, e->object_id);
+    fputs(",\"name\":", f);
+    put_json(f, e->object);
+    fputs("},\"amount\":", f);
+    put_json(f, e->amount);
+    fputs(",\"currency\":", f);
+    put_json(f, e->currency);
+    fputs(",\"qualifier\":", f);
+    put_json(f, e->qualifier);
+    fputs(",\"duration\":", f);
+    put_json(f, e->duration);
+    fputs(",\"line\":", f);
+    put_json(f, e->line);
+    fprintf(f, ",\"n_claims\":%d,\"n_sources\":%d,\"n_languages\":%d,\"languages\":[", e->n_claims,
+            e->n_sources, e->n_langs);
+    const char *l = e->langs ? e->langs : "";
+    int first = 1;
+    while (*l) {
+        const char *c = strchr(l, ',');
+        size_t n = c ? (size_t)(c - l) : strlen(l);
+        fprintf(f, "%s\"%.*s\"", first ? "" : ",", (int)n, l);
+        first = 0;
+        l += n + (c ? 1 : 0);
     }
+    fputs("],\"first_report\":", f);
+    put_json(f, e->first_report);
+    fputs(",\"last_report\":", f);
+    put_json(f, e->last_report);
+    fputs(",\"sources\":[", f);
+    for (size_t k = 0; k < e->n_src; k++) {
+        const source *x = &e->src[k];
+        fprintf(f, "%s{\"claim_id\":%lld,\"claim_ids\":[%lld", k ? "," : "", (long long)x->claim_id,
+                (long long)x->claim_id);
+        for (int mi = 0; mi < x->n_more; mi++)
+            fprintf(f, ",%lld", (long long)x->more_ids[mi]);
+        fprintf(f, "],\"article_id\":%lld,\"path\":", (long long)x->article_id);
+        put_json(f, x->path);
+        fputs(",\"title\":", f);
+        put_json(f, x->title);
+        fputs(",\"lang\":", f);
+        put_json(f, x->lang);
+        fputs(",\"pub_date\":", f);
+        put_json(f, x->pub_date);
+        fputs(",\"sentence\":", f);
+        put_json(f, x->sentence);
+        fputs(",\"predicate\":", f);
+        put_json(f, x->predicate);
+        fputs(",\"amount\":", f);
+        put_json(f, x->amount);
+        fputs(",\"qualifier\":", f);
+        put_json(f, x->qualifier);
+        fputs(",\"event_date\":", f);
+        put_json(f, x->event_date);
+        fputs(",\"attributed_to\":", f);
+        put_json(f, x->attributed);
+        fprintf(f, ",\"negated\":%s,\"hedged\":%s,\"confidence\":%.2f}", x->is_negated ? "true" : "false",
+                x->is_hedged ? "true" : "false", x->confidence);
+    }
+    fputs("],\"conflicts\":[", f);
+    for (size_t k = 0; k < e->n_cf; k++) {
+        fprintf(f, "%s{\"field\":", k ? "," : "");
+        put_json(f, e->cf[k].field);
+        fputs(",\"value\":", f);
+        put_json(f, e->cf[k].value);
+        fprintf(f, ",\"claim_id\":%lld,\"path\":", (long long)e->cf[k].claim_id);
+        put_json(f, e->cf[k].path);
+        fputs(",\"lang\":", f);
+        put_json(f, e->cf[k].lang);
+        fputs("}", f);
+    }
+    fputs("]}", f);
+}
+
+static void render_json_tail(FILE *f)
+{
     fputs("\n]}\n", f);
 }
 
-static void render_csv(FILE *f, const entries *es)
+static void render_csv_head(FILE *f)
 {
     fputs("group_id,date,precision,predicate,subject,object,amount,currency,qualifier,duration,line,"
           "n_sources,n_languages,languages,source_lang,source_path,source_pub_date,sentence,negated,hedged,conflicts\r\n", f);
-    for (size_t i = 0; i < es->n; i++) {
-        const entry *e = &es->v[i];
-        char cf[1024] = "";
-        for (size_t k = 0; k < e->n_cf; k++) {
-            size_t l = strlen(cf);
-            snprintf(cf + l, sizeof cf - l, "%s%s=%s (%s)", k ? "; " : "", e->cf[k].field, e->cf[k].value, e->cf[k].lang);
-        }
-        for (size_t k = 0; k < (e->n_src ? e->n_src : 1); k++) {
-            const source *x = e->n_src ? &e->src[k] : NULL;
-            char n1[16], n2[16];
-            fprintf(f, "%lld,", (long long)e->id);
-            put_csv(f, e->date); fputc(',', f);
-            put_csv(f, e->precision); fputc(',', f);
-            put_csv(f, e->predicate); fputc(',', f);
-            put_csv(f, e->subject ? e->subject : e->subject_id); fputc(',', f);
-            put_csv(f, e->object ? e->object : e->object_id); fputc(',', f);
-            put_csv(f, e->amount); fputc(',', f);
-            put_csv(f, e->currency); fputc(',', f);
-            put_csv(f, e->qualifier); fputc(',', f);
-            put_csv(f, e->duration); fputc(',', f);
-            put_csv(f, e->line); fputc(',', f);
-            snprintf(n1, sizeof n1, "%d", e->n_sources);
-            snprintf(n2, sizeof n2, "%d", e->n_langs);
-            fprintf(f, "%s,%s,", n1, n2);
-            put_csv(f, e->langs); fputc(',', f);
-            put_csv(f, x ? x->lang : NULL); fputc(',', f);
-            put_csv(f, x ? x->path : NULL); fputc(',', f);
-            put_csv(f, x ? x->pub_date : NULL); fputc(',', f);
-            put_csv(f, x ? x->sentence : NULL); fputc(',', f);
-            fprintf(f, "%d,%d,", x ? x->is_negated : 0, x ? x->is_hedged : 0);
-            put_csv(f, cf);
-            fputs("\r\n", f);
-        }
+}
+
+static void render_csv_entry(FILE *f, const entry *e)
+{
+    char cf[1024] = "";
+    for (size_t k = 0; k < e->n_cf; k++) {
+        size_t l = strlen(cf);
+        snprintf(cf + l, sizeof cf - l, "%s%s=%s (%s)", k ? "; " : "", e->cf[k].field, e->cf[k].value, e->cf[k].lang);
+    }
+    for (size_t k = 0; k < (e->n_src ? e->n_src : 1); k++) {
+        const source *x = e->n_src ? &e->src[k] : NULL;
+        char n1[16], n2[16];
+        fprintf(f, "%lld,", (long long)e->id);
+        put_csv(f, e->date); fputc(',', f);
+        put_csv(f, e->precision); fputc(',', f);
+        put_csv(f, e->predicate); fputc(',', f);
+        put_csv(f, e->subject ? e->subject : e->subject_id); fputc(',', f);
+        put_csv(f, e->object ? e->object : e->object_id); fputc(',', f);
+        put_csv(f, e->amount); fputc(',', f);
+        put_csv(f, e->currency); fputc(',', f);
+        put_csv(f, e->qualifier); fputc(',', f);
+        put_csv(f, e->duration); fputc(',', f);
+        put_csv(f, e->line); fputc(',', f);
+        snprintf(n1, sizeof n1, "%d", e->n_sources);
+        snprintf(n2, sizeof n2, "%d", e->n_langs);
+        fprintf(f, "%s,%s,", n1, n2);
+        put_csv(f, e->langs); fputc(',', f);
+        put_csv(f, x ? x->lang : NULL); fputc(',', f);
+        put_csv(f, x ? x->path : NULL); fputc(',', f);
+        put_csv(f, x ? x->pub_date : NULL); fputc(',', f);
+        put_csv(f, x ? x->sentence : NULL); fputc(',', f);
+        fprintf(f, "%d,%d,", x ? x->is_negated : 0, x ? x->is_hedged : 0);
+        put_csv(f, cf);
+        fputs("\r\n", f);
     }
 }
 
@@ -806,7 +852,7 @@ static double date_pos(const char *d)
     return y + (m - 1) / 12.0 + (day - 1) / 365.0;
 }
 
-static void render_html(FILE *f, const entries *es)
+static void render_html_head(FILE *f, const entries *es)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
@@ -862,7 +908,7 @@ static void render_html(FILE *f, const entries *es)
             if (y < 10)
                 y = 10;
             fprintf(f, "<a href=\"#g%lld\"><circle class=\"mark%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\"><title>",
-                    (long long)e->id, e->n_cf ? " c" : "", x, y, r);
+                    (long long)e->id, e->has_cf ? " c" : "", x, y, r);
             put_html(f, date_or(e));
             fputs(": ", f);
             put_html(f, e->line);
@@ -871,61 +917,66 @@ static void render_html(FILE *f, const entries *es)
         free(used);
         fputs("</svg>\n", f);
     }
-    for (size_t i = 0; i < es->n; i++) {
-        const entry *e = &es->v[i];
-        fprintf(f, "<div class=\"entry\" id=\"g%lld\"><span class=\"date\">", (long long)e->id);
-        put_html(f, date_or(e));
-        if (e->date) {
-            fputs(" (", f);
-            put_html(f, e->precision);
-            fputs(")", f);
-        }
-        fputs("</span>", f);
-        put_html(f, e->line);
-        fprintf(f, "<div class=\"meta\">group %lld &middot; ", (long long)e->id);
-        put_html(f, e->predicate);
-        fprintf(f, " &middot; %d source%s, %d language%s (", e->n_sources, e->n_sources == 1 ? "" : "s", e->n_langs,
-                e->n_langs == 1 ? "" : "s");
-        put_html(f, e->langs);
+}
+
+static void render_html_entry(FILE *f, const entry *e)
+{
+    fprintf(f, "<div class=\"entry\" id=\"g%lld\"><span class=\"date\">", (long long)e->id);
+    put_html(f, date_or(e));
+    if (e->date) {
+        fputs(" (", f);
+        put_html(f, e->precision);
         fputs(")", f);
-        if (!e->date && e->first_report) {
-            fputs(" &middot; first reported ", f);
-            put_html(f, e->first_report);
-        }
-        fputs("</div>\n", f);
-        for (size_t k = 0; k < e->n_src; k++) {
-            const source *x = &e->src[k];
-            fputs("<div class=\"src\"><span class=\"lang\">", f);
-            put_html(f, x->lang);
-            fputs("</span> ", f);
-            put_html(f, x->path);
-            if (x->pub_date) {
-                fputs(", ", f);
-                put_html(f, x->pub_date);
-            }
-            if (x->attributed) {
-                fputs(", according to ", f);
-                put_html(f, x->attributed);
-            }
-            fputs(x->is_negated ? " (negated)" : "", f);
-            fputs(x->is_hedged ? " (reported/hedged)" : "", f);
-            fputs("<blockquote>", f);
-            put_html(f, x->sentence);
-            fputs("</blockquote></div>\n", f);
-        }
-        for (size_t k = 0; k < e->n_cf; k++) {
-            fputs("<div class=\"conflict\">conflict on ", f);
-            put_html(f, e->cf[k].field);
-            fputs(": ", f);
-            put_html(f, e->cf[k].value);
-            fputs(" (", f);
-            put_html(f, e->cf[k].lang);
-            fputs(", ", f);
-            put_html(f, e->cf[k].path);
-            fputs(")</div>\n", f);
-        }
-        fputs("</div>\n", f);
     }
+    fputs("</span>", f);
+    put_html(f, e->line);
+    fprintf(f, "<div class=\"meta\">group %lld &middot; ", (long long)e->id);
+    put_html(f, e->predicate);
+    fprintf(f, " &middot; %d source%s, %d language%s (", e->n_sources, e->n_sources == 1 ? "" : "s", e->n_langs,
+            e->n_langs == 1 ? "" : "s");
+    put_html(f, e->langs);
+    fputs(")", f);
+    if (!e->date && e->first_report) {
+        fputs(" &middot; first reported ", f);
+        put_html(f, e->first_report);
+    }
+    fputs("</div>\n", f);
+    for (size_t k = 0; k < e->n_src; k++) {
+        const source *x = &e->src[k];
+        fputs("<div class=\"src\"><span class=\"lang\">", f);
+        put_html(f, x->lang);
+        fputs("</span> ", f);
+        put_html(f, x->path);
+        if (x->pub_date) {
+            fputs(", ", f);
+            put_html(f, x->pub_date);
+        }
+        if (x->attributed) {
+            fputs(", according to ", f);
+            put_html(f, x->attributed);
+        }
+        fputs(x->is_negated ? " (negated)" : "", f);
+        fputs(x->is_hedged ? " (reported/hedged)" : "", f);
+        fputs("<blockquote>", f);
+        put_html(f, x->sentence);
+        fputs("</blockquote></div>\n", f);
+    }
+    for (size_t k = 0; k < e->n_cf; k++) {
+        fputs("<div class=\"conflict\">conflict on ", f);
+        put_html(f, e->cf[k].field);
+        fputs(": ", f);
+        put_html(f, e->cf[k].value);
+        fputs(" (", f);
+        put_html(f, e->cf[k].lang);
+        fputs(", ", f);
+        put_html(f, e->cf[k].path);
+        fputs(")</div>\n", f);
+    }
+    fputs("</div>\n", f);
+}
+
+static void render_html_tail(FILE *f)
+{
     fputs("</body>\n</html>\n", f);
 }
 
@@ -933,18 +984,42 @@ int nc_timeline_write(nc_store *s, const nc_timeline_opts *opts, FILE *out, nc_e
 {
     nc_timeline_opts o = opts ? *opts : nc_timeline_default_opts();
     entries es;
+    detail d = { NULL, NULL };
     int rc = load(s, &o, &es, err);
+    if (rc == NC_OK)
+        rc = detail_open(s, &d, err);
     if (rc == NC_OK) {
         switch (o.format) {
-        case NC_TL_TEXT: render_text(out, &es, o.use_color); break;
-        case NC_TL_MARKDOWN: render_md(out, &es); break;
-        case NC_TL_JSON: render_json(out, &es, &o); break;
-        case NC_TL_CSV: render_csv(out, &es); break;
-        case NC_TL_HTML: render_html(out, &es); break;
+        case NC_TL_TEXT: render_text_head(out, &es); break;
+        case NC_TL_MARKDOWN: render_md_head(out, &es); break;
+        case NC_TL_JSON: render_json_head(out, &o); break;
+        case NC_TL_CSV: render_csv_head(out); break;
+        case NC_TL_HTML: render_html_head(out, &es); break;
         }
-        if (ferror(out))
+        /* one group at a time: read, written, freed */
+        for (size_t i = 0; rc == NC_OK && i < es.n && !ferror(out); i++) {
+            entry *e = &es.v[i];
+            if ((rc = load_detail(s, &d, e, err)) != NC_OK)
+                break;
+            switch (o.format) {
+            case NC_TL_TEXT: render_text_entry(out, e, o.use_color); break;
+            case NC_TL_MARKDOWN: render_md_entry(out, e); break;
+            case NC_TL_JSON: render_json_entry(out, e, i); break;
+            case NC_TL_CSV: render_csv_entry(out, e); break;
+            case NC_TL_HTML: render_html_entry(out, e); break;
+            }
+            detail_free(e);
+        }
+        if (rc == NC_OK) {
+            if (o.format == NC_TL_JSON)
+                render_json_tail(out);
+            else if (o.format == NC_TL_HTML)
+                render_html_tail(out);
+        }
+        if (rc == NC_OK && ferror(out))
             rc = nc_error_set(err, NC_E_IO, NULL, "writing the timeline failed");
     }
+    detail_close(&d);
     for (size_t i = 0; i < es.n; i++)
         entry_free(&es.v[i]);
     free(es.v);
