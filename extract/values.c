@@ -839,6 +839,16 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
             snprintf(m->qualifier, sizeof m->qualifier, "%s", is_ago ? "before" : "after");
         return 1;
     }
+    /* "the end of the year", "fin de l'année", "Ende des Jahres": the
+    ** publication's year, month or week (a unit, role this, no number) */
+    char this_rel[3];
+    if (!rel && unit && unit[0] && strchr("YMW", unit[0]) && !has_num &&
+        role_group(g->r, G_THIS, g->ov, g->n) >= 0) {
+        this_rel[0] = '0';
+        this_rel[1] = unit[0];
+        this_rel[2] = 0;
+        rel = this_rel;
+    }
     if (rel) {
         m->flags |= NC_MF_RELATIVE;
         if (rel[0] == '-' || rel[0] == '+' || rel[0] == '0') {

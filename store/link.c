@@ -419,6 +419,8 @@ static int dates_disagree(const char *ad, const char *aq, const char *bd, const 
         return 0;
     if (!date_compat(ad, bd))
         return 1;
+    if (aq && bq && ((!strcmp(aq, "early") && !strcmp(bq, "late")) || (!strcmp(aq, "late") && !strcmp(bq, "early"))))
+        return 1;   /* "early 2024" against "late 2024" */
     return !streq(aq, bq) && ((aq && (!strcmp(aq, "before") || !strcmp(aq, "after"))) ||
                               (bq && (!strcmp(bq, "before") || !strcmp(bq, "after"))));
 }
