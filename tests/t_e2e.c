@@ -185,6 +185,31 @@ void t_e2e_weeks(void)
     free(d);
 }
 
+/* "early next year" and "fin 2024": one claim, dated 2024 both times, with
+** the parts of the year in conflict; "mi-2023" is mid. */
+void t_e2e_date_parts(void)
+{
+    char *d = t_tmpdir(), db[700];
+    write_file(d, "a.txt", "Twitter owes Google Cloud $5 million and will pay early next year, the company said.\n");
+    write_file(d, "a.txt.meta", "lang: en\ndate: 2023-03-15\n");
+    write_file(d, "b.txt", "Twitter doit 5 millions de dollars \303\240 Google Cloud et paiera fin 2024, selon Les Echos.\n");
+    write_file(d, "b.txt.meta", "lang: fr\ndate: 2023-03-20\n");
+    write_file(d, "c.txt", "Twitter a pay\303\251 10 millions de dollars \303\240 Amazon Web Services \303\240 la mi-2023, selon Les Echos.\n");
+    write_file(d, "c.txt.meta", "lang: fr\ndate: 2023-09-01\n");
+    snprintf(db, sizeof db, "%s/parts.db", d);
+    char cmd[1600];
+    snprintf(cmd, sizeof cmd, "%s ingest '%s' --db '%s' --quiet 2>&1", t_bin(), d, db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    CHECK_INT(qint(db, "SELECT count(DISTINCT m.group_id) FROM claims c JOIN claim_group_members m ON m.claim_id = c.id"
+                       " WHERE c.predicate = 'owes' AND c.event_date = '2024'"), 1);
+    char *v = qstr(db, "SELECT group_concat(value || ':' || lang, '|') FROM (SELECT value, lang FROM v_conflicts"
+                       " WHERE field = 'event_date' ORDER BY value)");
+    CHECK_STR(v, "early 2024:en|late 2024:fr");
+    free(v);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE predicate = 'paid' AND event_date = '2023' AND event_qualifier = 'mid'"), 1);
+    free(d);
+}
+
 static char *timeline(const char *db, const char *args)
 {
     char cmd[1024];
