@@ -298,6 +298,15 @@ static const char *const migrations[] = {
     "DROP INDEX IF EXISTS claims_article;\n",
 };
 
+/* "YYYY-MM-DD" into out[11]; the parts are in range (10 characters). */
+static void put_ymd(char out[11], int y, int m, int d)
+{
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
+    memcpy(out, tmp, 10);
+    out[10] = 0;
+}
+
 int iso_period(const char *iso, char start[11], char end[11])
 {
     static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -315,13 +324,8 @@ int iso_period(const char *iso, char start[11], char end[11])
         nc_add_days(&y1, &mo1, &dd1, 6);
         if (y0 < 0 || y1 > 9999)
             return 0;
-        char tmp[48];
-        snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y0, mo0, dd0);
-        memcpy(start, tmp, 10);
-        start[10] = 0;
-        snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y1, mo1, dd1);
-        memcpy(end, tmp, 10);
-        end[10] = 0;
+        put_ymd(start, y0, mo0, dd0);
+        put_ymd(end, y1, mo1, dd1);
         return 1;
     }
     switch (nc_precision_of_iso(iso)) {
@@ -335,13 +339,8 @@ int iso_period(const char *iso, char start[11], char end[11])
         return 0;
     if (!d1)
         d1 = mdays[m1 - 1] + (m1 == 2 && y % 4 == 0 && (y % 100 || y % 400 == 0));
-    char tmp[48];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m0, d0);   /* all in range: 10 characters */
-    memcpy(start, tmp, 10);
-    start[10] = 0;
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m1, d1);
-    memcpy(end, tmp, 10);
-    end[10] = 0;
+    put_ymd(start, y, m0, d0);
+    put_ymd(end, y, m1, d1);
     return 1;
 }
 

@@ -231,19 +231,30 @@ static int strcmp_null(const char *a, const char *b)
     return !a ? (b ? -1 : 0) : !b ? 1 : strcmp(a, b);
 }
 
+typedef struct order_key {
+    const char *pub_date, *path;
+    sqlite3_int64 item, sidx, cidx;
+} order_key;
+
+static int cmp_keys(order_key a, order_key b)
+{
+    int r = strcmp_null(a.pub_date, b.pub_date);
+    if (!r)
+        r = strcmp_null(a.path, b.path);
+    if (!r)
+        r = (a.item > b.item) - (a.item < b.item);
+    if (!r)
+        r = (a.sidx > b.sidx) - (a.sidx < b.sidx);
+    if (!r)
+        r = (a.cidx > b.cidx) - (a.cidx < b.cidx);
+    return r;
+}
+
 static int cmp_source(const void *x, const void *y)
 {
     const source *a = x, *b = y;
-    int r = strcmp_null(a->pub_date, b->pub_date);
-    if (!r)
-        r = strcmp_null(a->path, b->path);
-    if (!r)
-        r = (a->item > b->item) - (a->item < b->item);
-    if (!r)
-        r = (a->sidx > b->sidx) - (a->sidx < b->sidx);
-    if (!r)
-        r = (a->cidx > b->cidx) - (a->cidx < b->cidx);
-    return r;
+    return cmp_keys((order_key){ a->pub_date, a->path, a->item, a->sidx, a->cidx },
+                    (order_key){ b->pub_date, b->path, b->item, b->sidx, b->cidx });
 }
 
 /* Conflicts by field, then in the order of their sources. */
@@ -251,17 +262,8 @@ static int cmp_conflict(const void *x, const void *y)
 {
     const conflict *a = x, *b = y;
     int r = strcmp_null(a->field, b->field);
-    if (!r)
-        r = strcmp_null(a->pub_date, b->pub_date);
-    if (!r)
-        r = strcmp_null(a->path, b->path);
-    if (!r)
-        r = (a->item > b->item) - (a->item < b->item);
-    if (!r)
-        r = (a->sidx > b->sidx) - (a->sidx < b->sidx);
-    if (!r)
-        r = (a->cidx > b->cidx) - (a->cidx < b->cidx);
-    return r;
+    return r ? r : cmp_keys((order_key){ a->pub_date, a->path, a->item, a->sidx, a->cidx },
+                            (order_key){ b->pub_date, b->path, b->item, b->sidx, b->cidx });
 }
 
 static int cmp_source_claim(const void *key, const void *elem)
