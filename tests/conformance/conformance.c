@@ -329,6 +329,21 @@ static int same_duration(const char *a, const char *b)
     return iso_duration(a, &ma, &sa) && iso_duration(b, &mb, &sb) && near(ma, mb) && near(sa, sb);
 }
 
+/* Does one of the expected resolution's ranges (the TIMEX's, the future's,
+** the past's) match our value by this test? */
+static int resolution_range(const expect *e, const nc_mention *m,
+                            int (*match)(const nc_mention *, const char *, const char *))
+{
+    char a[256], b[256], st[11], en[11];
+    if (json_str(e->resolution, "$.Timex", a, sizeof a) && timex_range(a, st, en) && match(m, st, en))
+        return 1;
+    if (json_str(e->resolution, "$.FutureResolution.startDate", a, sizeof a) &&
+        json_str(e->resolution, "$.FutureResolution.endDate", b, sizeof b) && match(m, a, b))
+        return 1;
+    return json_str(e->resolution, "$.PastResolution.startDate", a, sizeof a) &&
+           json_str(e->resolution, "$.PastResolution.endDate", b, sizeof b) && match(m, a, b);
+}
+
 /* Does our value match the expected resolution? */
 static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
 {
@@ -368,29 +383,7 @@ static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
             return 1;
         if (json_str(e->resolution, "$.PastResolution.date", a, sizeof a) && !strcmp(a, m->value))
             return 1;
-        {
-            char st[11], en[11];
-            if (json_str(e->resolution, "$.Timex", a, sizeof a) && timex_range(a, st, en) && same_period(m, st, en))
-                return 1;
-            if (json_str(e->resolution, "$.FutureResolution.startDate", a, sizeof a) &&
-                json_str(e->resolution, "$.FutureResolution.endDate", b, sizeof b) && same_period(m, a, b))
-                return 1;
-            if (json_str(e->resolution, "$.PastResolution.startDate", a, sizeof a) &&
-                json_str(e->resolution, "$.PastResolution.endDate", b, sizeof b) && same_period(m, a, b))
-                return 1;
-        }
-        if (m->value_max[0]) {
-            char st[11], en[11];
-            if (json_str(e->resolution, "$.Timex", a, sizeof a) && timex_range(a, st, en) && range_matches(m, st, en))
-                return 1;
-            if (json_str(e->resolution, "$.FutureResolution.startDate", a, sizeof a) &&
-                json_str(e->resolution, "$.FutureResolution.endDate", b, sizeof b) && range_matches(m, a, b))
-                return 1;
-            if (json_str(e->resolution, "$.PastResolution.startDate", a, sizeof a) &&
-                json_str(e->resolution, "$.PastResolution.endDate", b, sizeof b) && range_matches(m, a, b))
-                return 1;
-        }
-        return 0;
+        return resolution_range(e, m, same_period) || (m->value_max[0] && resolution_range(e, m, range_matches));
     case K_DATETIME:
         for (int i = 0; i < 8; i++) {
             char path[64];
