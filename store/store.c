@@ -310,12 +310,13 @@ static void put_ymd(char out[11], int y, int m, int d)
 int iso_period(const char *iso, char start[11], char end[11])
 {
     static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (!iso || nc_precision_of_iso(iso) == NC_PREC_NONE)
+    nc_date_precision p = iso ? nc_precision_of_iso(iso) : NC_PREC_NONE;
+    if (p == NC_PREC_NONE)
         return 0;
     int y = atoi(iso), m0 = 1, m1 = 12, d0 = 1, d1 = 0;
     if (y < 0 || y > 9999)
         return 0;
-    if (nc_precision_of_iso(iso) == NC_PREC_WEEK) {
+    if (p == NC_PREC_WEEK) {
         /* Monday to Sunday, across a month's or a year's end if it falls so */
         int y0, mo0, dd0, y1, mo1, dd1;
         if (!nc_iso_week_monday(y, atoi(iso + 6), &y0, &mo0, &dd0))
@@ -328,7 +329,7 @@ int iso_period(const char *iso, char start[11], char end[11])
         put_ymd(end, y1, mo1, dd1);
         return 1;
     }
-    switch (nc_precision_of_iso(iso)) {
+    switch (p) {
     case NC_PREC_QUARTER: m0 = (iso[6] - '1') * 3 + 1; m1 = m0 + 2; break;
     case NC_PREC_HALF: m0 = (iso[6] - '1') * 6 + 1; m1 = m0 + 5; break;
     case NC_PREC_MONTH: m0 = m1 = atoi(iso + 5); break;
