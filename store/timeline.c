@@ -17,6 +17,7 @@
 */
 #include "store_int.h"
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,83 @@ static void format_duration(const char *d, char *out, size_t size)
 
 /* ------------------------------------------------------------- entries */
 
+/* A group's strings: copied out of SQLite's rows into blocks that are
+** emptied together when the group has been written, rather than one
+** malloc and free per column of every source. */
+typedef struct pool_block {
+    struct pool_block *next;
+    size_t used, cap;
+    char data[];
+} pool_block;
+
+typedef struct pool {
+    pool_block *head;
+} pool;
+
+#define POOL_BLOCK 65536
+
+/* A copy of n bytes of t and a NUL in p; NULL when out of memory. */
+static char *pool_copy(pool *p, const char *t, size_t n)
+{
+    pool_block *b = p->head;
+    if (!b || b->cap - b->used < n + 1) {
+        size_t cap = n + 1 > POOL_BLOCK ? n + 1 : POOL_BLOCK;
+        pool_block *nb = malloc(sizeof *nb + cap);
+        if (!nb)
+            return NULL;
+        nb->used = 0;
+        nb->cap = cap;
+        nb->next = b;
+        p->head = b = nb;
+    }
+    char *r = b->data + b->used;
+    memcpy(r, t, n);
+    r[n] = 0;
+    b->used += n + 1;
+    return r;
+}
+
+/* Column i of st's row as text in p; NULL for SQL NULL (or out of memory,
+** which *oom then records). */
+static char *pool_col(pool *p, sqlite3_stmt *st, int i, int *oom)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t)
+        return NULL;
+    char *r = pool_copy(p, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+    if (!r)
+        *oom = 1;
+    return r;
+}
+
+/* Empty p, keeping one block of the usual size for the next group. */
+static void pool_clear(pool *p)
+{
+    pool_block *keep = NULL;
+    for (pool_block *b = p->head, *next; b; b = next) {
+        next = b->next;
+        if (!keep && b->cap == POOL_BLOCK) {
+            keep = b;
+            continue;
+        }
+        free(b);
+    }
+    if (keep) {
+        keep->used = 0;
+        keep->next = NULL;
+    }
+    p->head = keep;
+}
+
+static void pool_free(pool *p)
+{
+    for (pool_block *b = p->head, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    p->head = NULL;
+}
+
 typedef struct source {
     sqlite3_int64 claim_id, article_id;
     sqlite3_int64 more_ids[8];   /* other claims of the group from the same sentence */
@@ -171,8 +249,10 @@ typedef struct source {
     sqlite3_int64 item, sidx, cidx;  /* with pub_date and path: the order sources are shown in */
 } source;
 
+/* The strings of sources and conflicts live in the group's pool (detail). */
 typedef struct conflict {
-    char *field, *value, *path, *lang, *pub_date;
+    char *field, *value;
+    const char *path, *lang, *pub_date;   /* its source's */
     sqlite3_int64 claim_id;
     sqlite3_int64 item, sidx, cidx;  /* the source's order keys, as for sources */
 } conflict;
@@ -190,26 +270,14 @@ typedef struct entry {
     int has_cf;        /* the group has conflicts (known before they are read) */
 } entry;
 
-static void source_free(source *s)
-{
-    free(s->path); free(s->title); free(s->lang); free(s->pub_date); free(s->sentence);
-    free(s->attributed); free(s->amount); free(s->currency); free(s->qualifier);
-    free(s->event_date); free(s->event_qual); free(s->duration); free(s->predicate);
-}
-
 /* A group's sources and conflicts: read just before it is written, freed
-** just after, so a timeline of any size holds one group's at a time. */
+** just after (their strings with the pool, pool_clear), so a timeline of any
+** size holds one group's at a time. */
 static void detail_free(entry *e)
 {
-    for (size_t i = 0; i < e->n_src; i++)
-        source_free(&e->src[i]);
     free(e->src);
     e->src = NULL;
     e->n_src = 0;
-    for (size_t i = 0; i < e->n_cf; i++) {
-        free(e->cf[i].field); free(e->cf[i].value); free(e->cf[i].path); free(e->cf[i].lang);
-        free(e->cf[i].pub_date);
-    }
     free(e->cf);
     e->cf = NULL;
     e->n_cf = 0;
@@ -270,11 +338,6 @@ static int cmp_source_claim(const void *key, const void *elem)
 {
     sqlite3_int64 k = *(const sqlite3_int64 *)key, c = ((const source *)elem)->claim_id;
     return (k > c) - (k < c);
-}
-
-static char *dup_or_null(const char *s)
-{
-    return s ? strdup(s) : NULL;
 }
 
 /* The one-line English rendering of a group. */
@@ -406,6 +469,7 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
 /* The statements that read one group's sources and conflicts. */
 typedef struct detail {
     sqlite3_stmt *ss, *sc;
+    pool strs;          /* the current group's strings */
 } detail;
 
 static void detail_close(detail *d)
@@ -413,11 +477,13 @@ static void detail_close(detail *d)
     sqlite3_finalize(d->ss);
     sqlite3_finalize(d->sc);
     d->ss = d->sc = NULL;
+    pool_free(&d->strs);
 }
 
 static int detail_open(nc_store *s, detail *d, nc_error *err)
 {
     d->ss = d->sc = NULL;
+    d->strs.head = NULL;
     if (sqlite3_prepare_v2(s->db,
                            "SELECT c.id, a.id, a.path, a.title, a.lang, a.pub_date, s.text, src.name, c.amount,"
                            " c.currency, c.qualifier, c.event_date, c.event_qualifier, c.duration, c.predicate,"
@@ -443,7 +509,8 @@ static int detail_open(nc_store *s, detail *d, nc_error *err)
 static int load_detail(nc_store *s, detail *d, entry *e, nc_error *err)
 {
     sqlite3_stmt *ss = d->ss, *sc = d->sc;
-    int r, rc = NC_OK;
+    pool *p = &d->strs;
+    int r, rc = NC_OK, oom = 0;
     sqlite3_bind_int64(ss, 1, e->id);
     size_t scap = 0;
     while ((r = sqlite3_step(ss)) == SQLITE_ROW) {
@@ -457,15 +524,18 @@ static int load_detail(nc_store *s, detail *d, entry *e, nc_error *err)
         memset(x, 0, sizeof *x);
         x->claim_id = sqlite3_column_int64(ss, 0);
         x->article_id = sqlite3_column_int64(ss, 1);
-        x->path = column_dup(ss, 2); x->title = column_dup(ss, 3); x->lang = column_dup(ss, 4); x->pub_date = column_dup(ss, 5);
-        x->sentence = column_dup(ss, 6); x->attributed = column_dup(ss, 7); x->amount = column_dup(ss, 8);
-        x->currency = column_dup(ss, 9); x->qualifier = column_dup(ss, 10); x->event_date = column_dup(ss, 11);
-        x->event_qual = column_dup(ss, 12); x->duration = column_dup(ss, 13); x->predicate = column_dup(ss, 14);
+        x->path = pool_col(p, ss, 2, &oom); x->title = pool_col(p, ss, 3, &oom); x->lang = pool_col(p, ss, 4, &oom);
+        x->pub_date = pool_col(p, ss, 5, &oom); x->sentence = pool_col(p, ss, 6, &oom);
+        x->attributed = pool_col(p, ss, 7, &oom); x->amount = pool_col(p, ss, 8, &oom);
+        x->currency = pool_col(p, ss, 9, &oom); x->qualifier = pool_col(p, ss, 10, &oom);
+        x->event_date = pool_col(p, ss, 11, &oom); x->event_qual = pool_col(p, ss, 12, &oom);
+        x->duration = pool_col(p, ss, 13, &oom); x->predicate = pool_col(p, ss, 14, &oom);
         x->is_negated = sqlite3_column_int(ss, 15); x->is_hedged = sqlite3_column_int(ss, 16);
         x->confidence = sqlite3_column_double(ss, 17);
         x->item = sqlite3_column_int64(ss, 18);
         x->sidx = sqlite3_column_int64(ss, 19);
         x->cidx = sqlite3_column_int64(ss, 20);
+        if (oom) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
     }
     if (rc == NC_OK && r != SQLITE_DONE)
         rc = store_err(s, err, "reading a group's sources");
@@ -482,11 +552,12 @@ static int load_detail(nc_store *s, detail *d, entry *e, nc_error *err)
         }
         conflict *c = &e->cf[e->n_cf++];
         memset(c, 0, sizeof *c);
-        c->field = column_dup(sc, 0); c->value = column_dup(sc, 1);
+        c->field = pool_col(p, sc, 0, &oom); c->value = pool_col(p, sc, 1, &oom);
         c->claim_id = sqlite3_column_int64(sc, 2);
+        if (oom) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
         const source *x = bsearch(&c->claim_id, e->src, e->n_src, sizeof *e->src, cmp_source_claim);
         if (x) {
-            c->path = dup_or_null(x->path); c->lang = dup_or_null(x->lang); c->pub_date = dup_or_null(x->pub_date);
+            c->path = x->path; c->lang = x->lang; c->pub_date = x->pub_date;
             c->item = x->item; c->sidx = x->sidx; c->cidx = x->cidx;
         }
     }
@@ -509,7 +580,6 @@ static int load_detail(nc_store *s, detail *d, entry *e, nc_error *err)
             prev->is_hedged |= x->is_hedged;
             if (prev->n_more < 8)
                 prev->more_ids[prev->n_more++] = x->claim_id;
-            source_free(x);
             continue;
         }
         if (kept != k)
@@ -612,6 +682,16 @@ static void render_text_head(FILE *f, const entries *es)
     fprintf(f, "%zu claim%s\n", es->n, es->n == 1 ? "" : "s");
 }
 
+/* The strings given, up to a NULL, one after the other. */
+static void put_strs(FILE *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    for (const char *p; (p = va_arg(ap, const char *)) != NULL;)
+        fputs(p, f);
+    va_end(ap);
+}
+
 static void render_text_entry(FILE *f, const entry *e, int color)
 {
     const char *B = color ? "\033[1m" : "", *R = color ? "\033[0m" : "", *C = color ? "\033[36m" : "",
@@ -624,13 +704,17 @@ static void render_text_entry(FILE *f, const entry *e, int color)
     fprintf(f, "  %s%s%s  [#%lld %s]\n", C, e->line, R, (long long)e->id, e->predicate);
     fprintf(f, "  %d source%s, %d language%s (%s)\n", e->n_sources, e->n_sources == 1 ? "" : "s",
             e->n_langs, e->n_langs == 1 ? "" : "s", e->langs ? e->langs : "");
+    /* a line per source and per conflict: pieces put one after the other, as
+    ** many thousands of them make a format string's parsing show */
     for (size_t k = 0; k < e->n_src; k++) {
         const source *x = &e->src[k];
-        fprintf(f, "  %s[%s] %s%s%s%s%s%s\n", D, x->lang ? x->lang : "?", x->path ? x->path : "",
-                x->pub_date ? " " : "", x->pub_date ? x->pub_date : "",
-                x->attributed ? ", according to " : "", x->attributed ? x->attributed : "", R);
-        fprintf(f, "      \"%s\"%s%s\n", x->sentence ? x->sentence : "", x->is_negated ? " (negated)" : "",
-                x->is_hedged ? " (reported/hedged)" : "");
+        put_strs(f, "  ", D, "[", x->lang ? x->lang : "?", "] ", x->path ? x->path : "", NULL);
+        if (x->pub_date)
+            put_strs(f, " ", x->pub_date, NULL);
+        if (x->attributed)
+            put_strs(f, ", according to ", x->attributed, NULL);
+        put_strs(f, R, "\n      \"", x->sentence ? x->sentence : "", "\"", x->is_negated ? " (negated)" : "",
+                 x->is_hedged ? " (reported/hedged)" : "", "\n", NULL);
     }
     const char *last_field = NULL;
     for (size_t k = 0; k < e->n_cf; k++) {
@@ -638,7 +722,8 @@ static void render_text_entry(FILE *f, const entry *e, int color)
         if (!last_field || strcmp(last_field, c->field))
             fprintf(f, "  %sconflict on %s:%s\n", Y, c->field, R);
         last_field = c->field;
-        fprintf(f, "      %s  [%s] %s\n", c->value, c->lang, c->path);
+        put_strs(f, "      ", c->value ? c->value : "(null)", "  [", c->lang ? c->lang : "(null)", "] ",
+                 c->path ? c->path : "(null)", "\n", NULL);
     }
 }
 
@@ -986,7 +1071,7 @@ int nc_timeline_write(nc_store *s, const nc_timeline_opts *opts, FILE *out, nc_e
 {
     nc_timeline_opts o = opts ? *opts : nc_timeline_default_opts();
     entries es;
-    detail d = { NULL, NULL };
+    detail d = { NULL, NULL, { NULL } };
     int rc = load(s, &o, &es, err);
     if (rc == NC_OK)
         rc = detail_open(s, &d, err);
@@ -1011,6 +1096,7 @@ int nc_timeline_write(nc_store *s, const nc_timeline_opts *opts, FILE *out, nc_e
             case NC_TL_HTML: render_html_entry(out, e); break;
             }
             detail_free(e);
+            pool_clear(&d.strs);
         }
         if (rc == NC_OK) {
             if (o.format == NC_TL_JSON)
