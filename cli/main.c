@@ -1018,7 +1018,7 @@ static void print_extraction(FILE *f, const nc_article *a, const nc_extraction *
         fprintf(f, ",\"qualifier\":");
         json_cstr(f, am && am->qualifier[0] ? am->qualifier : NULL);
         fprintf(f, ",\"duration\":");
-        json_cstr(f, c->duration >= 0 ? ex->mentions[c->duration].value : NULL);
+        json_cstr(f, nc_claim_duration(ex, c));
         fprintf(f, ",\"event_date\":");
         json_cstr(f, c->event_date[0] ? c->event_date : NULL);
         fprintf(f, ",\"event_precision\":\"%s\",\"event_date_source\":", nc_precision_name(c->event_precision));

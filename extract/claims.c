@@ -183,11 +183,38 @@ static void article_date(const nc_article *a, nc_claim *c)
     snprintf(c->event_date_source, sizeof c->event_date_source, "article");
 }
 
+/* A span counted from the publication ("over the next three years",
+** "the past three years": value .. value_max, or PAST_REF/FUTURE_REF without
+** a publication date) also states a length, kept as its unit ("P3Y"): a
+** contract's term. */
+static int is_span(const nc_mention *m)
+{
+    return m->kind == NC_MENTION_DATE && (m->flags & NC_MF_RELATIVE) && m->unit[0] == 'P';
+}
+
+/* Can date mention m date a claim? Not PAST_REF and the like (no
+** precision: they say nothing about when), nor a span: it says the claim
+** covers a stretch up to (or from) the article, which the article's date
+** says too. */
+static int can_date(const nc_mention *m)
+{
+    return m->kind == NC_MENTION_DATE && m->precision != NC_PREC_NONE && !is_span(m);
+}
+
+/* Can mention m be the amount, duration or date of a predicate that expects
+** kind want? */
+static int serves(const nc_mention *m, nc_mention_kind want)
+{
+    if (want == NC_MENTION_DURATION && is_span(m))
+        return 1;
+    return m->kind == want && (want != NC_MENTION_DATE || can_date(m));
+}
+
 static void set_date(const nc_extraction *ex, int di, nc_claim *c)
 {
     const nc_mention *d = &ex->mentions[di];
-    if (d->precision == NC_PREC_NONE)
-        return;     /* PAST_REF and the like say nothing about when */
+    if (!can_date(d))
+        return;
     c->date = di;
     snprintf(c->event_date, sizeof c->event_date, "%.15s", d->value);
     c->event_precision = d->precision;
@@ -371,7 +398,7 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         const nc_mention *m = &ex->mentions[i];
         if (m->kind == NC_MENTION_ORG || (m->flags & (NC_MF_UNQUANTIFIED | NC_MF_CONTEXT)))
             continue;              /* "the dollar", "within a few days": no value to claim */
-        if (m->kind == NC_MENTION_DATE && m->precision == NC_PREC_NONE)
+        if (m->kind == NC_MENTION_DATE && !can_date(m) && !is_span(m))
             continue;
         int bt = -1;
         size_t bd = (size_t)-1;
@@ -379,7 +406,7 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
             const cue *tc = &cues[t];
             if (tc->kind != RK_TRIGGER)
                 continue;
-            if (nc_predicate_find(tc->r->predicate)->expects != m->kind)
+            if (!serves(m, nc_predicate_find(tc->r->predicate)->expects))
                 continue;
             if (!amount_in_scope(a->text, tc, m))
                 continue;
@@ -394,7 +421,7 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
     }
     for (size_t t = C0; t < C1; t++)
         if (assigned[t] >= 0 && ex->mentions[assigned[t]].kind == NC_MENTION_DATE)
-            is_content[assigned[t]] = 1;
+            is_content[assigned[t]] = 1;   /* a date that is a claim's content (or a span its term) dates nothing */
     for (size_t t = C0; t < C1; t++) {
         const cue *tc = &cues[t];
         if (tc->kind != RK_TRIGGER)
@@ -520,8 +547,7 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
             size_t dd = (size_t)-1;
             for (size_t i = M0; i < M1; i++) {
                 const nc_mention *m = &ex->mentions[i];
-                if (m->kind != NC_MENTION_DATE || m->precision == NC_PREC_NONE ||
-                    is_content[i])
+                if (!can_date(m) || is_content[i])
                     continue;
                 int after;
                 size_t d = distance(tc->start, tc->end, m->start, m->end, &after);
@@ -581,8 +607,7 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
             snprintf(c->subject, sizeof c->subject, "%s", main_org);
         for (size_t k = M0; k < M1; k++) {
             const nc_mention *d = &ex->mentions[k];
-            if (d->kind == NC_MENTION_DATE && d->precision != NC_PREC_NONE &&
-                !is_content[k]) {
+            if (can_date(d) && !is_content[k]) {
                 set_date(ex, (int)k, c);
                 break;
             }
@@ -607,4 +632,12 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
     ex->claims = o.v;
     ex->n_claims = o.n;
     return NC_OK;
+}
+
+const char *nc_claim_duration(const nc_extraction *ex, const nc_claim *c)
+{
+    if (!ex || !c || c->duration < 0 || (size_t)c->duration >= ex->n_mentions)
+        return NULL;
+    const nc_mention *m = &ex->mentions[c->duration];
+    return m->kind == NC_MENTION_DURATION ? m->value : is_span(m) ? m->unit : NULL;
 }

@@ -60,7 +60,10 @@ typedef struct nc_mention {
                                "~Name" for one found outside the gazetteer ("~Acme_Inc") */
     char   value_max[64];   /* upper bound of a range, "" otherwise */
     char   unit[32];        /* money: ISO 4217 code; percent: "%"; count: the noun class
-                               ("subscribers"); duration: ""; org: kind ("company", "media") */
+                               ("subscribers"); duration: ""; org: kind ("company", "media");
+                               date: a span counted from the publication ("the past
+                               three years", value .. value_max) its length, "P3Y";
+                               other dates "" */
     char   qualifier[16];   /* "at_least", "more_than", "about", "up_to", "nearly",
                                "less_than", "since", "before", "" */
     nc_date_precision precision;  /* dates */
@@ -79,7 +82,9 @@ typedef struct nc_claim {
     char   subject[64];     /* org id, "" if none */
     char   object[64];      /* org id, "" if none */
     int    amount;          /* money / count / percent mention */
-    int    duration;        /* duration mention */
+    int    duration;        /* duration mention, or the span counted from the
+                               publication that states the term ("over the
+                               next three years"); read it with nc_claim_duration */
     int    date;            /* date mention the event date came from */
     char   event_date[16];  /* ISO at event_precision, "" if none */
     nc_date_precision event_precision;
@@ -185,6 +190,11 @@ typedef struct nc_extraction {
     size_t n_claims;
     size_t limit_hits;     /* rule calls stopped by a PCRE2 limit or the time budget */
 } nc_extraction;
+
+/* The ISO 8601 duration claim c states ("P5Y6M"): its duration mention's
+** value, or the length of the span it rests on ("over the next three years":
+** "P3Y"); NULL if it states none. Borrowed from ex, valid while ex lives. */
+const char *nc_claim_duration(const nc_extraction *ex, const nc_claim *c);
 
 /* Extract mentions and claims from an article. lang defaults to the
 ** article's; an unsupported language gives NC_E_USAGE with a message. On

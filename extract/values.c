@@ -818,6 +818,33 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
     int has_num = number(vc, g, G_NUM, G_WORD, &num);
     int is_ago = role_group(g->r, G_AGO, g->ov, g->n) >= 0;
     int is_ahead = role_group(g->r, G_AHEAD, g->ov, g->n) >= 0;
+    int is_prev = role_group(g->r, G_PREV, g->ov, g->n) >= 0, is_next = role_group(g->r, G_NEXT, g->ov, g->n) >= 0;
+    if (unit && has_num && (is_prev || is_next) && !is_ago && !is_ahead && !rel) {
+        /* "the past three years", "les deux prochaines années", "in den
+        ** vergangenen drei Jahren": from that many units before the
+        ** publication up to it, or from it to as many after; both ends at
+        ** the publication's precision. Days to years only. */
+        if (!strchr("YQMWD", unit[0]))
+            return 0;
+        m->flags |= NC_MF_RELATIVE;
+        double kd = dec_to_double(num);
+        long k = kd > 1001 ? 1001 : kd < 1 ? 0 : (long)kd;
+        if (k < 1)
+            return 0;
+        snprintf(m->unit, sizeof m->unit, "P%ld%c", k, unit[0]);   /* its length: a claim's term */
+        if (!has_pub || k > 1000) {
+            snprintf(m->value, sizeof m->value, "%s", is_prev ? "PAST_REF" : "FUTURE_REF");
+            return 1;
+        }
+        ymd a = pub, b = pub;
+        nc_date_precision p = vc->pub_precision;
+        shift(is_prev ? &a : &b, p, is_prev ? -k : k, unit[0]);
+        format_date(&a, p, m->value, sizeof m->value);
+        format_date(&b, p, m->value_max, sizeof m->value_max);
+        m->precision = p;
+        m->flags |= NC_MF_RESOLVED;
+        return 1;
+    }
     if (unit && has_num && (is_ago || is_ahead || rel)) {
         m->flags |= NC_MF_RELATIVE;
         double kd = dec_to_double(num);   /* 1e20 years ago: no long holds it (found by fuzz_normalize) */

@@ -794,7 +794,7 @@ static int put_article(nc_store *s, sqlite3_int64 file_id, const nc_article *a, 
             sqlite3_bind_int64(st, 14, ment_ids[c->amount]);
         else
             sqlite3_bind_null(st, 14);
-        bind_opt(st, 15, c->duration >= 0 ? ex->mentions[c->duration].value : NULL);
+        bind_opt(st, 15, nc_claim_duration(ex, c));
         bind_opt(st, 16, c->event_date);
         if (c->event_date[0])
             sqlite3_bind_text(st, 17, nc_precision_name(c->event_precision), -1, SQLITE_STATIC);

@@ -210,6 +210,39 @@ void t_e2e_date_parts(void)
     free(d);
 }
 
+/* "over the next three years", "au cours des trois dernières années", "in
+** den vergangenen zwei Jahren": spans counted from the publication (value ..
+** value_max, their length as unit); a span states a contract's term and dates
+** no claim (the article's date does). */
+void t_e2e_spans(void)
+{
+    char *d = t_tmpdir(), db[700];
+    write_file(d, "a.txt", "ARGOSystems Inc said it won a 15-mln-dlr contract with the U.S. Government to deliver"
+                           " 25 systems over the next three years.\n");
+    write_file(d, "a.txt.meta", "lang: en\ndate: 2023-03-15\n");
+    write_file(d, "b.txt", "Twitter a pay\303\251 10 millions de dollars \303\240 Amazon Web Services au cours des"
+                           " trois derni\303\250res ann\303\251es, selon Les Echos.\n");
+    write_file(d, "b.txt.meta", "lang: fr\ndate: 2023-03-20\n");
+    write_file(d, "c.txt", "Twitter hat in den vergangenen zwei Jahren gezahlt. Die letzten zwei Jahre des Vertrags"
+                           " bleiben offen.\n");
+    write_file(d, "c.txt.meta", "lang: de\ndate: 2023-03-20\n");
+    snprintf(db, sizeof db, "%s/spans.db", d);
+    char cmd[1600];
+    snprintf(cmd, sizeof cmd, "%s ingest '%s' --db '%s' --quiet 2>&1", t_bin(), d, db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    char *v = qstr(db, "SELECT group_concat(value || '..' || value_max || ':' || unit, '|') FROM (SELECT value,"
+                       " value_max, unit FROM mentions WHERE rule = 'date.span' ORDER BY value)");
+    CHECK_STR(v, "2020-03-20..2023-03-20:P3Y|2021-03-20..2023-03-20:P2Y|2023-03-15..2026-03-15:P3Y");
+    free(v);
+    /* "the last two years of the deal" ends another period: a duration, not a span */
+    CHECK_INT(qint(db, "SELECT count(*) FROM mentions WHERE kind = 'duration' AND value = 'P2Y'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE predicate = 'contract_term' AND duration = 'P3Y'"
+                       " AND event_date_source = 'article'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE predicate = 'paid' AND event_date = '2023-03'"
+                       " AND event_date_source = 'article'"), 1);
+    free(d);
+}
+
 static char *timeline(const char *db, const char *args)
 {
     char cmd[1024];
