@@ -754,6 +754,57 @@ static int year_for(value_ctx *vc, const groups *g, const ymd *v, const ymd *pub
 /* "the first Friday of July", "le deuxième mardi de novembre": the nth
 ** (`nth`: 1 to 5, the `dayord` lexicon or digits) such weekday of the month,
 ** the year as for any date without one. */
+/* "summer 2022", "cet été", "l'été dernier", "im vergangenen Herbst": a
+** season (ingest.h: SP, SU, FA, WI from March, June, September, December,
+** three months each, named by the year it starts in), TIMEX style "2022-SU".
+** Without a year: "this" the one the publication falls in (or, outside it,
+** the one of the publication's year); "prev" the last to end before the
+** publication's month, "next" the first to start after it; else the
+** sentence's tense: past the last to have started, future the first not yet
+** over, neither as "this". "XXXX-SU" when no publication date is known. */
+static int season_mention(value_ctx *vc, const groups *g, const char *code, int first, int year, const ymd *pub,
+                          int has_pub, nc_mention *m)
+{
+    m->precision = NC_PREC_SEASON;
+    if (year) {
+        snprintf(m->value, sizeof m->value, "%04d-%.2s", year, code);
+        return 1;
+    }
+    m->flags |= NC_MF_RELATIVE;
+    if (!has_pub) {
+        snprintf(m->value, sizeof m->value, "XXXX-%.2s", code);
+        return 1;
+    }
+    int y = pub->y;
+    if (pub->m && vc->pub_precision >= NC_PREC_MONTH) {
+        /* months counted from year 0: the publication's, and a season's first and last */
+        long pm = (long)pub->y * 12 + pub->m - 1;
+#define S0(Y) ((long)(Y) * 12 + first - 1)
+        int tense = 0;
+        if (role_group(g->r, G_PREV, g->ov, g->n) >= 0)
+            tense = -2;
+        else if (role_group(g->r, G_NEXT, g->ov, g->n) >= 0)
+            tense = 2;
+        else if (role_group(g->r, G_THIS, g->ov, g->n) < 0)
+            tense = sentence_tense(vc, sentence_at(vc, g));
+        y = pub->y + 1;
+        switch (tense) {
+        case -2: while (S0(y) + 2 >= pm) y--; break;     /* ended before */
+        case -1: while (S0(y) > pm) y--; break;          /* started by */
+        case 1: y = pub->y - 1; while (S0(y) + 2 < pm) y++; break;   /* not over */
+        case 2: y = pub->y - 1; while (S0(y) <= pm) y++; break;      /* starts after */
+        default:
+            y = pub->y;
+            if (S0(y - 1) + 2 >= pm)                  /* January in last year's winter */
+                y--;
+        }
+#undef S0
+    }
+    snprintf(m->value, sizeof m->value, "%04d-%.2s", y, code);
+    m->flags |= NC_MF_RESOLVED;
+    return 1;
+}
+
 static int nth_weekday_mention(value_ctx *vc, const groups *g, int want, ymd v, const ymd *pub, int has_pub,
                                nc_mention *m)
 {
@@ -801,6 +852,13 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
     const char *wd = lex_of(vc, g, G_WEEKDAY, "weekday");
     if (wd && v.m && !v.d && role_group(g->r, G_NTH, g->ov, g->n) >= 0)
         return nth_weekday_mention(vc, g, atoi(wd), v, &pub, has_pub, m);
+    const char *sv = lex_of(vc, g, G_SEASON, "season");
+    if (sv) {
+        int first;
+        if (!nc_season_of(sv, &first) || v.m || v.d || (v.y && (v.y < 1800 || v.y > 2200)))
+            return 0;
+        return season_mention(vc, g, sv, first, v.y, &pub, has_pub, m);
+    }
     if (wd && !v.y && !v.m && !v.d) {
         int want = atoi(wd);
         if (want < 1 || want > 7)

@@ -66,19 +66,23 @@ int nc_error_set(nc_error *e, int code, const char *where, const char *fmt, ...)
 /* ------------------------------------------------------- shared values */
 
 /* Precision of a date, coarse to fine. ISO forms: 2023, 2023-H1, 2023-Q1,
-** 2023-03, 2023-W11 (an ISO 8601 week, Monday to Sunday), 2023-03-15.
-** NC_PREC_NONE means no date. */
+** 2023-SU (a season, TIMEX style: SP spring March to May, SU summer June to
+** August, FA autumn September to November, WI winter December to February,
+** named by the year it starts in), 2023-03, 2023-W11 (an ISO 8601 week,
+** Monday to Sunday), 2023-03-15. NC_PREC_NONE means no date. */
 typedef enum nc_date_precision {
     NC_PREC_NONE = 0,
     NC_PREC_YEAR,
     NC_PREC_HALF,
     NC_PREC_QUARTER,
+    NC_PREC_SEASON,
     NC_PREC_MONTH,
     NC_PREC_WEEK,
     NC_PREC_DAY
 } nc_date_precision;
 
-/* "year", "half", "quarter", "month", "week", "day" or "none". Static string. */
+/* "year", "half", "quarter", "season", "month", "week", "day" or "none".
+** Static string. */
 const char *nc_precision_name(nc_date_precision p);
 /* Precision of an ISO date string as above (NC_PREC_NONE if not one). */
 nc_date_precision nc_precision_of_iso(const char *iso);
@@ -92,6 +96,9 @@ int nc_iso_week(int y, int m, int d, int *week_year);
 int nc_iso_week_monday(int week_year, int w, int *y, int *m, int *d);
 /* The Gregorian day n days after y-m-d (n may be negative). */
 void nc_add_days(int *y, int *m, int *d, long n);
+/* The season a TIMEX code names ("SP", "SU", "FA", "WI": 1 to 4, 0 for
+** anything else) and the month it starts in (3, 6, 9, 12). No allocation. */
+int nc_season_of(const char *code, int *first_month);
 
 /* A sentence: a byte span [start, end) into nc_article.text, and its
 ** language (the article's, or its paragraph's where a paragraph is clearly

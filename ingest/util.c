@@ -44,7 +44,7 @@ int nc_error_set(nc_error *e, int code, const char *where, const char *fmt, ...)
 
 const char *nc_precision_name(nc_date_precision p)
 {
-    static const char *names[] = { "none", "year", "half", "quarter", "month", "week", "day" };
+    static const char *names[] = { "none", "year", "half", "quarter", "season", "month", "week", "day" };
     return (unsigned)p < sizeof names / sizeof *names ? names[p] : "none";
 }
 
@@ -62,6 +62,8 @@ nc_date_precision nc_precision_of_iso(const char *s)
         return NC_PREC_HALF;
     if (n == 7 && s[4] == '-' && s[5] == 'Q')
         return NC_PREC_QUARTER;
+    if (n == 7 && s[4] == '-' && nc_season_of(s + 5, NULL))
+        return NC_PREC_SEASON;
     if (n == 7 && s[4] == '-' && s[5] >= '0' && s[5] <= '1' && s[6] >= '0' && s[6] <= '9')
         return NC_PREC_MONTH;
     if (n == 8 && s[4] == '-' && s[5] == 'W' && s[6] >= '0' && s[6] <= '5' && s[7] >= '0' && s[7] <= '9')
@@ -72,6 +74,18 @@ nc_date_precision nc_precision_of_iso(const char *s)
 }
 
 /* ----------------------------------------------------------- calendar */
+
+int nc_season_of(const char *code, int *first_month)
+{
+    static const char *codes[] = { "SP", "SU", "FA", "WI" };
+    for (int i = 0; i < 4; i++)
+        if (code && !strncmp(code, codes[i], 2)) {
+            if (first_month)
+                *first_month = 3 * (i + 1);
+            return i + 1;
+        }
+    return 0;
+}
 
 /* Days since 1970-01-01 of a Gregorian date, and back (the civil-calendar
 ** conversions, exact for any year an int holds). */

@@ -150,9 +150,11 @@ static int date_compat(const char *a, const char *b)
     if (!a || !b)
         return 1;
     size_t la = strlen(a), lb = strlen(b), l = la < lb ? la : lb;
-    if ((la == 8 && a[5] == 'W') || (lb == 8 && b[5] == 'W')) {
-        /* a week against anything: the two periods overlap (the week of
-        ** 2023-W13 runs from March 27 into April) */
+    if ((la == 8 && a[5] == 'W') || (lb == 8 && b[5] == 'W') || (la == 7 && nc_season_of(a + 5, NULL)) ||
+        (lb == 7 && nc_season_of(b + 5, NULL))) {
+        /* a week or a season against anything: the two periods overlap (the
+        ** week of 2023-W13 runs from March 27 into April, winter 2022-WI
+        ** into 2023) */
         char sa[11], ea[11], sb[11], eb[11];
         if (!iso_period(a, sa, ea) || !iso_period(b, sb, eb))
             return 1;

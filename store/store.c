@@ -329,6 +329,21 @@ int iso_period(const char *iso, char start[11], char end[11])
         put_ymd(end, y1, mo1, dd1);
         return 1;
     }
+    if (p == NC_PREC_SEASON) {
+        /* three months from the one it starts in; winter runs into the next year */
+        int first, y1 = y, last;
+        nc_season_of(iso + 5, &first);
+        last = first + 2;
+        if (last > 12) {
+            last -= 12;
+            y1 = y + 1;
+        }
+        if (y1 > 9999)
+            return 0;
+        put_ymd(start, y, first, 1);
+        put_ymd(end, y1, last, mdays[last - 1] + (last == 2 && y1 % 4 == 0 && (y1 % 100 || y1 % 400 == 0)));
+        return 1;
+    }
     switch (p) {
     case NC_PREC_QUARTER: m0 = (iso[6] - '1') * 3 + 1; m1 = m0 + 2; break;
     case NC_PREC_HALF: m0 = (iso[6] - '1') * 6 + 1; m1 = m0 + 5; break;

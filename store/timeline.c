@@ -933,6 +933,8 @@ static double date_pos(const char *d)
     if (d[5] == 'Q') return y + (d[6] - '1') * 0.25 + 0.125;
     if (d[5] == 'H') return y + (d[6] - '1') * 0.5 + 0.25;
     if (d[5] == 'W') return y + (atoi(d + 6) - 0.5) * 7 / 365.25;
+    int first;
+    if (nc_season_of(d + 5, &first)) return y + (first - 1) / 12.0 + 1.5 / 12.0;
     int m = atoi(d + 5);
     if (n == 7) return y + (m - 1) / 12.0 + 1 / 24.0;
     int day = atoi(d + 8);

@@ -243,6 +243,45 @@ void t_e2e_spans(void)
     free(d);
 }
 
+/* Seasons: "in the summer of 2022" and "à l'été 2022" are one claim, and
+** July 2022 links with them; a winter runs into the next year; --from takes
+** a season. */
+void t_e2e_seasons(void)
+{
+    char *d = t_tmpdir(), db[700];
+    write_file(d, "a.txt", "Twitter paid $10 million to Amazon Web Services in the summer of 2022, The Information reported.\n");
+    write_file(d, "a.txt.meta", "lang: en\ndate: 2023-03-15\n");
+    write_file(d, "b.txt", "Twitter a pay\303\251 10 millions de dollars \303\240 Amazon Web Services \303\240 l'\303\251t\303\251"
+                           " 2022, selon The Information.\n");
+    write_file(d, "b.txt.meta", "lang: fr\ndate: 2023-03-20\n");
+    write_file(d, "c.txt", "Twitter zahlte im Juli 2022 10 Millionen US-Dollar an Amazon Web Services.\n");
+    write_file(d, "c.txt.meta", "lang: de\ndate: 2023-03-20\n");
+    write_file(d, "d.txt", "Twitter owes Google Cloud $5 million and paid nothing last winter, the company said.\n");
+    write_file(d, "d.txt.meta", "lang: en\ndate: 2023-05-02\n");
+    snprintf(db, sizeof db, "%s/seasons.db", d);
+    char cmd[1600];
+    snprintf(cmd, sizeof cmd, "%s ingest '%s' --db '%s' --quiet 2>&1", t_bin(), d, db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    CHECK_INT(qint(db, "SELECT count(*) FROM mentions WHERE rule = 'date.season' AND value = '2022-SU'"
+                       " AND precision = 'season'"), 2);
+    /* the three payments, two seasons and a month inside them, are one group */
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE amount = '10000000'"), 3);
+    CHECK_INT(qint(db, "SELECT count(DISTINCT m.group_id) FROM claims c JOIN claim_group_members m ON m.claim_id = c.id"
+                       " WHERE c.amount = '10000000'"), 1);
+    char *v = qstr(db, "SELECT event_start || '..' || event_end FROM claims WHERE event_date = '2022-SU' LIMIT 1");
+    CHECK_STR(v, "2022-06-01..2022-08-31");
+    free(v);
+    v = qstr(db, "SELECT event_date || ' ' || event_start || '..' || event_end FROM claims WHERE predicate = 'owes'");
+    CHECK_STR(v, "2022-WI 2022-12-01..2023-02-28");
+    free(v);
+    char *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s timeline --db '%s' --from 2022-WI --format csv", t_bin(), db);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && strstr(out, ",owes,") && !strstr(out, ",2022-SU,"));
+    free(out);
+    free(d);
+}
+
 static char *timeline(const char *db, const char *args)
 {
     char cmd[1024];

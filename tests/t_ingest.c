@@ -832,4 +832,12 @@ void t_ingest_iso_weeks(void)
     CHECK_STR(nc_precision_name(NC_PREC_WEEK), "week");
     CHECK_INT(nc_precision_of_iso("2023-W1"), NC_PREC_NONE);
     CHECK_INT(nc_precision_of_iso("2023-Wx1"), NC_PREC_NONE);
+    /* seasons: TIMEX codes, from the month each starts in */
+    int first = 0;
+    CHECK_INT(nc_precision_of_iso("2022-SU"), NC_PREC_SEASON);
+    CHECK_STR(nc_precision_name(NC_PREC_SEASON), "season");
+    CHECK_INT(nc_precision_of_iso("2022-SX"), NC_PREC_NONE);
+    CHECK(nc_season_of("WI", &first) == 4 && first == 12);
+    CHECK(nc_season_of("SP", &first) == 1 && first == 3);
+    CHECK_INT(nc_season_of("XX", NULL), 0);
 }
