@@ -150,6 +150,28 @@ static void write_file(const char *dir, const char *name, const char *text)
     }
 }
 
+/* An article for ingest_articles: its file name, text and sidecar metadata. */
+typedef struct t_article {
+    const char *name, *text, *meta;
+} t_article;
+
+/* Write articles into dir (each with NAME.meta) and ingest dir into
+** dir/dbname; the database's path into db. */
+static void ingest_articles(const char *dir, const t_article *a, size_t n, const char *dbname, char *db,
+                            size_t dbsize)
+{
+    for (size_t i = 0; i < n; i++) {
+        char meta[256];
+        snprintf(meta, sizeof meta, "%s.meta", a[i].name);
+        write_file(dir, a[i].name, a[i].text);
+        write_file(dir, meta, a[i].meta);
+    }
+    snprintf(db, dbsize, "%s/%s", dir, dbname);
+    char cmd[1600];
+    snprintf(cmd, sizeof cmd, "%s ingest '%s' --db '%s' --quiet 2>&1", t_bin(), dir, db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+}
+
 static char *timeline(const char *db, const char *args);
 
 /* "last week", "la semaine dernière": an ISO week, Monday to Sunday, by the
@@ -158,19 +180,18 @@ static char *timeline(const char *db, const char *args);
 void t_e2e_weeks(void)
 {
     char *d = t_tmpdir(), db[700];
-    write_file(d, "a.txt", "Twitter said last week it owes Amazon Web Services $70 million, according to the company.\n");
-    write_file(d, "a.txt.meta", "lang: en\ndate: 2023-03-15\n");
-    write_file(d, "b.txt", "La semaine derni\303\250re, Twitter devait encore 70 millions de dollars \303\240 Amazon Web Services, selon Les Echos.\n");
-    write_file(d, "b.txt.meta", "lang: fr\ndate: 2023-03-16\n");
-    /* two weeks later: another week; across New Year: the week's year is 2020 */
-    write_file(d, "c.txt", "Twitter said last week it owes Amazon Web Services $70 million, the company said.\n");
-    write_file(d, "c.txt.meta", "lang: en\ndate: 2023-03-29\n");
-    write_file(d, "d.txt", "Twitter sagte, es schulde Amazon Web Services in der vergangenen Woche 3 Millionen US-Dollar.\n");
-    write_file(d, "d.txt.meta", "lang: de\ndate: 2021-01-06\n");
-    snprintf(db, sizeof db, "%s/weeks.db", d);
-    char cmd[1600];
-    snprintf(cmd, sizeof cmd, "%s ingest '%s' --db '%s' --quiet 2>&1", t_bin(), d, db);
-    CHECK_INT(t_run(cmd, NULL), 0);
+    static const t_article a[] = {
+        { "a.txt", "Twitter said last week it owes Amazon Web Services $70 million, according to the company.\n",
+          "lang: en\ndate: 2023-03-15\n" },
+        { "b.txt", "La semaine derni\303\250re, Twitter devait encore 70 millions de dollars \303\240 Amazon Web Services, selon Les Echos.\n",
+          "lang: fr\ndate: 2023-03-16\n" },
+        /* two weeks later: another week; across New Year: the week's year is 2020 */
+        { "c.txt", "Twitter said last week it owes Amazon Web Services $70 million, the company said.\n",
+          "lang: en\ndate: 2023-03-29\n" },
+        { "d.txt", "Twitter sagte, es schulde Amazon Web Services in der vergangenen Woche 3 Millionen US-Dollar.\n",
+          "lang: de\ndate: 2021-01-06\n" },
+    };
+    ingest_articles(d, a, sizeof a / sizeof *a, "weeks.db", db, sizeof db);
     CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE event_date = '2023-W10' AND event_precision = 'week'"
                        " AND event_start = '2023-03-06' AND event_end = '2023-03-12'"), 2);
     CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE event_date = '2023-W12' AND event_start = '2023-03-20'"
@@ -190,16 +211,15 @@ void t_e2e_weeks(void)
 void t_e2e_date_parts(void)
 {
     char *d = t_tmpdir(), db[700];
-    write_file(d, "a.txt", "Twitter owes Google Cloud $5 million and will pay early next year, the company said.\n");
-    write_file(d, "a.txt.meta", "lang: en\ndate: 2023-03-15\n");
-    write_file(d, "b.txt", "Twitter doit 5 millions de dollars \303\240 Google Cloud et paiera fin 2024, selon Les Echos.\n");
-    write_file(d, "b.txt.meta", "lang: fr\ndate: 2023-03-20\n");
-    write_file(d, "c.txt", "Twitter a pay\303\251 10 millions de dollars \303\240 Amazon Web Services \303\240 la mi-2023, selon Les Echos.\n");
-    write_file(d, "c.txt.meta", "lang: fr\ndate: 2023-09-01\n");
-    snprintf(db, sizeof db, "%s/parts.db", d);
-    char cmd[1600];
-    snprintf(cmd, sizeof cmd, "%s ingest '%s' --db '%s' --quiet 2>&1", t_bin(), d, db);
-    CHECK_INT(t_run(cmd, NULL), 0);
+    static const t_article a[] = {
+        { "a.txt", "Twitter owes Google Cloud $5 million and will pay early next year, the company said.\n",
+          "lang: en\ndate: 2023-03-15\n" },
+        { "b.txt", "Twitter doit 5 millions de dollars \303\240 Google Cloud et paiera fin 2024, selon Les Echos.\n",
+          "lang: fr\ndate: 2023-03-20\n" },
+        { "c.txt", "Twitter a pay\303\251 10 millions de dollars \303\240 Amazon Web Services \303\240 la mi-2023, selon Les Echos.\n",
+          "lang: fr\ndate: 2023-09-01\n" },
+    };
+    ingest_articles(d, a, sizeof a / sizeof *a, "parts.db", db, sizeof db);
     CHECK_INT(qint(db, "SELECT count(DISTINCT m.group_id) FROM claims c JOIN claim_group_members m ON m.claim_id = c.id"
                        " WHERE c.predicate = 'owes' AND c.event_date = '2024'"), 1);
     char *v = qstr(db, "SELECT group_concat(value || ':' || lang, '|') FROM (SELECT value, lang FROM v_conflicts"
@@ -217,19 +237,15 @@ void t_e2e_date_parts(void)
 void t_e2e_spans(void)
 {
     char *d = t_tmpdir(), db[700];
-    write_file(d, "a.txt", "ARGOSystems Inc said it won a 15-mln-dlr contract with the U.S. Government to deliver"
-                           " 25 systems over the next three years.\n");
-    write_file(d, "a.txt.meta", "lang: en\ndate: 2023-03-15\n");
-    write_file(d, "b.txt", "Twitter a pay\303\251 10 millions de dollars \303\240 Amazon Web Services au cours des"
-                           " trois derni\303\250res ann\303\251es, selon Les Echos.\n");
-    write_file(d, "b.txt.meta", "lang: fr\ndate: 2023-03-20\n");
-    write_file(d, "c.txt", "Twitter hat in den vergangenen zwei Jahren gezahlt. Die letzten zwei Jahre des Vertrags"
-                           " bleiben offen.\n");
-    write_file(d, "c.txt.meta", "lang: de\ndate: 2023-03-20\n");
-    snprintf(db, sizeof db, "%s/spans.db", d);
-    char cmd[1600];
-    snprintf(cmd, sizeof cmd, "%s ingest '%s' --db '%s' --quiet 2>&1", t_bin(), d, db);
-    CHECK_INT(t_run(cmd, NULL), 0);
+    static const t_article a[] = {
+        { "a.txt", "ARGOSystems Inc said it won a 15-mln-dlr contract with the U.S. Government to deliver" " 25 systems over the next three years.\n",
+          "lang: en\ndate: 2023-03-15\n" },
+        { "b.txt", "Twitter a pay\303\251 10 millions de dollars \303\240 Amazon Web Services au cours des" " trois derni\303\250res ann\303\251es, selon Les Echos.\n",
+          "lang: fr\ndate: 2023-03-20\n" },
+        { "c.txt", "Twitter hat in den vergangenen zwei Jahren gezahlt. Die letzten zwei Jahre des Vertrags" " bleiben offen.\n",
+          "lang: de\ndate: 2023-03-20\n" },
+    };
+    ingest_articles(d, a, sizeof a / sizeof *a, "spans.db", db, sizeof db);
     char *v = qstr(db, "SELECT group_concat(value || '..' || value_max || ':' || unit, '|') FROM (SELECT value,"
                        " value_max, unit FROM mentions WHERE rule = 'date.span' ORDER BY value)");
     CHECK_STR(v, "2020-03-20..2023-03-20:P3Y|2021-03-20..2023-03-20:P2Y|2023-03-15..2026-03-15:P3Y");
@@ -249,19 +265,17 @@ void t_e2e_spans(void)
 void t_e2e_seasons(void)
 {
     char *d = t_tmpdir(), db[700];
-    write_file(d, "a.txt", "Twitter paid $10 million to Amazon Web Services in the summer of 2022, The Information reported.\n");
-    write_file(d, "a.txt.meta", "lang: en\ndate: 2023-03-15\n");
-    write_file(d, "b.txt", "Twitter a pay\303\251 10 millions de dollars \303\240 Amazon Web Services \303\240 l'\303\251t\303\251"
-                           " 2022, selon The Information.\n");
-    write_file(d, "b.txt.meta", "lang: fr\ndate: 2023-03-20\n");
-    write_file(d, "c.txt", "Twitter zahlte im Juli 2022 10 Millionen US-Dollar an Amazon Web Services.\n");
-    write_file(d, "c.txt.meta", "lang: de\ndate: 2023-03-20\n");
-    write_file(d, "d.txt", "Twitter owes Google Cloud $5 million and paid nothing last winter, the company said.\n");
-    write_file(d, "d.txt.meta", "lang: en\ndate: 2023-05-02\n");
-    snprintf(db, sizeof db, "%s/seasons.db", d);
-    char cmd[1600];
-    snprintf(cmd, sizeof cmd, "%s ingest '%s' --db '%s' --quiet 2>&1", t_bin(), d, db);
-    CHECK_INT(t_run(cmd, NULL), 0);
+    static const t_article a[] = {
+        { "a.txt", "Twitter paid $10 million to Amazon Web Services in the summer of 2022, The Information reported.\n",
+          "lang: en\ndate: 2023-03-15\n" },
+        { "b.txt", "Twitter a pay\303\251 10 millions de dollars \303\240 Amazon Web Services \303\240 l'\303\251t\303\251" " 2022, selon The Information.\n",
+          "lang: fr\ndate: 2023-03-20\n" },
+        { "c.txt", "Twitter zahlte im Juli 2022 10 Millionen US-Dollar an Amazon Web Services.\n",
+          "lang: de\ndate: 2023-03-20\n" },
+        { "d.txt", "Twitter owes Google Cloud $5 million and paid nothing last winter, the company said.\n",
+          "lang: en\ndate: 2023-05-02\n" },
+    };
+    ingest_articles(d, a, sizeof a / sizeof *a, "seasons.db", db, sizeof db);
     CHECK_INT(qint(db, "SELECT count(*) FROM mentions WHERE rule = 'date.season' AND value = '2022-SU'"
                        " AND precision = 'season'"), 2);
     /* the three payments, two seasons and a month inside them, are one group */
@@ -274,9 +288,7 @@ void t_e2e_seasons(void)
     v = qstr(db, "SELECT event_date || ' ' || event_start || '..' || event_end FROM claims WHERE predicate = 'owes'");
     CHECK_STR(v, "2022-WI 2022-12-01..2023-02-28");
     free(v);
-    char *out = NULL;
-    snprintf(cmd, sizeof cmd, "%s timeline --db '%s' --from 2022-WI --format csv", t_bin(), db);
-    CHECK_INT(t_run(cmd, &out), 0);
+    char *out = timeline(db, "--from 2022-WI --format csv");
     CHECK(out && strstr(out, ",owes,") && !strstr(out, ",2022-SU,"));
     free(out);
     free(d);
