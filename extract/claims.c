@@ -185,11 +185,12 @@ static void article_date(const nc_article *a, nc_claim *c)
 
 /* A span counted from the publication ("over the next three years",
 ** "the past three years": value .. value_max, or PAST_REF/FUTURE_REF without
-** a publication date) also states a length, kept as its unit ("P3Y"): a
-** contract's term. */
+** a publication date) also states a length, kept as its unit: "+P3Y" ahead,
+** "-P3Y" back. */
 static int is_span(const nc_mention *m)
 {
-    return m->kind == NC_MENTION_DATE && (m->flags & NC_MF_RELATIVE) && m->unit[0] == 'P';
+    return m->kind == NC_MENTION_DATE && (m->flags & NC_MF_RELATIVE) && (m->unit[0] == '+' || m->unit[0] == '-') &&
+           m->unit[1] == 'P';
 }
 
 /* Can date mention m date a claim? Not PAST_REF and the like (no
@@ -206,7 +207,7 @@ static int can_date(const nc_mention *m)
 static int serves(const nc_mention *m, nc_mention_kind want)
 {
     if (want == NC_MENTION_DURATION && is_span(m))
-        return 1;
+        return m->unit[0] == '+';   /* a term runs ahead: "to deliver over the next three years" */
     return m->kind == want && (want != NC_MENTION_DATE || can_date(m));
 }
 
@@ -639,5 +640,5 @@ const char *nc_claim_duration(const nc_extraction *ex, const nc_claim *c)
     if (!ex || !c || c->duration < 0 || (size_t)c->duration >= ex->n_mentions)
         return NULL;
     const nc_mention *m = &ex->mentions[c->duration];
-    return m->kind == NC_MENTION_DURATION ? m->value : is_span(m) ? m->unit : NULL;
+    return m->kind == NC_MENTION_DURATION ? m->value : is_span(m) && m->unit[0] == '+' ? m->unit + 1 : NULL;
 }

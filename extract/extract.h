@@ -62,8 +62,8 @@ typedef struct nc_mention {
     char   unit[32];        /* money: ISO 4217 code; percent: "%"; count: the noun class
                                ("subscribers"); duration: ""; org: kind ("company", "media");
                                date: a span counted from the publication ("the past
-                               three years", value .. value_max) its length, "P3Y";
-                               other dates "" */
+                               three years", value .. value_max) its signed length,
+                               "-P3Y" back, "+P3Y" ahead; other dates "" */
     char   qualifier[16];   /* "at_least", "more_than", "about", "up_to", "nearly",
                                "less_than", "since", "before", "" */
     nc_date_precision precision;  /* dates */
@@ -192,8 +192,9 @@ typedef struct nc_extraction {
 } nc_extraction;
 
 /* The ISO 8601 duration claim c states ("P5Y6M"): its duration mention's
-** value, or the length of the span it rests on ("over the next three years":
-** "P3Y"); NULL if it states none. Borrowed from ex, valid while ex lives. */
+** value, or the length of the span ahead it rests on ("over the next three
+** years": "P3Y"); NULL if it states none. Borrowed from ex, valid while ex
+** lives. */
 const char *nc_claim_duration(const nc_extraction *ex, const nc_claim *c);
 
 /* Extract mentions and claims from an article. lang defaults to the

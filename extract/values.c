@@ -704,7 +704,15 @@ static int range_mention(value_ctx *vc, const groups *g, ymd a, ymd b, const ymd
     }
     if (!a.y) {
         size_t at = sentence_at(vc, g);
-        a.y = choose_year(&a, pub, sentence_tense(vc, at));
+        /* "from July to October last year": the year the words name */
+        if (role_group(g->r, G_LASTYEAR, g->ov, g->n) >= 0)
+            a.y = pub->y - 1;
+        else if (role_group(g->r, G_NEXTYEAR, g->ov, g->n) >= 0)
+            a.y = pub->y + 1;
+        else if (role_group(g->r, G_THIS, g->ov, g->n) >= 0)
+            a.y = pub->y;
+        else
+            a.y = choose_year(&a, pub, sentence_tense(vc, at));
         b.y = a.y + (b.m < a.m || (b.m == a.m && b.d && b.d < a.d));   /* "from November to February" */
         m->flags |= NC_MF_RESOLVED;
     }
@@ -877,19 +885,20 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
     int is_ago = role_group(g->r, G_AGO, g->ov, g->n) >= 0;
     int is_ahead = role_group(g->r, G_AHEAD, g->ov, g->n) >= 0;
     int is_prev = role_group(g->r, G_PREV, g->ov, g->n) >= 0, is_next = role_group(g->r, G_NEXT, g->ov, g->n) >= 0;
-    if (unit && has_num && (is_prev || is_next) && !is_ago && !is_ahead && !rel) {
+    if (unit && (is_prev || is_next) && !is_ago && !is_ahead && !rel) {
         /* "the past three years", "les deux prochaines années", "in den
-        ** vergangenen drei Jahren": from that many units before the
+        ** vergangenen drei Jahren", "the past month" (one): from that many units before the
         ** publication up to it, or from it to as many after; both ends at
         ** the publication's precision. Days to years only. */
         if (!strchr("YQMWD", unit[0]))
             return 0;
         m->flags |= NC_MF_RELATIVE;
-        double kd = dec_to_double(num);
+        double kd = has_num ? dec_to_double(num) : 1;   /* "the past month": one */
         long k = kd > 1001 ? 1001 : kd < 1 ? 0 : (long)kd;
         if (k < 1)
             return 0;
-        snprintf(m->unit, sizeof m->unit, "P%ld%c", k, unit[0]);   /* its length: a claim's term */
+        /* its length, signed like the rel lexicon's offsets: "+P3Y" ahead (a claim's term), "-P3Y" back */
+        snprintf(m->unit, sizeof m->unit, "%cP%ld%c", is_prev ? '-' : '+', k, unit[0]);
         if (!has_pub || k > 1000) {
             snprintf(m->value, sizeof m->value, "%s", is_prev ? "PAST_REF" : "FUTURE_REF");
             return 1;
@@ -900,7 +909,7 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
         format_date(&a, p, m->value, sizeof m->value);
         format_date(&b, p, m->value_max, sizeof m->value_max);
         m->precision = p;
-        m->flags |= NC_MF_RESOLVED;
+        m->flags |= NC_MF_RESOLVED | NC_MF_RANGE;
         return 1;
     }
     if (unit && has_num && (is_ago || is_ahead || rel)) {

@@ -244,16 +244,22 @@ void t_e2e_spans(void)
           "lang: fr\ndate: 2023-03-20\n" },
         { "c.txt", "Twitter hat in den vergangenen zwei Jahren gezahlt. Die letzten zwei Jahre des Vertrags" " bleiben offen.\n",
           "lang: de\ndate: 2023-03-20\n" },
+        { "d.txt", "Plessey said the contract was one of the largest awarded by Telecom Colombia for the past 10 years.\n",
+          "lang: en\ndate: 2023-03-15\n" },
     };
     ingest_articles(d, a, sizeof a / sizeof *a, "spans.db", db, sizeof db);
     char *v = qstr(db, "SELECT group_concat(value || '..' || value_max || ':' || unit, '|') FROM (SELECT value,"
                        " value_max, unit FROM mentions WHERE rule = 'date.span' ORDER BY value)");
-    CHECK_STR(v, "2020-03-20..2023-03-20:P3Y|2021-03-20..2023-03-20:P2Y|2023-03-15..2026-03-15:P3Y");
+    CHECK_STR(v, "2013-03-15..2023-03-15:-P10Y|2020-03-20..2023-03-20:-P3Y|2021-03-20..2023-03-20:-P2Y|"
+                 "2023-03-15..2026-03-15:+P3Y");
     free(v);
     /* "the last two years of the deal" ends another period: a duration, not a span */
     CHECK_INT(qint(db, "SELECT count(*) FROM mentions WHERE kind = 'duration' AND value = 'P2Y'"), 1);
     CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE predicate = 'contract_term' AND duration = 'P3Y'"
                        " AND event_date_source = 'article'"), 1);
+    /* a span back is no term: "the largest contract awarded for the past 10 years" */
+    CHECK_INT(qint(db, "SELECT count(*) FROM mentions WHERE rule = 'date.span' AND unit = '-P10Y'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE duration = 'P10Y'"), 0);
     CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE predicate = 'paid' AND event_date = '2023-03'"
                        " AND event_date_source = 'article'"), 1);
     free(d);
