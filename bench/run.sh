@@ -31,6 +31,13 @@ shm=/dev/shm/newsclaims-bench.$$
 trap 'rm -rf "$work" "$shm".db*' EXIT
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
+# the median wall time, in seconds, of three runs of a command (output discarded):
+# one run of a query is at the mercy of the page cache and the machine's neighbours
+med3() {
+    for _ in 1 2 3; do
+        t0=$(now); "$@" > /dev/null; t1=$(now); secs "$t0" "$t1"; echo
+    done | sort -n | sed -n 2p
+}
 
 # $1 label, $2 jobs, $3 db, $4... inputs: one table row; the stage line goes to $work/stages
 run_ingest() {
@@ -101,16 +108,17 @@ run_ingest() {
     echo
     echo "## Reading the database built from all three"
     echo
+    echo "Median of three runs each."
+    echo
     echo "| command | seconds |"
     echo "|---|---:|"
     for q in "timeline --format text" "timeline --format json" "timeline --format html" "timeline --company Twitter" "stats"; do
-        t0=$(now); $bin $q --db "$work/all.db" > /dev/null; t1=$(now)
-        echo "| \`newsclaims $q\` | $(secs "$t0" "$t1") |"
+        # shellcheck disable=SC2086 # $q is the command's words
+        echo "| \`newsclaims $q\` | $(med3 $bin $q --db "$work/all.db") |"
     done
     for q in "SELECT count(*) FROM v_timeline WHERE n_langs >= 2" "SELECT count(*) FROM v_conflicts" \
              "SELECT count(*) FROM v_amounts_owed" "SELECT count(*) FROM v_claims WHERE subject = 'Twitter'"; do
-        t0=$(now); sqlite3 "$work/all.db" "$q" > /dev/null; t1=$(now)
-        echo "| \`sqlite3 db \"$q\"\` | $(secs "$t0" "$t1") |"
+        echo "| \`sqlite3 db \"$q\"\` | $(med3 sqlite3 "$work/all.db" "$q") |"
     done
 
     if [ "$large_mb" -gt 0 ]; then
@@ -137,17 +145,18 @@ run_ingest() {
         echo
         echo "    $(grep '^large' "$work/stages")"
         echo
+        echo "Median of three runs each."
+        echo
         echo "| command on the large database | seconds |"
         echo "|---|---:|"
-        echo "| \`newsclaims ingest\` again, nothing changed | $( t0=$(now); $bin ingest "$work/large" --db "$work/large.db" --quiet; t1=$(now); secs "$t0" "$t1") |"
+        echo "| \`newsclaims ingest\` again, nothing changed | $(med3 $bin ingest "$work/large" --db "$work/large.db" --quiet) |"
         for q in "timeline --company Twitter" "timeline --company Twitter --format json" "timeline --format text" "stats"; do
-            t0=$(now); $bin $q --db "$work/large.db" > /dev/null; t1=$(now)
-            echo "| \`newsclaims $q\` | $(secs "$t0" "$t1") |"
+            # shellcheck disable=SC2086 # $q is the command's words
+            echo "| \`newsclaims $q\` | $(med3 $bin $q --db "$work/large.db") |"
         done
         for q in "SELECT count(*) FROM v_timeline WHERE n_langs >= 2" "SELECT count(*) FROM v_conflicts" \
                  "SELECT count(*) FROM v_amounts_owed" "SELECT count(*) FROM v_claims WHERE subject = 'Twitter'"; do
-            t0=$(now); sqlite3 "$work/large.db" "$q" > /dev/null; t1=$(now)
-            echo "| \`sqlite3 db \"$q\"\` | $(secs "$t0" "$t1") |"
+            echo "| \`sqlite3 db \"$q\"\` | $(med3 sqlite3 "$work/large.db" "$q") |"
         done
         rm -rf "$work/large" "$work/large.db"*
     fi

@@ -759,9 +759,6 @@ static int year_for(value_ctx *vc, const groups *g, const ymd *v, const ymd *pub
     return choose_year(v, pub, sentence_tense(vc, sentence_at(vc, g)));
 }
 
-/* "the first Friday of July", "le deuxième mardi de novembre": the nth
-** (`nth`: 1 to 5, the `dayord` lexicon or digits) such weekday of the month,
-** the year as for any date without one. */
 /* "summer 2022", "cet été", "l'été dernier", "im vergangenen Herbst": a
 ** season (ingest.h: SP, SU, FA, WI from March, June, September, December,
 ** three months each, named by the year it starts in), TIMEX style "2022-SU".
@@ -813,6 +810,9 @@ static int season_mention(value_ctx *vc, const groups *g, const char *code, int 
     return 1;
 }
 
+/* "the first Friday of July", "le deuxième mardi de novembre": the nth
+** (`nth`: 1 to 5, the `dayord` lexicon or digits) such weekday of the month,
+** the year as for any date without one. */
 static int nth_weekday_mention(value_ctx *vc, const groups *g, int want, ymd v, const ymd *pub, int has_pub,
                                nc_mention *m)
 {
