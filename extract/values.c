@@ -534,13 +534,6 @@ static int sentence_tense(value_ctx *vc, size_t at)
     return past == future ? 0 : past ? -1 : 1;
 }
 
-/* Days in month m of year y (Gregorian). */
-static int days_in(int y, int m)
-{
-    static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    return md[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 || y % 400 == 0));
-}
-
 /* Where the match starts in its sentence (for sentence_tense). */
 static size_t sentence_at(const value_ctx *vc, const groups *g)
 {
@@ -564,7 +557,7 @@ static nc_date_precision shift(ymd *v, nc_date_precision p, long n, char unit)
         long days = unit == 'W' ? n * 7 : n;
         while (days != 0) {
             if (days > 0) {
-                int md = days_in(v->y, v->m);
+                int md = nc_days_in_month(v->y, v->m);
                 v->d++;
                 if (v->d > md) { v->d = 1; v->m++; if (v->m > 12) { v->m = 1; v->y++; } }
                 days--;
@@ -573,7 +566,7 @@ static nc_date_precision shift(ymd *v, nc_date_precision p, long n, char unit)
                 if (v->d < 1) {
                     v->m--;
                     if (v->m < 1) { v->m = 12; v->y--; }
-                    v->d = days_in(v->y, v->m);
+                    v->d = nc_days_in_month(v->y, v->m);
                 }
                 days++;
             }
@@ -691,8 +684,8 @@ static int range_mention(value_ctx *vc, const groups *g, ymd a, ymd b, const ymd
         b.y = a.y;
     if ((a.d && !a.m) || (b.d && !b.m) || (!a.y && !a.m) || (!b.y && !b.m))
         return 0;
-    if (a.m > 12 || b.m > 12 || (a.m && a.d > days_in(a.y ? a.y : 2000, a.m)) ||
-        (b.m && b.d > days_in(b.y ? b.y : 2000, b.m)))
+    if (a.m > 12 || b.m > 12 || (a.m && a.d > nc_days_in_month(a.y ? a.y : 2000, a.m)) ||
+        (b.m && b.d > nc_days_in_month(b.y ? b.y : 2000, b.m)))
         return 0;
     if (!a.y && !has_pub) {
         /* no year anywhere and no publication date: "XXXX-03" .. "XXXX-05" */
@@ -831,7 +824,7 @@ static int nth_weekday_mention(value_ctx *vc, const groups *g, int want, ymd v, 
     }
     ymd first = { v.y, v.m, 1, 0, 0 };
     v.d = 1 + (want - weekday_of(&first) + 7) % 7 + 7 * (k - 1);
-    if (v.d > days_in(v.y, v.m))
+    if (v.d > nc_days_in_month(v.y, v.m))
         return 0;                          /* no fifth Friday that month */
     format_date(&v, NC_PREC_DAY, m->value, sizeof m->value);
     m->precision = NC_PREC_DAY;
@@ -997,7 +990,7 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
             else if (tense > 0 && v.d < pub.d)
                 shift(&c, NC_PREC_MONTH, 1, 'M');
         }
-        if (c.d > days_in(c.y, c.m))
+        if (c.d > nc_days_in_month(c.y, c.m))
             return 0;
         format_date(&c, NC_PREC_DAY, m->value, sizeof m->value);
         m->precision = NC_PREC_DAY;

@@ -96,6 +96,8 @@ int nc_iso_week(int y, int m, int d, int *week_year);
 int nc_iso_week_monday(int week_year, int w, int *y, int *m, int *d);
 /* The Gregorian day n days after y-m-d (n may be negative). */
 void nc_add_days(int *y, int *m, int *d, long n);
+/* The number of days in month m (1-12) of Gregorian year y. */
+int nc_days_in_month(int y, int m);
 /* The season a TIMEX code names ("SP", "SU", "FA", "WI": 1 to 4, 0 for
 ** anything else) and the month it starts in (3, 6, 9, 12). No allocation. */
 int nc_season_of(const char *code, int *first_month);

@@ -75,6 +75,12 @@ nc_date_precision nc_precision_of_iso(const char *s)
 
 /* ----------------------------------------------------------- calendar */
 
+int nc_days_in_month(int y, int m)
+{
+    static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return md[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 || y % 400 == 0));
+}
+
 int nc_season_of(const char *code, int *first_month)
 {
     static const char *codes[] = { "SP", "SU", "FA", "WI" };

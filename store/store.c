@@ -309,7 +309,6 @@ static void put_ymd(char out[11], int y, int m, int d)
 
 int iso_period(const char *iso, char start[11], char end[11])
 {
-    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     nc_date_precision p = iso ? nc_precision_of_iso(iso) : NC_PREC_NONE;
     if (p == NC_PREC_NONE)
         return 0;
@@ -341,7 +340,7 @@ int iso_period(const char *iso, char start[11], char end[11])
         if (y1 > 9999)
             return 0;
         put_ymd(start, y, first, 1);
-        put_ymd(end, y1, last, mdays[last - 1] + (last == 2 && y1 % 4 == 0 && (y1 % 100 || y1 % 400 == 0)));
+        put_ymd(end, y1, last, nc_days_in_month(y1, last));
         return 1;
     }
     switch (p) {
@@ -354,7 +353,7 @@ int iso_period(const char *iso, char start[11], char end[11])
     if (m0 < 1 || m1 > 12 || m1 < m0 || d0 < 1 || d0 > 31)
         return 0;
     if (!d1)
-        d1 = mdays[m1 - 1] + (m1 == 2 && y % 4 == 0 && (y % 100 || y % 400 == 0));
+        d1 = nc_days_in_month(y, m1);
     put_ymd(start, y, m0, d0);
     put_ymd(end, y, m1, d1);
     return 1;
