@@ -219,15 +219,10 @@ static int compatible(const org_row *orgs, const crow *a, const crow *b)
 ** dropped after it (pool_copy, pool_reset): an arena of 64 KiB blocks and
 ** an open-addressing set over it. */
 typedef struct strpool {
-    char **blocks;
-    size_t n_blocks, cap_blocks;
-    size_t left;               /* bytes free in the last block */
-    char *next;                /* where the next string goes in it */
+    str_blocks b;
     const char **slot;
     size_t n_slots, n_used;
 } strpool;
-
-#define POOL_BLOCK 65536
 
 static uint64_t pool_hash(const char *s, size_t n)
 {
@@ -235,29 +230,6 @@ static uint64_t pool_hash(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     return h;
-}
-
-static char *pool_alloc(strpool *p, size_t n)
-{
-    if (n > p->left) {
-        size_t size = n > POOL_BLOCK / 4 ? n : POOL_BLOCK;
-        if (!store_grow(&p->blocks, &p->cap_blocks, p->n_blocks + 1, sizeof *p->blocks))
-            return NULL;
-        char *b = malloc(size);
-        if (!b)
-            return NULL;
-        p->blocks[p->n_blocks++] = b;
-        if (size == POOL_BLOCK) {   /* a big string's own block leaves the current one as it is */
-            p->next = b;
-            p->left = size;
-        } else {
-            return b;
-        }
-    }
-    char *r = p->next;
-    p->next += n;
-    p->left -= n;
-    return r;
 }
 
 /* The pooled copy of s (len bytes), NULL out of memory. */
@@ -285,11 +257,10 @@ static const char *pool_intern(strpool *p, const char *s, size_t len)
             return p->slot[j];
         j = (j + 1) & (p->n_slots - 1);
     }
-    char *c = pool_alloc(p, len + 1);
+    int oom = 0;
+    char *c = str_blocks_copy(&p->b, s, len, &oom);
     if (!c)
         return NULL;
-    memcpy(c, s, len);
-    c[len] = 0;
     p->slot[j] = c;
     p->n_used++;
     return c;
@@ -299,33 +270,18 @@ static const char *pool_intern(strpool *p, const char *s, size_t len)
 ** memory runs out. */
 static const char *pool_copy(strpool *p, const char *s, int *oom)
 {
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *c = pool_alloc(p, n);
-    if (!c) {
-        *oom = 1;
-        return NULL;
-    }
-    memcpy(c, s, n);
-    return c;
+    return s ? str_blocks_copy(&p->b, s, strlen(s), oom) : NULL;
 }
 
 /* Forget every copy of a pool used with pool_copy only (its set is empty). */
 static void pool_reset(strpool *p)
 {
-    for (size_t i = 0; i < p->n_blocks; i++)
-        free(p->blocks[i]);
-    p->n_blocks = 0;
-    p->next = NULL;
-    p->left = 0;
+    str_blocks_reset(&p->b);
 }
 
 static void pool_free(strpool *p)
 {
-    for (size_t i = 0; i < p->n_blocks; i++)
-        free(p->blocks[i]);
-    free(p->blocks);
+    str_blocks_free(&p->b);
     free(p->slot);
     memset(p, 0, sizeof *p);
 }

@@ -400,6 +400,57 @@ int store_grow(void *pp, size_t *cap, size_t need, size_t elem)
     return 1;
 }
 
+#define STR_BLOCK 65536
+
+char *str_blocks_alloc(str_blocks *b, size_t n)
+{
+    if (n > b->left) {
+        size_t size = n > STR_BLOCK / 4 ? n : STR_BLOCK;
+        if (!store_grow(&b->blocks, &b->cap_blocks, b->n_blocks + 1, sizeof *b->blocks))
+            return NULL;
+        char *blk = malloc(size);
+        if (!blk)
+            return NULL;
+        b->blocks[b->n_blocks++] = blk;
+        if (size != STR_BLOCK)
+            return blk;        /* a big string's own block leaves the current one as it is */
+        b->next = blk;
+        b->left = size;
+    }
+    char *r = b->next;
+    b->next += n;
+    b->left -= n;
+    return r;
+}
+
+char *str_blocks_copy(str_blocks *b, const char *s, size_t n, int *oom)
+{
+    char *c = str_blocks_alloc(b, n + 1);
+    if (!c) {
+        *oom = 1;
+        return NULL;
+    }
+    memcpy(c, s, n);
+    c[n] = 0;
+    return c;
+}
+
+void str_blocks_reset(str_blocks *b)
+{
+    for (size_t i = 0; i < b->n_blocks; i++)
+        free(b->blocks[i]);
+    b->n_blocks = 0;
+    b->next = NULL;
+    b->left = 0;
+}
+
+void str_blocks_free(str_blocks *b)
+{
+    str_blocks_reset(b);
+    free(b->blocks);
+    memset(b, 0, sizeof *b);
+}
+
 int nc_store_schema_version(void)
 {
     return (int)(sizeof migrations / sizeof migrations[0]);

@@ -49,6 +49,24 @@ char *column_dup(sqlite3_stmt *st, int i);
 ** at least need elements, doubling; 1 on success, 0 out of memory (the
 ** array is then left as it was). */
 int store_grow(void *pp, size_t *cap, size_t need, size_t elem);
+
+/* Strings copied into 64 KiB blocks and dropped together (a string longer
+** than a quarter block gets a block of its own). Zero-initialise; the
+** arena owns every copy until str_blocks_reset or str_blocks_free. */
+typedef struct str_blocks {
+    char **blocks;
+    size_t n_blocks, cap_blocks;
+    size_t left;               /* bytes free in the current block */
+    char *next;                /* where the next string goes in it */
+} str_blocks;
+/* n bytes in the arena; NULL out of memory. */
+char *str_blocks_alloc(str_blocks *b, size_t n);
+/* A NUL-terminated copy of the n bytes at s; NULL (and *oom set) out of memory. */
+char *str_blocks_copy(str_blocks *b, const char *s, size_t n, int *oom);
+/* Free every copy; the arena stays usable. */
+void str_blocks_reset(str_blocks *b);
+/* Free every copy and the arena's own memory. */
+void str_blocks_free(str_blocks *b);
 /* Bind a date's period (iso_period) at i and i + 1, or two NULLs. */
 void bind_period(sqlite3_stmt *st, int i, const char *iso);
 /* Write s as a JSON string ("null" for NULL); bytes that are not UTF-8 become

@@ -161,81 +161,12 @@ static void format_duration(const char *d, char *out, size_t size)
 
 /* ------------------------------------------------------------- entries */
 
-/* A group's strings: copied out of SQLite's rows into blocks that are
-** emptied together when the group has been written, rather than one
-** malloc and free per column of every source. */
-typedef struct pool_block {
-    struct pool_block *next;
-    size_t used, cap;
-    char data[];
-} pool_block;
-
-typedef struct pool {
-    pool_block *head;
-} pool;
-
-#define POOL_BLOCK 65536
-
-/* A copy of n bytes of t and a NUL in p; NULL when out of memory. */
-static char *pool_copy(pool *p, const char *t, size_t n)
-{
-    pool_block *b = p->head;
-    if (!b || b->cap - b->used < n + 1) {
-        size_t cap = n + 1 > POOL_BLOCK ? n + 1 : POOL_BLOCK;
-        pool_block *nb = malloc(sizeof *nb + cap);
-        if (!nb)
-            return NULL;
-        nb->used = 0;
-        nb->cap = cap;
-        nb->next = b;
-        p->head = b = nb;
-    }
-    char *r = b->data + b->used;
-    memcpy(r, t, n);
-    r[n] = 0;
-    b->used += n + 1;
-    return r;
-}
-
-/* Column i of st's row as text in p; NULL for SQL NULL (or out of memory,
-** which *oom then records). */
-static char *pool_col(pool *p, sqlite3_stmt *st, int i, int *oom)
+/* Column i of st's row as text in the group's arena (store_int.h); NULL
+** for SQL NULL (or out of memory, which *oom then records). */
+static char *col_copy(str_blocks *b, sqlite3_stmt *st, int i, int *oom)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t)
-        return NULL;
-    char *r = pool_copy(p, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
-    if (!r)
-        *oom = 1;
-    return r;
-}
-
-/* Empty p, keeping one block of the usual size for the next group. */
-static void pool_clear(pool *p)
-{
-    pool_block *keep = NULL;
-    for (pool_block *b = p->head, *next; b; b = next) {
-        next = b->next;
-        if (!keep && b->cap == POOL_BLOCK) {
-            keep = b;
-            continue;
-        }
-        free(b);
-    }
-    if (keep) {
-        keep->used = 0;
-        keep->next = NULL;
-    }
-    p->head = keep;
-}
-
-static void pool_free(pool *p)
-{
-    for (pool_block *b = p->head, *next; b; b = next) {
-        next = b->next;
-        free(b);
-    }
-    p->head = NULL;
+    return t ? str_blocks_copy(b, (const char *)t, (size_t)sqlite3_column_bytes(st, i), oom) : NULL;
 }
 
 typedef struct source {
@@ -249,7 +180,7 @@ typedef struct source {
     sqlite3_int64 item, sidx, cidx;  /* with pub_date and path: the order sources are shown in */
 } source;
 
-/* The strings of sources and conflicts live in the group's pool (detail). */
+/* The strings of sources and conflicts live in the group's arena (detail). */
 typedef struct conflict {
     char *field, *value;
     const char *path, *lang, *pub_date;   /* its source's */
@@ -271,7 +202,7 @@ typedef struct entry {
 } entry;
 
 /* A group's sources and conflicts: read just before it is written, freed
-** just after (their strings with the pool, pool_clear), so a timeline of any
+** just after (their strings with the arena, str_blocks_reset), so a timeline of any
 ** size holds one group's at a time. */
 static void detail_free(entry *e)
 {
@@ -440,11 +371,9 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
     size_t cap = 0;
     int r, rc = NC_OK;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 64;
-            entry *v = realloc(out->v, cap * sizeof *v);
-            if (!v) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
-            out->v = v;
+        if (!store_grow(&out->v, &cap, out->n + 1, sizeof *out->v)) {
+            rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");
+            break;
         }
         entry *e = &out->v[out->n++];
         memset(e, 0, sizeof *e);
@@ -469,7 +398,7 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
 /* The statements that read one group's sources and conflicts. */
 typedef struct detail {
     sqlite3_stmt *ss, *sc;
-    pool strs;          /* the current group's strings */
+    str_blocks strs;    /* the current group's strings: a malloc per block, not per column */
 } detail;
 
 static void detail_close(detail *d)
@@ -477,13 +406,13 @@ static void detail_close(detail *d)
     sqlite3_finalize(d->ss);
     sqlite3_finalize(d->sc);
     d->ss = d->sc = NULL;
-    pool_free(&d->strs);
+    str_blocks_free(&d->strs);
 }
 
 static int detail_open(nc_store *s, detail *d, nc_error *err)
 {
     d->ss = d->sc = NULL;
-    d->strs.head = NULL;
+    memset(&d->strs, 0, sizeof d->strs);
     if (sqlite3_prepare_v2(s->db,
                            "SELECT c.id, a.id, a.path, a.title, a.lang, a.pub_date, s.text, src.name, c.amount,"
                            " c.currency, c.qualifier, c.event_date, c.event_qualifier, c.duration, c.predicate,"
@@ -509,27 +438,25 @@ static int detail_open(nc_store *s, detail *d, nc_error *err)
 static int load_detail(nc_store *s, detail *d, entry *e, nc_error *err)
 {
     sqlite3_stmt *ss = d->ss, *sc = d->sc;
-    pool *p = &d->strs;
+    str_blocks *p = &d->strs;
     int r, rc = NC_OK, oom = 0;
     sqlite3_bind_int64(ss, 1, e->id);
     size_t scap = 0;
     while ((r = sqlite3_step(ss)) == SQLITE_ROW) {
-        if (e->n_src == scap) {
-            scap = scap ? scap * 2 : 4;
-            source *v = realloc(e->src, scap * sizeof *v);
-            if (!v) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
-            e->src = v;
+        if (!store_grow(&e->src, &scap, e->n_src + 1, sizeof *e->src)) {
+            rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");
+            break;
         }
         source *x = &e->src[e->n_src++];
         memset(x, 0, sizeof *x);
         x->claim_id = sqlite3_column_int64(ss, 0);
         x->article_id = sqlite3_column_int64(ss, 1);
-        x->path = pool_col(p, ss, 2, &oom); x->title = pool_col(p, ss, 3, &oom); x->lang = pool_col(p, ss, 4, &oom);
-        x->pub_date = pool_col(p, ss, 5, &oom); x->sentence = pool_col(p, ss, 6, &oom);
-        x->attributed = pool_col(p, ss, 7, &oom); x->amount = pool_col(p, ss, 8, &oom);
-        x->currency = pool_col(p, ss, 9, &oom); x->qualifier = pool_col(p, ss, 10, &oom);
-        x->event_date = pool_col(p, ss, 11, &oom); x->event_qual = pool_col(p, ss, 12, &oom);
-        x->duration = pool_col(p, ss, 13, &oom); x->predicate = pool_col(p, ss, 14, &oom);
+        x->path = col_copy(p, ss, 2, &oom); x->title = col_copy(p, ss, 3, &oom); x->lang = col_copy(p, ss, 4, &oom);
+        x->pub_date = col_copy(p, ss, 5, &oom); x->sentence = col_copy(p, ss, 6, &oom);
+        x->attributed = col_copy(p, ss, 7, &oom); x->amount = col_copy(p, ss, 8, &oom);
+        x->currency = col_copy(p, ss, 9, &oom); x->qualifier = col_copy(p, ss, 10, &oom);
+        x->event_date = col_copy(p, ss, 11, &oom); x->event_qual = col_copy(p, ss, 12, &oom);
+        x->duration = col_copy(p, ss, 13, &oom); x->predicate = col_copy(p, ss, 14, &oom);
         x->is_negated = sqlite3_column_int(ss, 15); x->is_hedged = sqlite3_column_int(ss, 16);
         x->confidence = sqlite3_column_double(ss, 17);
         x->item = sqlite3_column_int64(ss, 18);
@@ -544,15 +471,13 @@ static int load_detail(nc_store *s, detail *d, entry *e, nc_error *err)
     sqlite3_bind_int64(sc, 1, e->id);
     size_t ccap = 0;
     while (rc == NC_OK && (r = sqlite3_step(sc)) == SQLITE_ROW) {
-        if (e->n_cf == ccap) {
-            ccap = ccap ? ccap * 2 : 4;
-            conflict *v = realloc(e->cf, ccap * sizeof *v);
-            if (!v) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
-            e->cf = v;
+        if (!store_grow(&e->cf, &ccap, e->n_cf + 1, sizeof *e->cf)) {
+            rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");
+            break;
         }
         conflict *c = &e->cf[e->n_cf++];
         memset(c, 0, sizeof *c);
-        c->field = pool_col(p, sc, 0, &oom); c->value = pool_col(p, sc, 1, &oom);
+        c->field = col_copy(p, sc, 0, &oom); c->value = col_copy(p, sc, 1, &oom);
         c->claim_id = sqlite3_column_int64(sc, 2);
         if (oom) { rc = nc_error_set(err, NC_E_NOMEM, NULL, "out of memory"); break; }
         const source *x = bsearch(&c->claim_id, e->src, e->n_src, sizeof *e->src, cmp_source_claim);
@@ -1073,7 +998,7 @@ int nc_timeline_write(nc_store *s, const nc_timeline_opts *opts, FILE *out, nc_e
 {
     nc_timeline_opts o = opts ? *opts : nc_timeline_default_opts();
     entries es;
-    detail d = { NULL, NULL, { NULL } };
+    detail d = { NULL, NULL, { NULL, 0, 0, 0, NULL } };
     int rc = load(s, &o, &es, err);
     if (rc == NC_OK)
         rc = detail_open(s, &d, err);
@@ -1098,7 +1023,7 @@ int nc_timeline_write(nc_store *s, const nc_timeline_opts *opts, FILE *out, nc_e
             case NC_TL_HTML: render_html_entry(out, e); break;
             }
             detail_free(e);
-            pool_clear(&d.strs);
+            str_blocks_reset(&d.strs);
         }
         if (rc == NC_OK) {
             if (o.format == NC_TL_JSON)
