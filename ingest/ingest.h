@@ -98,6 +98,11 @@ int nc_iso_week_monday(int week_year, int w, int *y, int *m, int *d);
 void nc_add_days(int *y, int *m, int *d, long n);
 /* The number of days in month m (1-12) of Gregorian year y. */
 int nc_days_in_month(int y, int m);
+/* The first and last day of an ISO date at any precision above ("2023-Q1":
+** 2023-01-01 and 2023-03-31; a week Monday to Sunday, a winter into the next
+** year) as "YYYY-MM-DD" into start and end; 0, nothing written, if iso is
+** not one. No allocation. */
+int nc_iso_period(const char *iso, char start[11], char end[11]);
 /* The season a TIMEX code names ("SP", "SU", "FA", "WI": 1 to 4, 0 for
 ** anything else) and the month it starts in (3, 6, 9, 12). No allocation. */
 int nc_season_of(const char *code, int *first_month);

@@ -156,7 +156,7 @@ static int date_compat(const char *a, const char *b)
         ** week of 2023-W13 runs from March 27 into April, winter 2022-WI
         ** into 2023) */
         char sa[11], ea[11], sb[11], eb[11];
-        if (!iso_period(a, sa, ea) || !iso_period(b, sb, eb))
+        if (!nc_iso_period(a, sa, ea) || !nc_iso_period(b, sb, eb))
             return 1;
         return strcmp(sa, eb) <= 0 && strcmp(sb, ea) <= 0;
     }
@@ -410,7 +410,7 @@ static int cmp_group(const void *x, const void *y)
     const crow *ra = &a->r, *rb = &b->r;
     const char *da = a->date, *db = b->date;
     char sa[11], sb[11], ea[11], eb[11];
-    int ha = iso_period(da, sa, ea), hb = iso_period(db, sb, eb);
+    int ha = nc_iso_period(da, sa, ea), hb = nc_iso_period(db, sb, eb);
     if (ha != hb)
         return ha ? -1 : 1;
     int r;

@@ -298,71 +298,10 @@ static const char *const migrations[] = {
     "DROP INDEX IF EXISTS claims_article;\n",
 };
 
-/* "YYYY-MM-DD" into out[11]; the parts are in range (10 characters). */
-static void put_ymd(char out[11], int y, int m, int d)
-{
-    char tmp[48];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
-    memcpy(out, tmp, 10);
-    out[10] = 0;
-}
-
-int iso_period(const char *iso, char start[11], char end[11])
-{
-    nc_date_precision p = iso ? nc_precision_of_iso(iso) : NC_PREC_NONE;
-    if (p == NC_PREC_NONE)
-        return 0;
-    int y = atoi(iso), m0 = 1, m1 = 12, d0 = 1, d1 = 0;
-    if (y < 0 || y > 9999)
-        return 0;
-    if (p == NC_PREC_WEEK) {
-        /* Monday to Sunday, across a month's or a year's end if it falls so */
-        int y0, mo0, dd0, y1, mo1, dd1;
-        if (!nc_iso_week_monday(y, atoi(iso + 6), &y0, &mo0, &dd0))
-            return 0;
-        y1 = y0; mo1 = mo0; dd1 = dd0;
-        nc_add_days(&y1, &mo1, &dd1, 6);
-        if (y0 < 0 || y1 > 9999)
-            return 0;
-        put_ymd(start, y0, mo0, dd0);
-        put_ymd(end, y1, mo1, dd1);
-        return 1;
-    }
-    if (p == NC_PREC_SEASON) {
-        /* three months from the one it starts in; winter runs into the next year */
-        int first, y1 = y, last;
-        nc_season_of(iso + 5, &first);
-        last = first + 2;
-        if (last > 12) {
-            last -= 12;
-            y1 = y + 1;
-        }
-        if (y1 > 9999)
-            return 0;
-        put_ymd(start, y, first, 1);
-        put_ymd(end, y1, last, nc_days_in_month(y1, last));
-        return 1;
-    }
-    switch (p) {
-    case NC_PREC_QUARTER: m0 = (iso[6] - '1') * 3 + 1; m1 = m0 + 2; break;
-    case NC_PREC_HALF: m0 = (iso[6] - '1') * 6 + 1; m1 = m0 + 5; break;
-    case NC_PREC_MONTH: m0 = m1 = atoi(iso + 5); break;
-    case NC_PREC_DAY: m0 = m1 = atoi(iso + 5); d0 = d1 = atoi(iso + 8); break;
-    default: break;
-    }
-    if (m0 < 1 || m1 > 12 || m1 < m0 || d0 < 1 || d0 > 31)
-        return 0;
-    if (!d1)
-        d1 = nc_days_in_month(y, m1);
-    put_ymd(start, y, m0, d0);
-    put_ymd(end, y, m1, d1);
-    return 1;
-}
-
 void bind_period(sqlite3_stmt *st, int i, const char *iso)
 {
     char ps[11], pe[11];
-    if (iso_period(iso, ps, pe)) {
+    if (nc_iso_period(iso, ps, pe)) {
         sqlite3_bind_text(st, i, ps, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, i + 1, pe, -1, SQLITE_TRANSIENT);
     } else {

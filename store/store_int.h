@@ -39,10 +39,6 @@ int  store_exec(nc_store *s, const char *sql, nc_error *err);
 /* prepare once (persistent) */
 int  store_prepare(nc_store *s, const char *sql, sqlite3_stmt **st, nc_error *err);
 
-/* First and last day of an ISO date at any precision ("2023-Q1" ->
-** 2023-01-01, 2023-03-31). Returns 0 if iso is not a date. */
-int  iso_period(const char *iso, char start[11], char end[11]);
-
 /* A malloc'd copy of a text column, NULL for NULL. */
 char *column_dup(sqlite3_stmt *st, int i);
 /* Make the array *pp (elements of elem bytes, *cap of them allocated) hold
@@ -67,7 +63,7 @@ char *str_blocks_copy(str_blocks *b, const char *s, size_t n, int *oom);
 void str_blocks_reset(str_blocks *b);
 /* Free every copy and the arena's own memory. */
 void str_blocks_free(str_blocks *b);
-/* Bind a date's period (iso_period) at i and i + 1, or two NULLs. */
+/* Bind a date's period (nc_iso_period) at i and i + 1, or two NULLs. */
 void bind_period(sqlite3_stmt *st, int i, const char *iso);
 /* Write s as a JSON string ("null" for NULL); bytes that are not UTF-8 become
 ** U+FFFD, so the output is valid JSON for any input. */

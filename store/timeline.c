@@ -363,8 +363,8 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
     /* --from/--to at any precision: a group is in range if its period overlaps */
     char fs[11], fe[11], ts[11], te[11];
     if (o->company) sqlite3_bind_text(st, 1, o->company, -1, SQLITE_STATIC);
-    if (o->from && iso_period(o->from, fs, fe)) sqlite3_bind_text(st, 2, fs, -1, SQLITE_TRANSIENT);
-    if (o->to && iso_period(o->to, ts, te)) sqlite3_bind_text(st, 3, te, -1, SQLITE_TRANSIENT);
+    if (o->from && nc_iso_period(o->from, fs, fe)) sqlite3_bind_text(st, 2, fs, -1, SQLITE_TRANSIENT);
+    if (o->to && nc_iso_period(o->to, ts, te)) sqlite3_bind_text(st, 3, te, -1, SQLITE_TRANSIENT);
     if (o->lang) sqlite3_bind_text(st, 4, o->lang, -1, SQLITE_STATIC);
     if (o->predicate) sqlite3_bind_text(st, 5, o->predicate, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 6, o->min_sources);

@@ -262,56 +262,28 @@ static int range_matches(const nc_mention *m, const char *start, const char *end
     return !strncmp(a, start, 10) && !strncmp(b, end, 10);
 }
 
-/* A year, quarter, half, month or ISO week of ours ("2016", "2016-Q3",
-** "2016-H1", "2016-11", "2016-W45") is the interval the peer writes as a
+/* A period of ours at any precision coarser than a day ("2016", "2016-Q3",
+** "2016-11", "2016-W45", "2016-SU") is the interval the peer writes as a
 ** range, "(2016-07-01,2016-10-01,P3M)" or start and end dates: the same days,
-** another notation. Its first day and the day after its last into
-** start/end; 0 for any other value (a day, a range of ours). */
-static int period_bounds(const char *v, char start[32], char end[32])
+** another notation. Its first day and the day after its last
+** (nc_iso_period) into start/end; 0 for any other value (a day, a range of
+** ours). */
+static int period_bounds(const char *v, char start[11], char end[11])
 {
-    size_t n = strlen(v);
-    for (size_t i = 0; i < 4; i++)
-        if (n < 4 || !isdigit((unsigned char)v[i]))
-            return 0;
-    int y = atoi(v) % 10000, y1, m1, d1;   /* four digits, checked above */
-    if (n == 4) {
-        snprintf(start, 32, "%04d-01-01", y);
-        snprintf(end, 32, "%04d-01-01", y + 1);
-        return 1;
-    }
-    if (v[4] != '-')
+    nc_date_precision p = nc_precision_of_iso(v);
+    if (p == NC_PREC_NONE || p == NC_PREC_DAY || !nc_iso_period(v, start, end))
         return 0;
-    if (n == 8 && v[5] == 'W' && isdigit((unsigned char)v[6]) && isdigit((unsigned char)v[7])) {
-        int m0, d0;
-        if (!nc_iso_week_monday(y, atoi(v + 6), &y1, &m0, &d0))
-            return 0;
-        snprintf(start, 32, "%04d-%02d-%02d", y1, m0, d0);
-        m1 = m0;
-        d1 = d0;
-        nc_add_days(&y1, &m1, &d1, 7);
-        snprintf(end, 32, "%04d-%02d-%02d", y1, m1, d1);
-        return 1;
-    }
-    int m0, months;
-    if (n == 7 && (v[5] == 'Q' || v[5] == 'H') && v[6] >= '1' && v[6] <= (v[5] == 'Q' ? '4' : '2')) {
-        months = v[5] == 'Q' ? 3 : 6;
-        m0 = (v[6] - '1') * months + 1;
-    } else if (n == 7 && isdigit((unsigned char)v[5]) && isdigit((unsigned char)v[6]) && atoi(v + 5) >= 1 &&
-               atoi(v + 5) <= 12) {
-        months = 1;
-        m0 = atoi(v + 5);
-    } else {
-        return 0;
-    }
-    m1 = m0 + months;
-    snprintf(start, 32, "%04d-%02d-01", y, m0);
-    snprintf(end, 32, "%04d-%02d-01", m1 > 12 ? y + 1 : y, m1 > 12 ? m1 - 12 : m1);
+    int y = atoi(end), m = atoi(end + 5), d = atoi(end + 8);
+    nc_add_days(&y, &m, &d, 1);
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
+    snprintf(end, 11, "%.10s", tmp);
     return 1;
 }
 
 static int same_period(const nc_mention *m, const char *start, const char *end)
 {
-    char a[32], b[32];
+    char a[11], b[11];
     return !m->value_max[0] && start && end && period_bounds(m->value, a, b) && !strncmp(a, start, 10) &&
            !strncmp(b, end, 10);
 }
