@@ -613,11 +613,15 @@ static int weekday_of(const ymd *v)
 ** the week after or before the publication's) or else the sentence's
 ** tense point to; without a publication date known to the day, a TIMEX
 ** weekday ("XXXX-WXX-5") that makes no event date. */
-static int weekday_mention(value_ctx *vc, const groups *g, int want, const ymd *pub, int has_pub, nc_mention *m)
+static int weekday_mention(value_ctx *vc, const groups *g, int want, int weekend, const ymd *pub, int has_pub,
+                           nc_mention *m)
 {
     m->flags |= NC_MF_RELATIVE;
     if (!has_pub || vc->pub_precision < NC_PREC_DAY || !pub->m || !pub->d) {
-        snprintf(m->value, sizeof m->value, "XXXX-WXX-%d", want);
+        if (weekend)
+            snprintf(m->value, sizeof m->value, "XXXX-WXX-WE");
+        else
+            snprintf(m->value, sizeof m->value, "XXXX-WXX-%d", want);
         m->precision = NC_PREC_NONE;
         return 1;
     }
@@ -627,6 +631,8 @@ static int weekday_mention(value_ctx *vc, const groups *g, int want, const ymd *
         delta = -(back ? back : 7);
     } else if (role_group(g->r, G_NEXT, g->ov, g->n) >= 0) {
         delta = fwd ? fwd : 7;
+    } else if (weekend && role_group(g->r, G_THIS, g->ov, g->n) >= 0 && sentence_tense(vc, sentence_at(vc, g)) < 0) {
+        delta = -back;                            /* "said this weekend": the one just past */
     } else if (role_group(g->r, G_THIS, g->ov, g->n) >= 0) {
         delta = want - cur;                       /* the same Monday-to-Sunday week */
     } else if (role_group(g->r, G_NEXTWEEK, g->ov, g->n) >= 0) {
@@ -646,6 +652,38 @@ static int weekday_mention(value_ctx *vc, const groups *g, int want, const ymd *
     return 1;
 }
 
+/* "the rest of the year", "le reste du mois", "den Rest der Woche": from
+** the publication to the last day of its year (quarter, month, week), both
+** ends at the publication's precision; a week needs the day. */
+static int rest_mention(value_ctx *vc, char unit, const ymd *pub, int has_pub, nc_mention *m)
+{
+    if (!strchr("YQMW", unit))
+        return 0;
+    m->flags |= NC_MF_RELATIVE;
+    nc_date_precision pu = unit == 'W' ? NC_PREC_WEEK : unit_precision(unit), p = vc->pub_precision;
+    ymd r = *pub;
+    if (pu == NC_PREC_QUARTER && !r.q && r.m)
+        r.q = (r.m - 1) / 3 + 1;
+    char period[16], first[11], last[11];
+    if (!has_pub || p < pu || (pu == NC_PREC_WEEK && p < NC_PREC_DAY)) {
+        snprintf(m->value, sizeof m->value, "FUTURE_REF");
+        return 1;
+    }
+    format_date(&r, pu, period, sizeof period);
+    ymd e;
+    if (!nc_iso_period(period, first, last) || !parse_iso(last, &e))
+        return 0;
+    format_date(pub, p, m->value, sizeof m->value);
+    format_date(&e, p, m->value_max, sizeof m->value_max);
+    m->precision = p;
+    m->flags |= NC_MF_RESOLVED | NC_MF_RANGE;
+    if (!strcmp(m->value, m->value_max)) {
+        m->value_max[0] = 0;              /* known only to the year: "the rest of the year" is that year */
+        m->flags &= ~(unsigned)NC_MF_RANGE;
+    }
+    return 1;
+}
+
 /* Day, month and year of a date from the groups of those roles; 1 if any. */
 static int date_parts(value_ctx *vc, const groups *g, int rd, int rm, int ry, ymd *v)
 {
@@ -657,7 +695,7 @@ static int date_parts(value_ctx *vc, const groups *g, int rd, int rm, int ry, ym
         if (n == 2)
             v->y += v->y < 70 ? 2000 : 1900;
     }
-    if ((lv = lex_of(vc, g, rm, "month")))
+    if ((lv = lex_of(vc, g, rm, "month")) || (lv = lex_of(vc, g, rm, "monthshort")))
         v->m = atoi(lv);
     else if (get(g, rm, &s, &n))
         v->m = atoi(s);
@@ -849,6 +887,8 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
         v.q = atoi(s);
     if ((lv = lex_of(vc, g, G_HALFYEAR, "halfyear")))
         v.h = atoi(lv);
+    else if (get(g, G_HALFYEAR, &s, &n))
+        v.h = atoi(s);                    /* "H2 2016" */
     set_qualifier(vc, g, m);
     const char *wd = lex_of(vc, g, G_WEEKDAY, "weekday");
     if (wd && v.m && !v.d && role_group(g->r, G_NTH, g->ov, g->n) >= 0)
@@ -860,11 +900,24 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
             return 0;
         return season_mention(vc, g, sv, first, v.y, &pub, has_pub, m);
     }
+    if (!wd && (wd = lex_of(vc, g, G_WEEKDAY, "weekend")) && (v.y || v.m || v.d))
+        return 0;
     if (wd && !v.y && !v.m && !v.d) {
         int want = atoi(wd);
         if (want < 1 || want > 7)
             return 0;
-        return weekday_mention(vc, g, want, &pub, has_pub, m);
+        /* "6-7", a weekend: that Saturday to the Sunday after it */
+        const char *dash = strchr(wd, '-');
+        int last = dash ? atoi(dash + 1) : want;
+        if (!weekday_mention(vc, g, want, last > want, &pub, has_pub, m))
+            return 0;
+        ymd r;
+        if (last > want && last <= 7 && m->precision == NC_PREC_DAY && parse_iso(m->value, &r)) {
+            shift(&r, NC_PREC_DAY, last - want, 'D');
+            format_date(&r, NC_PREC_DAY, m->value_max, sizeof m->value_max);
+            m->flags |= NC_MF_RANGE;
+        }
+        return 1;
     }
 
     /* relative: "vor über 5 Jahren", "a few weeks ago", "last month",
@@ -873,6 +926,8 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
     const char *rel = lex_of(vc, g, G_REL, "rel");
     if (!rel && g->r->value && !v.y && !v.m && !v.q && !v.h)
         rel = g->r->value;
+    if (unit && role_group(g->r, G_REST, g->ov, g->n) >= 0)
+        return rest_mention(vc, unit[0], &pub, has_pub, m);
     dec num;
     int has_num = number(vc, g, G_NUM, G_WORD, &num);
     int is_ago = role_group(g->r, G_AGO, g->ov, g->n) >= 0;
@@ -946,7 +1001,8 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
             long k = strtol(p, (char **)&p, 10);
             char u = *p;
             if (!has_pub || !u) {
-                snprintf(m->value, sizeof m->value, "%s", rel[0] == '+' ? "FUTURE_REF" : "PAST_REF");
+                snprintf(m->value, sizeof m->value, "%s",
+                         rel[0] == '+' ? "FUTURE_REF" : rel[0] == '0' ? "PRESENT_REF" : "PAST_REF");
                 return 1;
             }
             ymd r = pub;

@@ -288,6 +288,14 @@ static int same_period(const nc_mention *m, const char *start, const char *end)
            !strncmp(b, end, 10);
 }
 
+/* One day of ours, "2016-11-13", is the peer's range of that day alone,
+** "(2016-11-13,2016-11-13,P0D)". */
+static int same_day(const nc_mention *m, const char *start, const char *end)
+{
+    return !m->value_max[0] && start && end && strlen(m->value) == 10 && !strncmp(m->value, start, 10) &&
+           !strncmp(m->value, end, 10);
+}
+
 /* "(2014-01-01,2018-01-01,P4Y)": its two ends. */
 static int timex_range(const char *t, char start[11], char end[11])
 {
@@ -348,6 +356,23 @@ static int resolution_range(const expect *e, const nc_mention *m,
            json_str(e->resolution, "$.PastResolution.endDate", b, sizeof b) && match(m, a, b);
 }
 
+/* The peer's weekend, "2016-W45-WE", is our Saturday .. Sunday of that ISO
+** week (value .. value_max): the same two days, another notation. */
+static int same_weekend(const char *timex, const nc_mention *m)
+{
+    int wy, w, y, mo, d;
+    char tail[8];
+    if (sscanf(timex, "%d-W%d-%7s", &wy, &w, tail) != 3 || strcmp(tail, "WE") || !m->value_max[0] ||
+        !nc_iso_week_monday(wy, w, &y, &mo, &d))
+        return 0;
+    char sat[16], sun[16];
+    nc_add_days(&y, &mo, &d, 5);
+    snprintf(sat, sizeof sat, "%04d-%02d-%02d", y, mo, d);
+    nc_add_days(&y, &mo, &d, 1);
+    snprintf(sun, sizeof sun, "%04d-%02d-%02d", y, mo, d);
+    return !strcmp(m->value, sat) && !strcmp(m->value_max, sun);
+}
+
 /* Does our value match the expected resolution? */
 static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
 {
@@ -381,13 +406,15 @@ static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
     case K_DURATION:
         if (!e->resolution[0] || !strcmp(e->resolution, "null"))
             return 1;   /* an extractor's case: the span is the whole answer */
-        if (json_str(e->resolution, "$.Timex", a, sizeof a) && (!strcmp(a, m->value) || same_duration(a, m->value)))
+        if (json_str(e->resolution, "$.Timex", a, sizeof a) &&
+            (!strcmp(a, m->value) || same_duration(a, m->value) || same_weekend(a, m)))
             return 1;
         if (json_str(e->resolution, "$.FutureResolution.date", a, sizeof a) && !strcmp(a, m->value))
             return 1;
         if (json_str(e->resolution, "$.PastResolution.date", a, sizeof a) && !strcmp(a, m->value))
             return 1;
-        return resolution_range(e, m, same_period) || (m->value_max[0] && resolution_range(e, m, range_matches));
+        return resolution_range(e, m, same_period) || resolution_range(e, m, same_day) ||
+               (m->value_max[0] && resolution_range(e, m, range_matches));
     case K_DATETIME:
         for (int i = 0; i < 8; i++) {
             char path[64];
