@@ -265,6 +265,35 @@ void t_e2e_spans(void)
     free(d);
 }
 
+/* Weekends and the rest of a period: "over the weekend" and "le week-end
+** dernier" are the same Saturday to Sunday and their payments one group; "den
+** Rest des Jahres" runs from the publication to December 31; a weekend with
+** no publication date keeps its TIMEX. */
+void t_e2e_weekends(void)
+{
+    char *d = t_tmpdir(), db[700];
+    static const t_article a[] = {
+        { "a.txt", "Twitter paid $10 million to Amazon Web Services over the weekend, The Information reported.\n",
+          "lang: en\ndate: 2023-03-15\n" },
+        { "b.txt", "Twitter a pay\303\251 10 millions de dollars \303\240 Amazon Web Services le week-end dernier,"
+                   " selon The Information.\n",
+          "lang: fr\ndate: 2023-03-16\n" },
+        { "c.txt", "Twitter wird den Rest des Jahres 5 Millionen US-Dollar an Google Cloud zahlen, im H2 2023.\n",
+          "lang: de\ndate: 2023-03-16\n" },
+        { "d.txt", "Twitter said this weekend it would pay Google.\n", "lang: en\n" },
+    };
+    ingest_articles(d, a, sizeof a / sizeof *a, "weekends.db", db, sizeof db);
+    char *v = qstr(db, "SELECT group_concat(r, '|') FROM (SELECT rule || ' ' || value || '..' || ifnull(value_max, '')"
+                       " AS r FROM mentions WHERE kind = 'date' ORDER BY r)");
+    CHECK_STR(v, "date.half_short 2023-H2..|date.rest 2023-03-16..2023-12-31|date.weekend 2023-03-11..2023-03-12|"
+                 "date.weekend 2023-03-11..2023-03-12|date.weekend XXXX-WXX-WE..");
+    free(v);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE amount = '10000000' AND event_date = '2023-03-11'"), 2);
+    CHECK_INT(qint(db, "SELECT count(DISTINCT m.group_id) FROM claims c JOIN claim_group_members m ON m.claim_id = c.id"
+                       " WHERE c.amount = '10000000'"), 1);
+    free(d);
+}
+
 /* Seasons: "in the summer of 2022" and "à l'été 2022" are one claim, and
 ** July 2022 links with them; a winter runs into the next year; --from takes
 ** a season. */
