@@ -276,6 +276,17 @@ static const nc_org *match_org(const nc_extractor *x, const ruleset *rs, const r
     return org_by_alias(x, rs->lang, text + s, e - s);
 }
 
+/* One match attempt: JIT-compiled code through pcre2_jit_match, the fast
+** path that skips pcre2_match's checks (the text is valid UTF-8, checked at
+** ingest; the match context's limits still hold), else the interpreter. */
+static int match_at(const pcre2_code *code, int jit, const char *text, size_t end, size_t at,
+                    pcre2_match_data *md, pcre2_match_context *mctx)
+{
+    if (jit)
+        return pcre2_jit_match(code, (PCRE2_SPTR)text, end, at, 0, md, mctx);
+    return pcre2_match(code, (PCRE2_SPTR)text, end, at, PCRE2_NO_UTF_CHECK, md, mctx);
+}
+
 static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_article *a, unsigned kinds,
                      value_ctx *vcs, pcre2_match_data *md, work *w, size_t *limit_hits)
 {
@@ -334,13 +345,12 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                         if (by_mask ? !(t->mask[word] & bit)
                                     : !(t->is_digit ? r->anchor_digit : anchor_has(r, t->hash)))
                             continue;
-                        rc = pcre2_match(r->code_anchored, (PCRE2_SPTR)text, s1, t->pos, PCRE2_NO_UTF_CHECK, md,
-                                         x->mctx);
+                        rc = match_at(r->code_anchored, r->jit_anchored, text, s1, t->pos, md, x->mctx);
                         if (rc != PCRE2_ERROR_NOMATCH)
                             break;
                     }
                 } else {
-                    rc = pcre2_match(r->code, (PCRE2_SPTR)text, s1, off, PCRE2_NO_UTF_CHECK, md, x->mctx);
+                    rc = match_at(r->code, r->jit, text, s1, off, md, x->mctx);
                 }
                 if (rc == PCRE2_ERROR_NOMATCH)
                     break;

@@ -570,7 +570,7 @@ static int resolve_anchor(loader *ld, rule *r, nc_error *err)
     if (!r->code_anchored)
         return nc_error_set(err, NC_E_RULES, ld->where, "rule %s: the anchored pattern does not compile", r->id);
     if (!ld->x->opts.no_jit)
-        pcre2_jit_compile(r->code_anchored, PCRE2_JIT_COMPLETE);
+        r->jit_anchored = pcre2_jit_compile(r->code_anchored, PCRE2_JIT_COMPLETE) == 0;
     return NC_OK;
 }
 
@@ -594,7 +594,7 @@ static int compile_rule(loader *ld, rule *r, const char *raw, nc_error *err)
     }
     r->pattern_src = src;
     if (!ld->x->opts.no_jit)
-        pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);   /* interpreted code kept if JIT is unavailable */
+        r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;   /* interpreted code kept if JIT is unavailable */
     if (r->anchor_spec) {
         int rc = resolve_anchor(ld, r, err);
         if (rc != NC_OK)
