@@ -64,6 +64,7 @@ nc_extractor *nc_extractor_new(const nc_extract_opts *opts, nc_error *err)
     }
     strcpy(x->rules_dir, x->opts.rules_dir);
     x->opts.rules_dir = x->rules_dir;
+    x->no_anchor = getenv("NEWSCLAIMS_NO_ANCHOR") != NULL;   /* before the rules: it decides which code is JIT-compiled */
     /* the gazetteer first: rules refer to it as {orgs} */
     if (orgs_load(x, err) != NC_OK || rules_load_all(x, err) != NC_OK)
         goto fail;
@@ -74,7 +75,6 @@ nc_extractor *nc_extractor_new(const nc_extract_opts *opts, nc_error *err)
     }
     pcre2_set_match_limit(x->mctx, x->opts.match_limit);
     pcre2_set_depth_limit(x->mctx, x->opts.depth_limit);
-    x->no_anchor = getenv("NEWSCLAIMS_NO_ANCHOR") != NULL;
     if (getenv("NEWSCLAIMS_PROFILE")) {
         for (size_t s = 0; s < x->n_sets; s++)
             x->n_profile += x->sets[s].n_rules;
