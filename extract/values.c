@@ -652,10 +652,13 @@ static int weekday_mention(value_ctx *vc, const groups *g, int want, int weekend
     return 1;
 }
 
-/* "the rest of the year", "le reste du mois", "den Rest der Woche": from
-** the publication to the last day of its year (quarter, month, week), both
-** ends at the publication's precision; a week needs the day. */
-static int rest_mention(value_ctx *vc, char unit, const ymd *pub, int has_pub, nc_mention *m)
+/* "the rest of the year", "le reste du mois", "den Rest der Woche" (rest:
+** from the publication to the last day of its year, quarter, month or week)
+** and "the year to date", "depuis le début de l'année", "seit Jahresbeginn"
+** (to_date: from the first day of that period to the publication); both ends
+** at the publication's precision, one value when they are the same (an
+** article dated only to its year); a week needs the day. */
+static int period_part_mention(value_ctx *vc, char unit, int to_date, const ymd *pub, int has_pub, nc_mention *m)
 {
     if (!strchr("YQMW", unit))
         return 0;
@@ -666,15 +669,15 @@ static int rest_mention(value_ctx *vc, char unit, const ymd *pub, int has_pub, n
         r.q = (r.m - 1) / 3 + 1;
     char period[16], first[11], last[11];
     if (!has_pub || p < pu || (pu == NC_PREC_WEEK && p < NC_PREC_DAY)) {
-        snprintf(m->value, sizeof m->value, "FUTURE_REF");
+        snprintf(m->value, sizeof m->value, "%s", to_date ? "PAST_REF" : "FUTURE_REF");
         return 1;
     }
     format_date(&r, pu, period, sizeof period);
     ymd e;
-    if (!nc_iso_period(period, first, last) || !parse_iso(last, &e))
+    if (!nc_iso_period(period, first, last) || !parse_iso(to_date ? first : last, &e))
         return 0;
-    format_date(pub, p, m->value, sizeof m->value);
-    format_date(&e, p, m->value_max, sizeof m->value_max);
+    format_date(to_date ? &e : pub, p, m->value, sizeof m->value);
+    format_date(to_date ? pub : &e, p, m->value_max, sizeof m->value_max);
     m->precision = p;
     m->flags |= NC_MF_RESOLVED | NC_MF_RANGE;
     if (!strcmp(m->value, m->value_max)) {
@@ -927,7 +930,9 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
     if (!rel && g->r->value && !v.y && !v.m && !v.q && !v.h)
         rel = g->r->value;
     if (unit && role_group(g->r, G_REST, g->ov, g->n) >= 0)
-        return rest_mention(vc, unit[0], &pub, has_pub, m);
+        return period_part_mention(vc, unit[0], 0, &pub, has_pub, m);
+    if (unit && role_group(g->r, G_TODATE, g->ov, g->n) >= 0)
+        return period_part_mention(vc, unit[0], 1, &pub, has_pub, m);
     dec num;
     int has_num = number(vc, g, G_NUM, G_WORD, &num);
     int is_ago = role_group(g->r, G_AGO, g->ov, g->n) >= 0;
