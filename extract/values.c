@@ -872,6 +872,64 @@ static int nth_weekday_mention(value_ctx *vc, const groups *g, int want, ymd v, 
     return 1;
 }
 
+/* A week by its number or its rank, as an ISO week (precision week,
+** "2019-W31"): "week 31 of 2019", "KW 31" (`week`, the year's, else the
+** publication's or the one `lastyear`/`nextyear` name); "the first week of
+** October", "the last week of 2019" (`nth` with `unit` W: the nth or, through
+** the `last` lexicon, the last week of the month or year, a month's first week
+** being the one with its first Thursday, as ISO 8601 counts a year's). */
+static int week_mention(value_ctx *vc, const groups *g, ymd v, const ymd *pub, int has_pub, nc_mention *m)
+{
+    const char *s, *lv;
+    size_t n;
+    int last = lex_of(vc, g, G_NTH, "last") != NULL, k = 0;
+    if (!last && get(g, G_NTH, &s, &n))
+        k = (lv = lex_of(vc, g, G_NTH, "dayord")) ? atoi(lv) : atoi(s);
+    int w = get(g, G_WEEK, &s, &n) ? atoi(s) : 0;
+    if (!w && !last && (k < 1 || k > 5))
+        return 0;
+    if (!v.y) {
+        if (!has_pub)
+            return 0;
+        m->flags |= NC_MF_RESOLVED | NC_MF_RELATIVE;
+        if (role_group(g->r, G_LASTYEAR, g->ov, g->n) >= 0)
+            v.y = pub->y - 1;
+        else if (role_group(g->r, G_NEXTYEAR, g->ov, g->n) >= 0)
+            v.y = pub->y + 1;
+        else if (v.m && !w)
+            v.y = year_for(vc, g, &v, pub);
+        else
+            v.y = pub->y;
+    }
+    if (v.y < 1800 || v.y > 2200 || v.m > 12)
+        return 0;
+    ymd t;                                 /* the week's Thursday */
+    if (w || !v.m) {
+        /* a week of the year: its number, the rank, or the last (the week of December 28) */
+        int y, mo, d;
+        if (last) {
+            int wy;
+            w = nc_iso_week(v.y, 12, 28, &wy);
+        } else if (!w) {
+            w = k;
+        }
+        if (!nc_iso_week_monday(v.y, w, &y, &mo, &d))
+            return 0;
+        nc_add_days(&y, &mo, &d, 3);
+        t = (ymd){ y, mo, d, 0, 0 };
+    } else {
+        int dim = nc_days_in_month(v.y, v.m);
+        ymd first = { v.y, v.m, 1, 0, 0 }, end = { v.y, v.m, dim, 0, 0 };
+        int d = last ? dim - (weekday_of(&end) - 4 + 7) % 7 : 1 + (4 - weekday_of(&first) + 7) % 7 + 7 * (k - 1);
+        if (d > dim)
+            return 0;                      /* no fifth week that month */
+        t = (ymd){ v.y, v.m, d, 0, 0 };
+    }
+    format_date(&t, NC_PREC_WEEK, m->value, sizeof m->value);
+    m->precision = NC_PREC_WEEK;
+    return 1;
+}
+
 static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
 {
     ymd v = { 0 }, pub, v2;
@@ -893,6 +951,10 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
     else if (get(g, G_HALFYEAR, &s, &n))
         v.h = atoi(s);                    /* "H2 2016" */
     set_qualifier(vc, g, m);
+    const char *wu = lex_of(vc, g, G_UNIT, "unit");
+    if (role_group(g->r, G_WEEK, g->ov, g->n) >= 0 ||
+        (wu && wu[0] == 'W' && role_group(g->r, G_NTH, g->ov, g->n) >= 0))
+        return week_mention(vc, g, v, &pub, has_pub, m);
     const char *wd = lex_of(vc, g, G_WEEKDAY, "weekday");
     if (wd && v.m && !v.d && role_group(g->r, G_NTH, g->ov, g->n) >= 0)
         return nth_weekday_mention(vc, g, atoi(wd), v, &pub, has_pub, m);
