@@ -877,7 +877,8 @@ static int nth_weekday_mention(value_ctx *vc, const groups *g, int want, ymd v, 
 ** publication's or the one `lastyear`/`nextyear` name); "the first week of
 ** October", "the last week of 2019" (`nth` with `unit` W: the nth or, through
 ** the `last` lexicon, the last week of the month or year, a month's first week
-** being the one with its first Thursday, as ISO 8601 counts a year's). */
+** being the one with its first Thursday, as ISO 8601 counts a year's); "the
+** week of March 13" (`unit` W with a day and month: the week of that day). */
 static int week_mention(value_ctx *vc, const groups *g, ymd v, const ymd *pub, int has_pub, nc_mention *m)
 {
     const char *s, *lv;
@@ -885,8 +886,8 @@ static int week_mention(value_ctx *vc, const groups *g, ymd v, const ymd *pub, i
     int last = lex_of(vc, g, G_NTH, "last") != NULL, k = 0;
     if (!last && get(g, G_NTH, &s, &n))
         k = (lv = lex_of(vc, g, G_NTH, "dayord")) ? atoi(lv) : atoi(s);
-    int w = get(g, G_WEEK, &s, &n) ? atoi(s) : 0;
-    if (!w && !last && (k < 1 || k > 5))
+    int w = get(g, G_WEEK, &s, &n) ? atoi(s) : 0, of_day = !w && !last && !k && v.d && v.m;
+    if (!w && !last && !of_day && (k < 1 || k > 5))
         return 0;
     if (!v.y) {
         if (!has_pub)
@@ -897,14 +898,18 @@ static int week_mention(value_ctx *vc, const groups *g, ymd v, const ymd *pub, i
         else if (role_group(g->r, G_NEXTYEAR, g->ov, g->n) >= 0)
             v.y = pub->y + 1;
         else if (v.m && !w)
-            v.y = year_for(vc, g, &v, pub);
+            v.y = year_for(vc, g, &v, pub);   /* "the first week of October", "the week of March 13" */
         else
             v.y = pub->y;
     }
     if (v.y < 1800 || v.y > 2200 || v.m > 12)
         return 0;
-    ymd t;                                 /* the week's Thursday */
-    if (w || !v.m) {
+    ymd t;                                 /* the week's Thursday, or any of its days */
+    if (of_day) {
+        if (v.d > nc_days_in_month(v.y, v.m))
+            return 0;
+        t = v;                             /* "the week of March 13": the week that day is in */
+    } else if (w || !v.m) {
         /* a week of the year: its number, the rank, or the last (the week of December 28) */
         int y, mo, d;
         if (last) {
@@ -953,7 +958,7 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
     set_qualifier(vc, g, m);
     const char *wu = lex_of(vc, g, G_UNIT, "unit");
     if (role_group(g->r, G_WEEK, g->ov, g->n) >= 0 ||
-        (wu && wu[0] == 'W' && role_group(g->r, G_NTH, g->ov, g->n) >= 0))
+        (wu && wu[0] == 'W' && (role_group(g->r, G_NTH, g->ov, g->n) >= 0 || (v.d && v.m))))
         return week_mention(vc, g, v, &pub, has_pub, m);
     const char *wd = lex_of(vc, g, G_WEEKDAY, "weekday");
     if (wd && v.m && !v.d && role_group(g->r, G_NTH, g->ov, g->n) >= 0)
