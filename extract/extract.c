@@ -461,6 +461,84 @@ void nc_extractor_profile_report(const nc_extractor *x, FILE *out, size_t top)
     free(shown);
 }
 
+/* Can date mention m be one end of a period joined from two dates? A date
+** of its own (not a range, a span, PAST_REF or a TIMEX with X). */
+static int joinable_date(const nc_mention *m)
+{
+    return m->kind == NC_MENTION_DATE && !m->value_max[0] && !m->unit[0] && m->precision != NC_PREC_NONE &&
+           !strchr(m->value, 'X') && !strstr(m->value, "_REF");
+}
+
+/* Two dates of a sentence joined by a word of the `rangejoin` lexicon ("to",
+** "until", "-"; "and" only after "between"), perhaps after one of
+** `rangefrom` ("from", "between"), are one period: "from 2015/08/12 until
+** October 22", "today till tomorrow", "January 12, 2016 - 02/22/2016". The
+** first's value and the second's as value_max, rule "date.join"; not when
+** the second begins before the first. ms is sorted by start; *nm shrinks. */
+static void join_date_ranges(const nc_extractor *x, const ruleset *article_rs, const nc_article *a,
+                             nc_mention *ms, size_t *nm)
+{
+    const char *t = a->text;
+    size_t out = 0;
+    for (size_t i = 0; i < *nm; i++) {
+        nc_mention *m = &ms[i];
+        if (i + 1 < *nm && joinable_date(m) && joinable_date(&ms[i + 1]) && ms[i + 1].sentence == m->sentence &&
+            ms[i + 1].start > m->end) {
+            const nc_mention *b = &ms[i + 1];
+            const ruleset *rs = article_rs;
+            const char *sl = a->sentences[m->sentence].lang;
+            if (sl[0] && strcmp(sl, article_rs->lang) && ruleset_find(x, sl))
+                rs = ruleset_find(x, sl);
+            size_t js = m->end, je = b->start;
+            while (js < je && (t[js] == ' ' || t[js] == ','))
+                js++;
+            while (je > js && t[je - 1] == ' ')
+                je--;
+            const char *join = je > js ? lex_lookup(rs, "rangejoin", t + js, je - js) : NULL;
+            /* the word before the first date */
+            size_t s0 = a->sentences[m->sentence].start, we = m->start, ws;
+            while (we > s0 && t[we - 1] == ' ')
+                we--;
+            ws = we;
+            while (ws > s0 && t[ws - 1] != ' ' && t[ws - 1] != '\n')
+                ws--;
+            const char *from = we > ws ? lex_lookup(rs, "rangefrom", t + ws, we - ws) : NULL;
+            /* a second end whose year was not written takes the first's
+            ** ("from 2015/08/12 until October 22"), or the next when it
+            ** would come before */
+            char bv[64];
+            snprintf(bv, sizeof bv, "%s", b->value);
+            int b_year_guessed = (b->flags & NC_MF_YEAR_GUESSED) && !(m->flags & NC_MF_RESOLVED) &&
+                                 b->precision >= NC_PREC_MONTH && b->precision != NC_PREC_WEEK &&
+                                 strlen(bv) >= 7 && bv[4] == '-' && bv[5] != 'Q' && bv[5] != 'H';
+            if (b_year_guessed) {
+                memcpy(bv, m->value, 4);
+                if (strcmp(bv, m->value) < 0) {
+                    char y[16];
+                    snprintf(y, sizeof y, "%04d", atoi(m->value) + 1);
+                    memcpy(bv, y, 4);
+                }
+            }
+            char a0[11], a1[11], b0[11], b1[11];
+            if (join && (strcmp(join, "and") || (from && !strcmp(from, "between"))) &&
+                nc_iso_period(m->value, a0, a1) && nc_iso_period(bv, b0, b1) && strcmp(a0, b0) <= 0) {
+                nc_mention r = *m;
+                if (from)
+                    r.start = r.core_start = ws;
+                r.end = b->end;
+                snprintf(r.value_max, sizeof r.value_max, "%s", bv);
+                r.flags |= NC_MF_RANGE | (b->flags & (NC_MF_RESOLVED | NC_MF_RELATIVE));
+                r.rule = "date.join";
+                ms[out++] = r;
+                i++;
+                continue;
+            }
+        }
+        ms[out++] = *m;
+    }
+    *nm = out;
+}
+
 static int extract_kinds(const nc_extractor *x, const nc_article *a, const char *lang, unsigned kinds,
                          nc_extraction *out, nc_error *err)
 {
@@ -528,6 +606,7 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
     free(w.c);
     if (nm > 1)
         qsort(ms, nm, sizeof *ms, cmp_mention_start);
+    join_date_ranges(x, rs, a, ms, &nm);
     if (w.nq > 1)
         qsort(w.q, w.nq, sizeof *w.q, cmp_cue);
     out->mentions = ms;

@@ -42,8 +42,10 @@ enum {
     NC_MF_RANGE = 4,     /* value .. value_max */
     NC_MF_RELATIVE = 8,  /* a relative date ("a few weeks ago") */
     NC_MF_UNQUANTIFIED = 16, /* a currency named with no amount ("the dollar fell"): value is empty */
-    NC_MF_CONTEXT = 32       /* a time around the event ("within a few days", "all week"), from a
+    NC_MF_CONTEXT = 32,      /* a time around the event ("within a few days", "all week"), from a
                                 rule marked "claims no": no claim takes it as its value */
+    NC_MF_YEAR_GUESSED = 64  /* a date's year that no word names ("on October 22"): chosen by
+                                the sentence's tense or as the nearest to the publication */
 };
 
 /* One mention. Fixed-size fields so a mention needs no allocation. */

@@ -178,6 +178,7 @@ typedef struct value_ctx {
     nc_date_precision pub_precision;
     const char *sent;           /* the sentence being matched (tense cues) */
     size_t sent_len;
+    int   year_guessed;         /* the last date's year came from no word (year_for) */
 } value_ctx;
 
 void value_ctx_init(value_ctx *vc, const ruleset *rs, const nc_article *a);

@@ -790,6 +790,7 @@ static int year_for(value_ctx *vc, const groups *g, const ymd *v, const ymd *pub
                   : v->d && pub->d && vc->pub_precision >= NC_PREC_DAY ? (v->d > pub->d) - (v->d < pub->d) : 0;
         return prev ? (cmp < 0 ? pub->y : pub->y - 1) : (cmp > 0 ? pub->y : pub->y + 1);
     }
+    vc->year_guessed = 1;                  /* no word names the year: the tense, or the nearest */
     return choose_year(v, pub, sentence_tense(vc, sentence_at(vc, g)));
 }
 
@@ -1549,7 +1550,13 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
     }
     case RK_DATE:
         m->kind = NC_MENTION_DATE;
-        return date_mention(vc, &g, m);
+    {
+        vc->year_guessed = 0;
+        int ok = date_mention(vc, &g, m);
+        if (ok && vc->year_guessed)
+            m->flags |= NC_MF_YEAR_GUESSED;
+        return ok;
+    }
     default:
         return 0;
     }

@@ -278,6 +278,58 @@ void t_extract_spans(void)
     nc_articles_free(a, n);
 }
 
+/* The date mentions of one text as "surface=value..value_max;" (malloc'd). */
+static char *date_spans(const char *lang, const char *date, const char *text)
+{
+    nc_meta meta = { 0 };
+    meta.lang = lang;
+    meta.date = date;
+    size_t n;
+    nc_article *a = t_ingest("joined", text, strlen(text), &meta, &n);
+    if (!a)
+        return NULL;
+    nc_extraction ex;
+    nc_error err = { 0 };
+    char *out = calloc(1, 2048);
+    size_t k = 0;
+    if (out && nc_extract_article(t_extractor(), a, NULL, &ex, &err) == NC_OK) {
+        for (size_t i = 0; i < ex.n_mentions; i++) {
+            const nc_mention *m = &ex.mentions[i];
+            if (m->kind == NC_MENTION_DATE && k < 2048)
+                k += (size_t)snprintf(out + k, 2048 - k, "%.*s=%s..%s;", (int)(m->end - m->start), a->text + m->start,
+                                      m->value, m->value_max);
+        }
+        nc_extraction_free(&ex);
+    }
+    nc_articles_free(a, n);
+    return out;
+}
+
+/* Two dates joined by "until", "à", "bis" are one period (date.join), the
+** second taking the first's year when it wrote none; "and" joins only after
+** "between"; an end before the start joins nothing. */
+void t_extract_joined_dates(void)
+{
+    char *v = date_spans("en", "2016-11-07", "I'll be out from 2015/08/12 until October 22.\n");
+    CHECK_STR(v, "from 2015/08/12 until October 22=2015-08-12..2015-10-22;");
+    free(v);
+    v = date_spans("en", "2016-11-07", "Sales were weak in January and April.\n");
+    CHECK_STR(v, "January=2016-01..;April=2016-04..;");
+    free(v);
+    v = date_spans("en", "2016-11-07", "Prices rose between July 1986 and February this year.\n");
+    CHECK_STR(v, "between July 1986 and February this year=1986-07..2016-02;");
+    free(v);
+    v = date_spans("fr", "2016-11-07", "Je serai absent de aujourd'hui \303\240 demain.\n");
+    CHECK_STR(v, "de aujourd'hui \303\240 demain=2016-11-07..2016-11-08;");
+    free(v);
+    v = date_spans("de", "2016-11-07", "Die Messe dauert von heute bis \303\274bermorgen.\n");
+    CHECK_STR(v, "von heute bis \303\274bermorgen=2016-11-07..2016-11-09;");
+    free(v);
+    v = date_spans("en", "2016-11-07", "Twitter said on Friday and Monday it paid.\n");
+    CHECK(v && !strstr(v, ".."  "2016") );
+    free(v);
+}
+
 /* Organisations outside the gazetteer: a legal form ("Acme Robotics Inc."),
 ** a capitalised name in a trigger's subject position ("Nimbus Data a payé");
 ** people are never companies, products belong to their company. */
