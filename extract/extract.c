@@ -524,7 +524,7 @@ static void join_date_ranges(const nc_extractor *x, const ruleset *article_rs, c
                 nc_iso_period(m->value, a0, a1) && nc_iso_period(bv, b0, b1) && strcmp(a0, b0) <= 0) {
                 nc_mention r = *m;
                 if (from)
-                    r.start = r.core_start = ws;
+                    r.start = ws;          /* core_start stays at the first date, after "from" */
                 r.end = b->end;
                 snprintf(r.value_max, sizeof r.value_max, "%s", bv);
                 r.flags |= NC_MF_RANGE | (b->flags & (NC_MF_RESOLVED | NC_MF_RELATIVE));

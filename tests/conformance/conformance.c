@@ -538,6 +538,11 @@ static void run_case(const nc_extractor *x, const char *lang, const char *file,
                 int same;
                 if (e->start >= 0) {
                     size_t bs = byte_of_u16(input, in_len, e->start), be = byte_of_u16(input, in_len, e->end + 1);
+                    /* white space at either end is no part of a span (" Oct. 2 a Octobre 22") */
+                    while (bs < be && bs < in_len && isspace((unsigned char)input[bs]))
+                        bs++;
+                    while (be > bs && be <= in_len && isspace((unsigned char)input[be - 1]))
+                        be--;
                     /* the peer's span may or may not hold a qualifier ("more
                     ** than an hour"): ours keeps the span with (start) and
                     ** without it (core_start) */
