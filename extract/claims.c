@@ -217,7 +217,10 @@ static void set_date(const nc_extraction *ex, int di, nc_claim *c)
     if (!can_date(d))
         return;
     c->date = di;
-    snprintf(c->event_date, sizeof c->event_date, "%.15s", d->value);
+    if (d->value_max[0] && (d->flags & NC_MF_RANGE))
+        snprintf(c->event_date, sizeof c->event_date, "%.15s/%.15s", d->value, d->value_max);   /* a period */
+    else
+        snprintf(c->event_date, sizeof c->event_date, "%.15s", d->value);
     c->event_precision = d->precision;
     snprintf(c->event_date_source, sizeof c->event_date_source, "sentence");
 }

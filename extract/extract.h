@@ -88,7 +88,9 @@ typedef struct nc_claim {
                                publication that states the term ("over the
                                next three years"); read it with nc_claim_duration */
     int    date;            /* date mention the event date came from */
-    char   event_date[16];  /* ISO at event_precision, "" if none */
+    char   event_date[32];  /* ISO at event_precision, "" if none; a period from a date
+                               range, an ISO 8601 interval of its two ends
+                               ("2023-03-11/2023-03-12", "2020/2022") */
     nc_date_precision event_precision;
     char   event_date_source[12]; /* "sentence", "article", "" */
     char   source[64];      /* org id of the medium the claim is attributed to */

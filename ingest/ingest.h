@@ -100,8 +100,10 @@ void nc_add_days(int *y, int *m, int *d, long n);
 int nc_days_in_month(int y, int m);
 /* The first and last day of an ISO date at any precision above ("2023-Q1":
 ** 2023-01-01 and 2023-03-31; a week Monday to Sunday, a winter into the next
-** year) as "YYYY-MM-DD" into start and end; 0, nothing written, if iso is
-** not one. No allocation. */
+** year), or of an ISO 8601 interval of two such dates ("2020/2022-Q1": from
+** 2020-01-01 to 2022-03-31), as "YYYY-MM-DD" into start and end; 0, nothing
+** written, if iso is not one (or the interval ends before it starts). No
+** allocation. */
 int nc_iso_period(const char *iso, char start[11], char end[11]);
 /* The season a TIMEX code names ("SP", "SU", "FA", "WI": 1 to 4, 0 for
 ** anything else) and the month it starts in (3, 6, 9, 12). No allocation. */

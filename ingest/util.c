@@ -86,6 +86,23 @@ static void put_ymd(char out[11], int y, int m, int d)
 
 int nc_iso_period(const char *iso, char start[11], char end[11])
 {
+    const char *slash = iso ? strchr(iso, '/') : NULL;
+    if (slash) {
+        /* an ISO 8601 interval of two dates, "2023-03-11/2023-03-12": from
+        ** the first's first day to the second's last */
+        char a[16], b[16], s0[11], e0[11], s1[11], e1[11];
+        size_t la = (size_t)(slash - iso), lb = strlen(slash + 1);
+        if (la >= sizeof a || lb >= sizeof b || strchr(slash + 1, '/'))
+            return 0;
+        memcpy(a, iso, la);
+        a[la] = 0;
+        memcpy(b, slash + 1, lb + 1);
+        if (!nc_iso_period(a, s0, e0) || !nc_iso_period(b, s1, e1) || strcmp(s0, e1) > 0)
+            return 0;
+        memcpy(start, s0, 11);
+        memcpy(end, e1, 11);
+        return 1;
+    }
     nc_date_precision p = iso ? nc_precision_of_iso(iso) : NC_PREC_NONE;
     if (p == NC_PREC_NONE)
         return 0;

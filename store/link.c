@@ -43,6 +43,7 @@
 ** the full computation's.
 */
 #include "store_int.h"
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -151,10 +152,10 @@ static int date_compat(const char *a, const char *b)
         return 1;
     size_t la = strlen(a), lb = strlen(b), l = la < lb ? la : lb;
     if ((la == 8 && a[5] == 'W') || (lb == 8 && b[5] == 'W') || (la == 7 && nc_season_of(a + 5, NULL)) ||
-        (lb == 7 && nc_season_of(b + 5, NULL))) {
-        /* a week or a season against anything: the two periods overlap (the
-        ** week of 2023-W13 runs from March 27 into April, winter 2022-WI
-        ** into 2023) */
+        (lb == 7 && nc_season_of(b + 5, NULL)) || strchr(a, '/') || strchr(b, '/')) {
+        /* a week, a season or a period of two dates ("2023-03-11/2023-03-12")
+        ** against anything: the two periods overlap (the week of 2023-W13
+        ** runs from March 27 into April, winter 2022-WI into 2023) */
         char sa[11], ea[11], sb[11], eb[11];
         if (!nc_iso_period(a, sa, ea) || !nc_iso_period(b, sb, eb))
             return 1;
@@ -164,6 +165,39 @@ static int date_compat(const char *a, const char *b)
     if ((la == 7 && (a[5] == 'Q' || a[5] == 'H')) || (lb == 7 && (b[5] == 'Q' || b[5] == 'H')))
         l = 4;
     return !strncmp(a, b, l);
+}
+
+/* Days from 1970-01-01 to a Gregorian day (proleptic; negative before). */
+static long civil_days(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* How many days a date or period covers, a precision counting as its
+** longest (a day 1, a week 7, a month 31, a quarter or season 92, a half 184,
+** a year 366: "2018" is no finer than "2020"), an interval its own days
+** ("2023-03-11/2023-03-12" 2); more than any when it has no year
+** ("XXXX-03-11", the longer the finer among those). */
+static long period_days(const char *iso)
+{
+    char s0[11], e0[11];
+    if (!iso || !nc_iso_period(iso, s0, e0))
+        return LONG_MAX - (iso ? (long)strlen(iso) : 0);
+    switch (nc_precision_of_iso(iso)) {
+    case NC_PREC_DAY: return 1;
+    case NC_PREC_WEEK: return 7;
+    case NC_PREC_MONTH: return 31;
+    case NC_PREC_SEASON: case NC_PREC_QUARTER: return 92;
+    case NC_PREC_HALF: return 184;
+    case NC_PREC_YEAR: return 366;
+    default: break;
+    }
+    return civil_days(atoi(e0), atoi(e0 + 5), atoi(e0 + 8)) - civil_days(atoi(s0), atoi(s0 + 5), atoi(s0 + 8)) + 1;
 }
 
 static int is_date_predicate(const char *p)
@@ -1330,8 +1364,10 @@ int nc_store_link(nc_store *s, nc_error *err)
         {
             group *gr = &g[found];
             gr->n++;
-            /* the group's date: the finest a member's sentence states */
-            if (cur.event_date && cur.date_in_sentence && (!gr->sdated || strlen(cur.event_date) > strlen(gr->date))) {
+            /* the group's date: the finest a member's sentence states (the
+            ** one that covers the fewest days; the first of equals) */
+            if (cur.event_date && cur.date_in_sentence &&
+                (!gr->sdated || period_days(cur.event_date) < period_days(gr->date))) {
                 int oom = 0;
                 gr->date = pool_str(&pool, cur.event_date, &oom);
                 gr->precision = pool_str(&pool, cur.event_precision, &oom);

@@ -267,8 +267,9 @@ void t_e2e_spans(void)
 
 /* Weekends and the rest of a period: "over the weekend" and "le week-end
 ** dernier" are the same Saturday to Sunday and their payments one group; "den
-** Rest des Jahres" runs from the publication to December 31; a weekend with
-** no publication date keeps its TIMEX. */
+** Rest des Jahres" runs from the publication to December 31; a claim they
+** date covers the whole period; a weekend with no publication date keeps
+** its TIMEX. */
 void t_e2e_weekends(void)
 {
     char *d = t_tmpdir(), db[700];
@@ -288,7 +289,12 @@ void t_e2e_weekends(void)
     CHECK_STR(v, "date.half_short 2023-H2..|date.rest 2023-03-16..2023-12-31|date.weekend 2023-03-11..2023-03-12|"
                  "date.weekend 2023-03-11..2023-03-12|date.weekend XXXX-WXX-WE..");
     free(v);
-    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE amount = '10000000' AND event_date = '2023-03-11'"), 2);
+    /* a claim dated by a period: an ISO 8601 interval, its first and last day */
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE amount = '10000000' AND event_date = '2023-03-11/2023-03-12'"
+                       " AND event_start = '2023-03-11' AND event_end = '2023-03-12'"), 2);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claim_groups WHERE amount = '10000000' AND event_start = '2023-03-11'"
+                       " AND event_end = '2023-03-12'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE amount = '5000000' AND event_date = '2023-03-16/2023-12-31'"), 1);
     CHECK_INT(qint(db, "SELECT count(DISTINCT m.group_id) FROM claims c JOIN claim_group_members m ON m.claim_id = c.id"
                        " WHERE c.amount = '10000000'"), 1);
     free(d);

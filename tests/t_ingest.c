@@ -840,4 +840,13 @@ void t_ingest_iso_weeks(void)
     CHECK(nc_season_of("WI", &first) == 4 && first == 12);
     CHECK(nc_season_of("SP", &first) == 1 && first == 3);
     CHECK_INT(nc_season_of("XX", NULL), 0);
+    /* periods: a date at any precision, or an ISO 8601 interval of two */
+    char ps[11], pe[11];
+    CHECK(nc_iso_period("2022-WI", ps, pe) && !strcmp(ps, "2022-12-01") && !strcmp(pe, "2023-02-28"));
+    CHECK(nc_iso_period("2020/2022-Q1", ps, pe) && !strcmp(ps, "2020-01-01") && !strcmp(pe, "2022-03-31"));
+    CHECK(nc_iso_period("2023-03-11/2023-03-12", ps, pe) && !strcmp(ps, "2023-03-11") && !strcmp(pe, "2023-03-12"));
+    CHECK(!nc_iso_period("2023-03-12/2023-03-11", ps, pe));   /* ends before it starts */
+    CHECK(!nc_iso_period("2023/2024/2025", ps, pe));
+    CHECK(!nc_iso_period("2023/", ps, pe));
+    CHECK_INT(nc_precision_of_iso("2023/2024"), NC_PREC_NONE);   /* an interval has no one precision */
 }
