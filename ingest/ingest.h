@@ -94,6 +94,8 @@ int nc_iso_week(int y, int m, int d, int *week_year);
 /* The Monday of ISO week w of week_year into *y, *m, *d; 0 (and nothing
 ** written) if w is not a week of that year. */
 int nc_iso_week_monday(int week_year, int w, int *y, int *m, int *d);
+/* Days from 1970-01-01 to the Gregorian day y-m-d (negative before it). */
+long nc_day_number(int y, int m, int d);
 /* The Gregorian day n days after y-m-d (n may be negative). */
 void nc_add_days(int *y, int *m, int *d, long n);
 /* The number of days in month m (1-12) of Gregorian year y. */

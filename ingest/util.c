@@ -183,6 +183,11 @@ static long days_from_civil(long y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+long nc_day_number(int y, int m, int d)
+{
+    return days_from_civil(y, m, d);
+}
+
 static void civil_from_days(long z, int *y, int *m, int *d)
 {
     z += 719468;

@@ -167,17 +167,6 @@ static int date_compat(const char *a, const char *b)
     return !strncmp(a, b, l);
 }
 
-/* Days from 1970-01-01 to a Gregorian day (proleptic; negative before). */
-static long civil_days(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* How many days a date or period covers, a precision counting as its
 ** longest (a day 1, a week 7, a month 31, a quarter or season 92, a half 184,
 ** a year 366: "2018" is no finer than "2020"), an interval its own days
@@ -197,7 +186,7 @@ static long period_days(const char *iso)
     case NC_PREC_YEAR: return 366;
     default: break;
     }
-    return civil_days(atoi(e0), atoi(e0 + 5), atoi(e0 + 8)) - civil_days(atoi(s0), atoi(s0 + 5), atoi(s0 + 8)) + 1;
+    return nc_day_number(atoi(e0), atoi(e0 + 5), atoi(e0 + 8)) - nc_day_number(atoi(s0), atoi(s0 + 5), atoi(s0 + 8)) + 1;
 }
 
 static int is_date_predicate(const char *p)
