@@ -713,6 +713,8 @@ static int date_parts(value_ctx *vc, const groups *g, int rd, int rm, int ry, ym
 ** 2020 and 2022", "November 19 to 20"): each end takes from the other the
 ** parts it leaves out; a year left out everywhere is chosen as for a single
 ** date. value is the start, value_max the end, at their own precisions. */
+static int year_for(value_ctx *vc, const groups *g, const ymd *v, const ymd *pub);
+
 static int range_mention(value_ctx *vc, const groups *g, ymd a, ymd b, const ymd *pub, int has_pub, nc_mention *m)
 {
     if (!b.m && a.m && b.d)
@@ -737,16 +739,10 @@ static int range_mention(value_ctx *vc, const groups *g, ymd a, ymd b, const ymd
         return 1;
     }
     if (!a.y) {
-        size_t at = sentence_at(vc, g);
-        /* "from July to October last year": the year the words name */
-        if (role_group(g->r, G_LASTYEAR, g->ov, g->n) >= 0)
-            a.y = pub->y - 1;
-        else if (role_group(g->r, G_NEXTYEAR, g->ov, g->n) >= 0)
-            a.y = pub->y + 1;
-        else if (role_group(g->r, G_THIS, g->ov, g->n) >= 0)
-            a.y = pub->y;
-        else
-            a.y = choose_year(&a, pub, sentence_tense(vc, at));
+        /* "from July to October last year": the year the words name; "du 24
+        ** au 26 août prochain", "les 20 et 21 mars derniers": the first such
+        ** start after (before) the publication; else the tense's */
+        a.y = year_for(vc, g, &a, pub);
         b.y = a.y + (b.m < a.m || (b.m == a.m && b.d && b.d < a.d));   /* "from November to February" */
         m->flags |= NC_MF_RESOLVED;
     }
