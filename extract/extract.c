@@ -287,6 +287,15 @@ static int match_at(const pcre2_code *code, int jit, const char *text, size_t en
     return pcre2_match(code, (PCRE2_SPTR)text, end, at, PCRE2_NO_UTF_CHECK, md, mctx);
 }
 
+/* The rules for sentence si: a sentence of a paragraph in another language
+** gets that language's, when there are rules for it. */
+static const ruleset *sentence_rules(const nc_extractor *x, const ruleset *article_rs, const nc_article *a, size_t si)
+{
+    const char *sl = a->sentences[si].lang;
+    const ruleset *other = sl[0] && strcmp(sl, article_rs->lang) ? ruleset_find(x, sl) : NULL;
+    return other ? other : article_rs;
+}
+
 static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_article *a, unsigned kinds,
                      value_ctx *vcs, pcre2_match_data *md, work *w, size_t *limit_hits)
 {
@@ -297,14 +306,7 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
             (*limit_hits)++;
             return NC_E_LIMIT;
         }
-        /* a sentence of a paragraph in another language gets that language's rules */
-        const ruleset *rs = article_rs;
-        const char *sl = a->sentences[si].lang;
-        if (sl[0] && strcmp(sl, article_rs->lang)) {
-            const ruleset *other = ruleset_find(x, sl);
-            if (other)
-                rs = other;
-        }
+        const ruleset *rs = sentence_rules(x, article_rs, a, si);
         value_ctx *vc = &vcs[rs - x->sets];
         size_t s0 = a->sentences[si].start, s1 = a->sentences[si].end;
         vc->sent = text + s0;
@@ -485,10 +487,7 @@ static void join_date_ranges(const nc_extractor *x, const ruleset *article_rs, c
         if (i + 1 < *nm && joinable_date(m) && joinable_date(&ms[i + 1]) && ms[i + 1].sentence == m->sentence &&
             ms[i + 1].start > m->end) {
             const nc_mention *b = &ms[i + 1];
-            const ruleset *rs = article_rs;
-            const char *sl = a->sentences[m->sentence].lang;
-            if (sl[0] && strcmp(sl, article_rs->lang) && ruleset_find(x, sl))
-                rs = ruleset_find(x, sl);
+            const ruleset *rs = sentence_rules(x, article_rs, a, m->sentence);
             size_t js = m->end, je = b->start;
             while (js < je && (t[js] == ' ' || t[js] == ','))
                 js++;
@@ -509,8 +508,7 @@ static void join_date_ranges(const nc_extractor *x, const ruleset *article_rs, c
             char bv[64];
             snprintf(bv, sizeof bv, "%s", b->value);
             int b_year_guessed = (b->flags & NC_MF_YEAR_GUESSED) && !(m->flags & NC_MF_RESOLVED) &&
-                                 b->precision >= NC_PREC_MONTH && b->precision != NC_PREC_WEEK &&
-                                 strlen(bv) >= 7 && bv[4] == '-' && bv[5] != 'Q' && bv[5] != 'H';
+                                 (b->precision == NC_PREC_MONTH || b->precision == NC_PREC_DAY);
             if (b_year_guessed) {
                 memcpy(bv, m->value, 4);
                 if (strcmp(bv, m->value) < 0) {
