@@ -323,8 +323,8 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                 continue;
             size_t off = s0;
             double pt0 = x->profile ? now() : 0;
-            /* prefix anchors live only in the masks of the first NC_ANCHOR_BITS rules */
-            int anchored = r->code_anchored && !x->no_anchor && (ri < NC_ANCHOR_BITS || !r->n_prefix);
+            /* only at its anchors, or everywhere (rules.c, mark_anchored) */
+            int anchored = r->anchored;
             if (anchored && !have_tokens) {
                 if (!tokenize(w, rs, text, s0, s1))
                     return NC_E_NOMEM;

@@ -66,6 +66,8 @@ typedef struct rule {
     pcre2_code *code_anchored;   /* the same, compiled anchored, when the rule has
                                     an "anchor" line */
     unsigned char jit, jit_anchored;   /* 1: JIT-compiled, matched through pcre2_jit_match */
+    unsigned char anchored;  /* 1: matched only at its anchors, through code_anchored (set
+                                once the rule set is loaded: rules_load_all) */
     char  *anchor_spec;      /* "digit numword": where its matches can start */
     uint64_t *anchor;        /* sorted hashes of the folded first tokens allowed */
     size_t n_anchor;

@@ -594,7 +594,7 @@ static int compile_rule(loader *ld, rule *r, const char *raw, nc_error *err)
     }
     r->pattern_src = src;
     /* an anchored rule's own code is JIT-compiled later, only where it is
-    ** still matched (jit_unanchored) */
+    ** still matched (mark_anchored) */
     if (!ld->x->opts.no_jit && !r->anchor_spec)
         r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;   /* interpreted code kept if JIT is unavailable */
     if (r->anchor_spec) {
@@ -674,19 +674,18 @@ static const struct anchor_slot *slot_find(const struct anchor_slot *t, size_t s
     return t[j].hash ? &t[j] : NULL;
 }
 
-/* JIT-compile the unanchored code of the anchored rules that still match
-** with it: past the first NC_ANCHOR_BITS rules with prefix anchors, or all
-** when anchors are off (NEWSCLAIMS_NO_ANCHOR, the anchors' test). The others
-** match only anchored: compiling theirs was a quarter of a short run's
-** instructions. The test mirrors run_rules's. */
-static void jit_unanchored(const nc_extractor *x, ruleset *rs)
+/* Which rules match only at their anchors: those with an anchored pattern,
+** unless anchors are off (NEWSCLAIMS_NO_ANCHOR, the anchors' test) or the
+** rule has prefix anchors past the first NC_ANCHOR_BITS rules (prefixes live
+** only in the masks). The others match with their unanchored code, which is
+** JIT-compiled here and only for them: compiling it for every rule was a
+** quarter of a short run's instructions. */
+static void mark_anchored(const nc_extractor *x, ruleset *rs)
 {
-    if (x->opts.no_jit)
-        return;
     for (size_t i = 0; i < rs->n_rules; i++) {
         rule *r = &rs->rules[i];
-        int anchored = r->code_anchored && !x->no_anchor && (i < NC_ANCHOR_BITS || !r->n_prefix);
-        if (!anchored && !r->jit)
+        r->anchored = r->code_anchored && !x->no_anchor && (i < NC_ANCHOR_BITS || !r->n_prefix);
+        if (!r->anchored && !r->jit && !x->opts.no_jit)
             r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
     }
 }
@@ -991,7 +990,7 @@ int rules_load_all(nc_extractor *x, nc_error *err)
                             : nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");
             }
             if (rc == NC_OK) {
-                jit_unanchored(x, &x->sets[x->n_sets]);
+                mark_anchored(x, &x->sets[x->n_sets]);
                 for (size_t r = 0; r < x->sets[x->n_sets].n_rules; r++)
                     x->sets[x->n_sets].rules[r].file = x->sets[x->n_sets].path;
                 x->n_sets++;
