@@ -940,7 +940,43 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
     size_t n;
     const char *lv;
     date_parts(vc, g, G_DAY, G_MONTH, G_YEAR, &v);
-    if (date_parts(vc, g, G_DAY2, G_MONTH2, G_YEAR2, &v2)) {
+    int has_v2 = date_parts(vc, g, G_DAY2, G_MONTH2, G_YEAR2, &v2);
+    const char *mrel = lex_of(vc, g, G_MONTHREL, "monthrel");
+    if (mrel && (v.m || v.y || v2.m || v2.y))
+        return 0;                         /* a month said twice */
+    if (mrel) {
+        /* "the 20th of next month", "du 4 au 22 de ce mois", "the first
+        ** Friday of next month", "am 15. nächsten Monats": the month is the
+        ** publication's moved by the lexicon's offset ("+P1M", "0M", "-P1M") */
+        const char *p = mrel + (mrel[0] == '+' || mrel[0] == '-') + (mrel[0] != '0');
+        long k = strtol(p, (char **)&p, 10);
+        if (*p != 'M' || v.d > 31 || v2.d > 31 || (!v.d && !has_v2 && role_group(g->r, G_NTH, g->ov, g->n) < 0))
+            return 0;
+        m->flags |= NC_MF_RELATIVE;
+        if (!has_pub || !pub.m || vc->pub_precision < NC_PREC_MONTH) {
+            if (!v.d || (has_v2 && !v2.d))
+                return 0;                 /* no month to count the nth weekday in */
+            snprintf(m->value, sizeof m->value, "XXXX-XX-%02d", v.d);   /* as a day alone */
+            if (has_v2) {
+                snprintf(m->value_max, sizeof m->value_max, "XXXX-XX-%02d", v2.d);
+                m->flags |= NC_MF_RANGE;
+            }
+            m->precision = NC_PREC_NONE;
+            return 1;
+        }
+        ymd r = pub;
+        shift(&r, NC_PREC_MONTH, mrel[0] == '-' ? -k : k, 'M');
+        v.y = r.y;
+        v.m = r.m;
+        if (has_v2) {
+            v2.y = r.y;
+            v2.m = r.m;
+        }
+        if (v.d > nc_days_in_month(v.y, v.m) || v2.d > nc_days_in_month(v.y, v.m))
+            return 0;                     /* "the 31st of this month" in November */
+        m->flags |= NC_MF_RESOLVED;
+    }
+    if (has_v2) {
         set_qualifier(vc, g, m);
         return range_mention(vc, g, v, v2, &pub, has_pub, m);
     }

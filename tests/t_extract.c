@@ -334,6 +334,31 @@ void t_extract_joined_dates(void)
     }
 }
 
+/* A day, two days or an nth weekday of a month named from the publication's
+** (role monthrel): the month moves with the publication, across a year's
+** end; a day the month does not have leaves only the month; with no
+** publication date, the days alone. */
+void t_extract_days_of_relative_months(void)
+{
+    static const struct {
+        const char *lang, *date, *text, *want;
+    } t[] = {
+        { "en", "2016-11-07", "The talks run from 4 to 22 this month.\n", "from 4 to 22 this month=2016-11-04..2016-11-22;" },
+        { "en", "2016-12-20", "It is due on the 20th of next month.\n", "the 20th of next month=2017-01-20..;" },
+        { "en", "2017-01-10", "Sales fell on the first Friday of last month.\n", "the first Friday of last month=2016-12-02..;" },
+        { "en", "2016-11-07", "It is due on the 31st of this month.\n", "this month=2016-11..;" },
+        { "en", "", "It is due on the 20th of next month.\n", "the 20th of next month=XXXX-XX-20..;" },
+        { "fr", "2016-11-07", "Le salon a lieu du 4 au 22 du mois prochain.\n", "du 4 au 22 du mois prochain=2016-12-04..2016-12-22;" },
+        { "de", "2016-11-07", "Die Messe beginnt am 20. n\303\244chsten Monats.\n",
+          "20. n\303\244chsten Monats=2016-12-20..;" },
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        char *v = date_spans(t[i].lang, t[i].date[0] ? t[i].date : NULL, t[i].text);
+        CHECK_STR(v, t[i].want);
+        free(v);
+    }
+}
+
 /* Organisations outside the gazetteer: a legal form ("Acme Robotics Inc."),
 ** a capitalised name in a trigger's subject position ("Nimbus Data a payé");
 ** people are never companies, products belong to their company. */
