@@ -489,8 +489,9 @@ static void join_date_ranges(const nc_extractor *x, const ruleset *article_rs, c
             const nc_mention *b = &ms[i + 1];
             const ruleset *rs = sentence_rules(x, article_rs, a, m->sentence);
             size_t js = m->end, je = b->start;
+            int comma = 0;            /* "from March 27, 1987, until March 19, 1990" */
             while (js < je && (t[js] == ' ' || t[js] == ','))
-                js++;
+                comma |= t[js++] == ',';
             while (je > js && t[je - 1] == ' ')
                 je--;
             const char *join = je > js ? lex_lookup(rs, "rangejoin", t + js, je - js) : NULL;
@@ -518,7 +519,10 @@ static void join_date_ranges(const nc_extractor *x, const ruleset *article_rs, c
                 }
             }
             char a0[11], a1[11], b0[11], b1[11];
-            if (join && (strcmp(join, "and") || (from && !strcmp(from, "between"))) &&
+            /* after a comma, only a period its first word opened or whose first
+            ** date ends with its year, as US dates set it off ("August 1, 1987, to
+            ** July 31, 1988"): "Au 31 octobre, jusqu'au 15 novembre" is two clauses */
+            if (join && (!comma || from || (m->end > 0 && isdigit((unsigned char)t[m->end - 1]))) && (strcmp(join, "and") || (from && !strcmp(from, "between"))) &&
                 nc_iso_period(m->value, a0, a1) && nc_iso_period(bv, b0, b1) && strcmp(a0, b0) <= 0) {
                 nc_mention r = *m;
                 if (from)

@@ -326,6 +326,8 @@ void t_extract_joined_dates(void)
         { "en", "2016-11-07", "Twitter said on Monday and Friday it paid.\n", "Monday=2016-11-07..;Friday=2016-11-04..;" },
         { "en", "2016-11-07", "Twitter said it paid between Monday and Friday.\n",
           "Monday=2016-11-07..;Friday=2016-11-04..;" },
+        /* a comma before the join word starts another clause: no period */
+        { "fr", "2016-11-07", "Au 31 octobre, jusqu'au 15 novembre, rien.\n", "31 octobre=2016-10-31..;15 novembre=2016-11-15..;" },
     };
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
         char *v = date_spans(t[i].lang, t[i].date, t[i].text);
