@@ -972,8 +972,14 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
             v2.y = r.y;
             v2.m = r.m;
         }
-        if (v.d > nc_days_in_month(v.y, v.m) || v2.d > nc_days_in_month(v.y, v.m))
-            return 0;                     /* "the 31st of this month" in November */
+        if (v.d > nc_days_in_month(v.y, v.m) || v2.d > nc_days_in_month(v.y, v.m)) {
+            if (has_v2)
+                return 0;
+            /* "the 31st of this month" in November: as "Nov 31" below */
+            snprintf(m->value, sizeof m->value, "XXXX-%02d-%02d", v.m, v.d);
+            m->precision = NC_PREC_NONE;
+            return 1;
+        }
         m->flags |= NC_MF_RESOLVED;
     }
     if (has_v2) {
@@ -1164,6 +1170,13 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
         return 0;
     if (v.m > 12 || v.d > 31 || v.q > 4 || v.h > 2 || (v.y && (v.y < 1800 || v.y > 2200)))
         return 0;
+    if (v.d && v.m && v.d > nc_days_in_month(v.y ? v.y : 2000, v.m)) {
+        /* "Feb 30", "31 avril", "29 February 2023": a day its month does not
+        ** have, kept as written with no year, a TIMEX that dates nothing */
+        format_no_year(v, NC_PREC_DAY, m->value, sizeof m->value);
+        m->precision = NC_PREC_NONE;
+        return 1;
+    }
     if (!v.y) {
         if (!has_pub) {
             format_no_year(v, p, m->value, sizeof m->value);
@@ -1172,6 +1185,10 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
         }
         v.y = year_for(vc, g, &v, &pub);
         m->flags |= NC_MF_RESOLVED;
+        /* "Feb 29" in a year without one: the nearest leap year the same
+        ** side of the publication as the year chosen */
+        for (int k = 0; k < 8 && v.d > nc_days_in_month(v.y, v.m); k++)
+            v.y += v.y > pub.y || (v.y == pub.y && v.m > pub.m) ? 1 : -1;
     }
     format_date(&v, p, m->value, sizeof m->value);
     m->precision = p;

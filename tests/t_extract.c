@@ -338,7 +338,8 @@ void t_extract_joined_dates(void)
 
 /* A day, two days or an nth weekday of a month named from the publication's
 ** (role monthrel): the month moves with the publication, across a year's
-** end; a day the month does not have leaves only the month; with no
+** end; a day the month does not have ("Feb 30", also written as such) is
+** a TIMEX with no year, "XXXX-02-30", that dates nothing; with no
 ** publication date, the days alone. */
 void t_extract_days_of_relative_months(void)
 {
@@ -348,7 +349,11 @@ void t_extract_days_of_relative_months(void)
         { "en", "2016-11-07", "The talks run from 4 to 22 this month.\n", "from 4 to 22 this month=2016-11-04..2016-11-22;" },
         { "en", "2016-12-20", "It is due on the 20th of next month.\n", "the 20th of next month=2017-01-20..;" },
         { "en", "2017-01-10", "Sales fell on the first Friday of last month.\n", "the first Friday of last month=2016-12-02..;" },
-        { "en", "2016-11-07", "It is due on the 31st of this month.\n", "this month=2016-11..;" },
+        { "en", "2016-11-07", "It is due on the 31st of this month.\n", "the 31st of this month=XXXX-11-31..;" },
+        { "en", "2016-11-07", "It was due on Feb 30 or 29 February 2023, not Feb 29.\n",
+          "Feb 30=XXXX-02-30..;29 February 2023=XXXX-02-29..;Feb 29=2016-02-29..;" },
+        { "en", "2023-03-15", "It was due on Feb 29.\n", "Feb 29=2020-02-29..;" },
+        { "en", "2023-03-15", "It will be due on Feb 29.\n", "Feb 29=2024-02-29..;" },
         { "en", "", "It is due on the 20th of next month.\n", "the 20th of next month=XXXX-XX-20..;" },
         { "fr", "2016-11-07", "Le salon a lieu du 4 au 22 du mois prochain.\n", "du 4 au 22 du mois prochain=2016-12-04..2016-12-22;" },
         { "de", "2016-11-07", "Die Messe beginnt am 20. n\303\244chsten Monats.\n",

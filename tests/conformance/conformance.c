@@ -373,6 +373,20 @@ static int same_weekend(const char *timex, const nc_mention *m)
     return !strcmp(m->value, sat) && !strcmp(m->value_max, sun);
 }
 
+/* A day its month does not have: the peer's TIMEX keeps the written year
+** ("2019-02-29", resolved to nothing), ours drops it, "XXXX-02-29" (a TIMEX
+** that dates nothing, where 2019-02-29 would be an ISO date SQLite reads as
+** March 1). The same month and day, and neither a real date. */
+static int same_unreal_day(const char *timex, const nc_mention *m)
+{
+    int y, mo, d, mo2, d2;
+    char end;
+    if (sscanf(timex, "%4d-%2d-%2d%c", &y, &mo, &d, &end) != 3 || mo < 1 || mo > 12 ||
+        d <= nc_days_in_month(y, mo) || sscanf(m->value, "XXXX-%2d-%2d%c", &mo2, &d2, &end) != 2)
+        return 0;
+    return mo == mo2 && d == d2;
+}
+
 /* Does our value match the expected resolution? */
 static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
 {
@@ -407,7 +421,7 @@ static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
         if (!e->resolution[0] || !strcmp(e->resolution, "null"))
             return 1;   /* an extractor's case: the span is the whole answer */
         if (json_str(e->resolution, "$.Timex", a, sizeof a) &&
-            (!strcmp(a, m->value) || same_duration(a, m->value) || same_weekend(a, m)))
+            (!strcmp(a, m->value) || same_duration(a, m->value) || same_weekend(a, m) || same_unreal_day(a, m)))
             return 1;
         if (json_str(e->resolution, "$.FutureResolution.date", a, sizeof a) && !strcmp(a, m->value))
             return 1;
@@ -421,7 +435,7 @@ static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
             snprintf(path, sizeof path, "$.values[%d].timex", i);
             if (!json_str(e->resolution, path, a, sizeof a))
                 break;
-            if (!strcmp(a, m->value) || same_duration(a, m->value))
+            if (!strcmp(a, m->value) || same_duration(a, m->value) || same_unreal_day(a, m))
                 return 1;
             char st[11], en[11];
             if (m->value_max[0] && timex_range(a, st, en) && range_matches(m, st, en))
