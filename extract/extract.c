@@ -609,6 +609,15 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
     if (nm > 1)
         qsort(ms, nm, sizeof *ms, cmp_mention_start);
     join_date_ranges(x, rs, a, ms, &nm);
+    /* "since January 1, 2010", "nach dem 15. März": after overlaps are
+    ** resolved, so the bound's word never makes a date outrank another */
+    for (size_t i = 0; i < nm; i++) {
+        size_t s0 = a->sentences[ms[i].sentence].start;
+        if (i > 0 && ms[i - 1].end > s0)
+            s0 = ms[i - 1].end;
+        if (s0 <= ms[i].start)
+            attach_date_bound(sentence_rules(x, rs, a, ms[i].sentence), a->text, s0, &ms[i]);
+    }
     if (w.nq > 1)
         qsort(w.q, w.nq, sizeof *w.q, cmp_cue);
     out->mentions = ms;

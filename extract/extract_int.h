@@ -187,8 +187,14 @@ void value_ctx_init(value_ctx *vc, const ruleset *rs, const nc_article *a);
 void value_ctx_free(value_ctx *vc);
 /* Extend an amount, count, percentage or duration mention backwards over a
 ** qualifier of the "qual" lexicon written just before it (within the
-** sentence starting at s0), setting m->qualifier. */
+** sentence starting at s0), setting m->qualifier and m->core_start (where
+** the quantity itself starts). */
 void attach_qualifier(const ruleset *rs, const char *text, size_t s0, nc_mention *m);
+/* The same for a date kept after overlaps are resolved (one day, month,
+** quarter or year with no qualifier, not a span), over a word of the
+** "datequal" lexicon ("since", "after", "before"), not before s0 (the
+** sentence's start or the previous mention's end). */
+void attach_date_bound(const ruleset *rs, const char *text, size_t s0, nc_mention *m);
 
 /* Fill m->value etc. from the groups of a match. Returns 1 if the match
 ** gives a usable mention, 0 if it is to be dropped. */

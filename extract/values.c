@@ -398,6 +398,8 @@ static int scale_of(value_ctx *vc, const groups *g, int role, dec *out)
 static void set_qualifier(value_ctx *vc, const groups *g, nc_mention *m)
 {
     const char *q = lex_of(vc, g, G_QUAL, "qual");
+    if (!q && g->r->kind == RK_DATE)
+        q = lex_of(vc, g, G_QUAL, "datequal");    /* "before 2018", "nach dem 1. Mai" */
     if (!q && g->r->qualifier)
         q = g->r->qualifier;
     if (q)
@@ -1387,10 +1389,10 @@ static int number_parts(value_ctx *vc, const groups *g, dec *v)
 ** starts a word. Looking back from the match, rather than making every rule
 ** start with an optional qualifier, keeps the rules anchored on digits and
 ** number words, which PCRE2 finds fast. Returns the new start, or start. */
-static size_t qualifier_before(const ruleset *rs, const char *text, size_t s0, size_t start, char *qual,
-                               size_t qsize)
+static size_t qualifier_before(const ruleset *rs, const char *lexname, const char *text, size_t s0, size_t start,
+                               char *qual, size_t qsize)
 {
-    const lexicon *lx = lex_find(rs, "qual");
+    const lexicon *lx = lex_find(rs, lexname);
     if (!lx || start == 0)
         return start;
     size_t e = start;
@@ -1423,7 +1425,14 @@ void attach_qualifier(const ruleset *rs, const char *text, size_t s0, nc_mention
     m->core_start = m->start;
     if (m->qualifier[0] || m->kind == NC_MENTION_DATE || m->kind == NC_MENTION_ORG)
         return;
-    m->start = qualifier_before(rs, text, s0, m->start, m->qualifier, sizeof m->qualifier);
+    m->start = qualifier_before(rs, "qual", text, s0, m->start, m->qualifier, sizeof m->qualifier);
+}
+
+void attach_date_bound(const ruleset *rs, const char *text, size_t s0, nc_mention *m)
+{
+    if (m->kind != NC_MENTION_DATE || m->qualifier[0] || m->value_max[0] || m->unit[0] || strstr(m->value, "_REF"))
+        return;
+    m->start = qualifier_before(rs, "datequal", text, s0, m->start, m->qualifier, sizeof m->qualifier);
 }
 
 int mention_from_match(value_ctx *vc, const rule *r, const char *text,
