@@ -522,7 +522,8 @@ static void join_date_ranges(const nc_extractor *x, const ruleset *article_rs, c
             /* after a comma, only a period its first word opened or whose first
             ** date ends with its year, as US dates set it off ("August 1, 1987, to
             ** July 31, 1988"): "Au 31 octobre, jusqu'au 15 novembre" is two clauses */
-            if (join && (!comma || from || (m->end > 0 && isdigit((unsigned char)t[m->end - 1]))) && (strcmp(join, "and") || (from && !strcmp(from, "between"))) &&
+            int comma_ok = !comma || from || (m->end > 0 && isdigit((unsigned char)t[m->end - 1]));
+            if (join && comma_ok && (strcmp(join, "and") || (from && !strcmp(from, "between"))) &&
                 nc_iso_period(m->value, a0, a1) && nc_iso_period(bv, b0, b1) && strcmp(a0, b0) <= 0) {
                 nc_mention r = *m;
                 if (from)

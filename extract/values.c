@@ -978,7 +978,7 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
             if (has_v2)
                 return 0;
             /* "the 31st of this month" in November: as "Nov 31" below */
-            snprintf(m->value, sizeof m->value, "XXXX-%02d-%02d", v.m, v.d);
+            format_no_year(v, NC_PREC_DAY, m->value, sizeof m->value);
             m->precision = NC_PREC_NONE;
             return 1;
         }

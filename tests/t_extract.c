@@ -305,14 +305,27 @@ static char *date_spans(const char *lang, const char *date, const char *text)
     return out;
 }
 
+/* A table of texts and the date mentions they must give (date_spans); an
+** empty publication date is none. */
+typedef struct {
+    const char *lang, *date, *text, *want;
+} date_case;
+
+static void check_dates(const date_case *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *v = date_spans(t[i].lang, t[i].date[0] ? t[i].date : NULL, t[i].text);
+        CHECK_STR(v, t[i].want);
+        free(v);
+    }
+}
+
 /* Two dates joined by "until", "à", "bis" are one period (date.join), the
 ** second taking the first's year when it wrote none; "and" joins only after
 ** "between"; an end before the start joins nothing. */
 void t_extract_joined_dates(void)
 {
-    static const struct {
-        const char *lang, *date, *text, *want;
-    } t[] = {
+    static const date_case t[] = {
         { "en", "2016-11-07", "I'll be out from 2015/08/12 until October 22.\n",
           "from 2015/08/12 until October 22=2015-08-12..2015-10-22;" },
         { "en", "2016-11-07", "Sales were weak in January and April.\n", "January=2016-01..;April=2016-04..;" },
@@ -329,11 +342,7 @@ void t_extract_joined_dates(void)
         /* a comma before the join word starts another clause: no period */
         { "fr", "2016-11-07", "Au 31 octobre, jusqu'au 15 novembre, rien.\n", "31 octobre=2016-10-31..;15 novembre=2016-11-15..;" },
     };
-    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
-        char *v = date_spans(t[i].lang, t[i].date, t[i].text);
-        CHECK_STR(v, t[i].want);
-        free(v);
-    }
+    check_dates(t, sizeof t / sizeof *t);
 }
 
 /* A day, two days or an nth weekday of a month named from the publication's
@@ -343,9 +352,7 @@ void t_extract_joined_dates(void)
 ** publication date, the days alone. */
 void t_extract_days_of_relative_months(void)
 {
-    static const struct {
-        const char *lang, *date, *text, *want;
-    } t[] = {
+    static const date_case t[] = {
         { "en", "2016-11-07", "The talks run from 4 to 22 this month.\n", "from 4 to 22 this month=2016-11-04..2016-11-22;" },
         { "en", "2016-12-20", "It is due on the 20th of next month.\n", "the 20th of next month=2017-01-20..;" },
         { "en", "2017-01-10", "Sales fell on the first Friday of last month.\n", "the first Friday of last month=2016-12-02..;" },
@@ -359,11 +366,7 @@ void t_extract_days_of_relative_months(void)
         { "de", "2016-11-07", "Die Messe beginnt am 20. n\303\244chsten Monats.\n",
           "20. n\303\244chsten Monats=2016-12-20..;" },
     };
-    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
-        char *v = date_spans(t[i].lang, t[i].date[0] ? t[i].date : NULL, t[i].text);
-        CHECK_STR(v, t[i].want);
-        free(v);
-    }
+    check_dates(t, sizeof t / sizeof *t);
 }
 
 /* Organisations outside the gazetteer: a legal form ("Acme Robotics Inc."),
