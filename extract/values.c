@@ -1189,7 +1189,7 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
         m->flags |= NC_MF_RESOLVED;
         /* "Feb 29" in a year without one: the nearest leap year the same
         ** side of the publication as the year chosen */
-        for (int k = 0; k < 8 && v.d > nc_days_in_month(v.y, v.m); k++)
+        for (int k = 0; k < 8 && v.d && v.m && v.d > nc_days_in_month(v.y, v.m); k++)
             v.y += v.y > pub.y || (v.y == pub.y && v.m > pub.m) ? 1 : -1;
     }
     format_date(&v, p, m->value, sizeof m->value);
