@@ -113,6 +113,16 @@ static int suppressed(const lang_profile *lp, const char *t, size_t len, size_t 
         if (all_digits)
             return 1;
     }
+    /* "8.8. 2015": a day and month in digits before a year's digits */
+    if (lp->has_ordinal_dot && tl >= 4 && tl <= 6 && next >= '0' && next <= '9') {
+        int dots = 0, ok = 1;
+        for (size_t i = s; i < e; i++) {
+            dots += t[i] == '.';
+            ok &= t[i] == '.' || (t[i] >= '0' && t[i] <= '9');
+        }
+        if (ok && dots == 2 && t[s] != '.')
+            return 1;
+    }
     return 0;
 }
 

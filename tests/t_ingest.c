@@ -216,15 +216,16 @@ void t_ingest_sentences(void)
 {
     size_t n;
     const char *de = "Der Umsatz lag bei 1,57 Mrd. Dollar, z. B. im letzten Quartal. Am 30. Juni 2023 endet der Vertrag. "
-                     "Twitter hat 300.000 Abonnenten und zahlt 3 Mio. Euro an Dr. Schmidt.\n";
+                     "Twitter hat 300.000 Abonnenten und zahlt 3 Mio. Euro an Dr. Schmidt. (APA - 8.8. 2015)\n";
     nc_meta m = { 0 };
     m.lang = "de";
     nc_article *a = t_ingest("de", de, strlen(de), &m, &n);
     CHECK(a != NULL);
     if (a) {
-        CHECK_INT(a->n_sentences, 3);
+        CHECK_INT(a->n_sentences, 4);
         CHECK(has_sentence(a, "Der Umsatz lag bei 1,57 Mrd. Dollar, z. B. im letzten Quartal."));
         CHECK(has_sentence(a, "Am 30. Juni 2023 endet der Vertrag."));
+        CHECK(has_sentence(a, "(APA - 8.8. 2015)"));   /* day and month in digits before the year */
         /* spans are byte offsets into the text */
         for (size_t i = 0; i < a->n_sentences; i++)
             CHECK(a->sentences[i].end <= a->text_len && a->sentences[i].start < a->sentences[i].end);

@@ -435,7 +435,7 @@ static int value_ok(model_kind mk, const expect *e, const nc_mention *m)
             snprintf(path, sizeof path, "$.values[%d].timex", i);
             if (!json_str(e->resolution, path, a, sizeof a))
                 break;
-            if (!strcmp(a, m->value) || same_duration(a, m->value) || same_unreal_day(a, m))
+            if (!strcmp(a, m->value) || same_duration(a, m->value) || same_weekend(a, m) || same_unreal_day(a, m))
                 return 1;
             char st[11], en[11];
             if (m->value_max[0] && timex_range(a, st, en) && range_matches(m, st, en))
