@@ -9,7 +9,8 @@
 ** "Mrd.", "z.", "U.S.") does that job instead, with two corrections ICU's
 ** rules (UAX #29) do not make:
 **   - no break after an abbreviation or inside a number, and none before a
-**     lower-case letter;
+**     lower-case letter; in languages with ordinal dots, none after "30." or
+**     between "8.8." and a year's digits ("8.8. 2015");
 **   - a break where a period is glued to the next sentence, as scraped text
 **     often has it ("en 2020.Ce contrat"): lower-case letter or digit, '.',
 **     then an upper-case letter followed by a lower-case one.
