@@ -471,6 +471,19 @@ static int joinable_date(const nc_mention *m)
            !strchr(m->value, 'X') && !strstr(m->value, "_REF");
 }
 
+/* The value m gives as one end of a joined period, or NULL: a joinable
+** date's own, or for "now" (PRESENT_REF) the publication date when it is
+** known to the day ("between now and November 15th"). */
+static const char *join_end(const nc_mention *m, const nc_article *a)
+{
+    if (joinable_date(m))
+        return m->value;
+    if (m->kind == NC_MENTION_DATE && !m->value_max[0] && !m->unit[0] && !strcmp(m->value, "PRESENT_REF") &&
+        a->pub_date_precision == NC_PREC_DAY && a->pub_date[0])
+        return a->pub_date;
+    return NULL;
+}
+
 /* Two dates of a sentence joined by a word of the `rangejoin` lexicon ("to",
 ** "until", "-"; "and" only after "between"), perhaps after one of
 ** `rangefrom` ("from", "between"), are one period: "from 2015/08/12 until
@@ -484,8 +497,8 @@ static void join_date_ranges(const nc_extractor *x, const ruleset *article_rs, c
     size_t out = 0;
     for (size_t i = 0; i < *nm; i++) {
         nc_mention *m = &ms[i];
-        if (i + 1 < *nm && joinable_date(m) && joinable_date(&ms[i + 1]) && ms[i + 1].sentence == m->sentence &&
-            ms[i + 1].start > m->end) {
+        const char *av = i + 1 < *nm ? join_end(m, a) : NULL, *bend = av ? join_end(&ms[i + 1], a) : NULL;
+        if (av && bend && ms[i + 1].sentence == m->sentence && ms[i + 1].start > m->end) {
             const nc_mention *b = &ms[i + 1];
             const ruleset *rs = sentence_rules(x, article_rs, a, m->sentence);
             size_t js = m->end, je = b->start;
@@ -507,14 +520,14 @@ static void join_date_ranges(const nc_extractor *x, const ruleset *article_rs, c
             ** ("from 2015/08/12 until October 22"), or the next when it
             ** would come before */
             char bv[64];
-            snprintf(bv, sizeof bv, "%s", b->value);
+            snprintf(bv, sizeof bv, "%s", bend);
             int b_year_guessed = (b->flags & NC_MF_YEAR_GUESSED) && !(m->flags & NC_MF_RESOLVED) &&
                                  (b->precision == NC_PREC_MONTH || b->precision == NC_PREC_DAY);
             if (b_year_guessed) {
-                memcpy(bv, m->value, 4);
-                if (strcmp(bv, m->value) < 0) {
+                memcpy(bv, av, 4);
+                if (strcmp(bv, av) < 0) {
                     char y[16];
-                    snprintf(y, sizeof y, "%04d", atoi(m->value) + 1);
+                    snprintf(y, sizeof y, "%04d", atoi(av) + 1);
                     memcpy(bv, y, 4);
                 }
             }
@@ -524,13 +537,19 @@ static void join_date_ranges(const nc_extractor *x, const ruleset *article_rs, c
             ** July 31, 1988"): "Au 31 octobre, jusqu'au 15 novembre" is two clauses */
             int comma_ok = !comma || from || (m->end > 0 && isdigit((unsigned char)t[m->end - 1]));
             if (join && comma_ok && (strcmp(join, "and") || (from && !strcmp(from, "between"))) &&
-                nc_iso_period(m->value, a0, a1) && nc_iso_period(bv, b0, b1) && strcmp(a0, b0) <= 0) {
+                nc_iso_period(av, a0, a1) && nc_iso_period(bv, b0, b1) && strcmp(a0, b0) <= 0) {
                 nc_mention r = *m;
+                if (av != m->value) {      /* "now": the publication day */
+                    snprintf(r.value, sizeof r.value, "%s", av);
+                    r.precision = NC_PREC_DAY;
+                    r.flags |= NC_MF_RESOLVED | NC_MF_RELATIVE;
+                }
                 if (from)
                     r.start = ws;          /* core_start stays at the first date, after "from" */
                 r.end = b->end;
                 snprintf(r.value_max, sizeof r.value_max, "%s", bv);
-                r.flags |= NC_MF_RANGE | (b->flags & (NC_MF_RESOLVED | NC_MF_RELATIVE));
+                r.flags |= NC_MF_RANGE | (b->flags & (NC_MF_RESOLVED | NC_MF_RELATIVE)) |
+                           (bend != b->value ? NC_MF_RESOLVED | NC_MF_RELATIVE : 0);
                 r.rule = "date.join";
                 ms[out++] = r;
                 i++;

@@ -339,6 +339,10 @@ void t_extract_joined_dates(void)
         { "en", "2016-11-07", "Twitter said on Monday and Friday it paid.\n", "Monday=2016-11-07..;Friday=2016-11-04..;" },
         { "en", "2016-11-07", "Twitter said it paid between Monday and Friday.\n",
           "Monday=2016-11-07..;Friday=2016-11-04..;" },
+        /* "now" is the publication day, when that is known */
+        { "en", "2019-04-23", "I will do my work between now and November 15th.\n",
+          "between now and November 15th=2019-04-23..2019-11-15;" },
+        { "en", "2019-04", "I will do my work between now and November 15th.\n", "now=PRESENT_REF..;November 15th=2019-11-15..;" },
         /* a comma before the join word starts another clause: no period */
         { "fr", "2016-11-07", "Au 31 octobre, jusqu'au 15 novembre, rien.\n", "31 octobre=2016-10-31..;15 novembre=2016-11-15..;" },
     };
