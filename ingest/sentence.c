@@ -105,23 +105,16 @@ static int suppressed(const lang_profile *lp, const char *t, size_t len, size_t 
     /* a single capital and a period: an initial ("Donald J. Trump") */
     if (tl == 2 && t[s] >= 'A' && t[s] <= 'Z')
         return 1;
-    /* "30. Juni": in languages that write day ordinals with a period, one
-    ** or two digits and a period do not end a sentence */
-    if (lp->has_ordinal_dot && (tl == 2 || tl == 3)) {
-        int all_digits = 1;
-        for (size_t i = s; i + 1 < e; i++)
-            all_digits &= t[i] >= '0' && t[i] <= '9';
-        if (all_digits)
-            return 1;
-    }
-    /* "8.8. 2015": a day and month in digits before a year's digits */
-    if (lp->has_ordinal_dot && tl >= 4 && tl <= 6 && next >= '0' && next <= '9') {
-        int dots = 0, ok = 1;
+    /* in languages that write day ordinals with a period, a token of digits
+    ** and periods: "30. Juni" (one or two digits and the period) does not end a
+    ** sentence, nor "8.8. 2015" (day and month before a year's digits) */
+    if (lp->has_ordinal_dot && t[s] != '.') {
+        int dots = 0, digits = 1;
         for (size_t i = s; i < e; i++) {
             dots += t[i] == '.';
-            ok &= t[i] == '.' || (t[i] >= '0' && t[i] <= '9');
+            digits &= t[i] == '.' || (t[i] >= '0' && t[i] <= '9');
         }
-        if (ok && dots == 2 && t[s] != '.')
+        if (digits && ((dots == 1 && tl <= 3) || (dots == 2 && tl >= 4 && tl <= 6 && next >= '0' && next <= '9')))
             return 1;
     }
     return 0;
