@@ -974,15 +974,7 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
             v2.y = r.y;
             v2.m = r.m;
         }
-        if (v.d > nc_days_in_month(v.y, v.m) || v2.d > nc_days_in_month(v.y, v.m)) {
-            if (has_v2)
-                return 0;
-            /* "the 31st of this month" in November: as "Nov 31" below */
-            format_no_year(v, NC_PREC_DAY, m->value, sizeof m->value);
-            m->precision = NC_PREC_NONE;
-            return 1;
-        }
-        m->flags |= NC_MF_RESOLVED;
+        m->flags |= NC_MF_RESOLVED;       /* "the 31st of this month" in November: as "Nov 31" below */
     }
     if (has_v2) {
         set_qualifier(vc, g, m);
@@ -1174,9 +1166,11 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
         return 0;
     if (v.d && v.m && v.d > nc_days_in_month(v.y ? v.y : 2000, v.m)) {
         /* "Feb 30", "31 avril", "29 February 2023": a day its month does not
-        ** have, kept as written with no year, a TIMEX that dates nothing */
+        ** have, kept as written with no year, a TIMEX that dates nothing (a
+        ** range with such an end is none: range_mention) */
         format_no_year(v, NC_PREC_DAY, m->value, sizeof m->value);
         m->precision = NC_PREC_NONE;
+        m->flags &= ~(unsigned)NC_MF_RESOLVED;
         return 1;
     }
     if (!v.y) {
