@@ -713,7 +713,7 @@ static int cmd_ingest(int argc, char **argv)
             fprintf(stderr, "newsclaims: claim groups unchanged\n");
     }
     nc_store_close(s);
-    nc_extractor_profile_report(x, stderr, 15);   /* only with NEWSCLAIMS_PROFILE */
+    nc_extractor_profile_report(x, stderr, 40);   /* only with NEWSCLAIMS_PROFILE */
     nc_extractor_free(x);
     nc_ingester_free(ing);
     if (rc == EXIT_SUCCESS && cn.failed)

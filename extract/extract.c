@@ -139,8 +139,12 @@ typedef struct work {
 } work;
 
 /* Where anchored rules may start in text[s0, s1): the tokens token_at
-** finds one after the other (every ASCII digit, each run of letters, split
-** where a capital follows a small letter, every other non-space character). */
+** finds one after the other (an ASCII digit that does not follow another,
+** each run of letters, split where a capital follows a small letter, every
+** other non-space character). A rule anchored at digits is tried where a
+** run of digits begins, not at each digit of "2023": every rule that starts
+** with a number bounds it on the left, and t_extract_anchors_change_nothing
+** checks that on corpus-bench. */
 static int tokenize(work *w, const ruleset *rs, const char *text, size_t s0, size_t s1)
 {
     w->nt = 0;
@@ -154,6 +158,10 @@ static int tokenize(work *w, const ruleset *rs, const char *text, size_t s0, siz
             i++;
             while (i < s1 && ((unsigned char)text[i] & 0xC0) == 0x80)
                 i++;
+            continue;
+        }
+        if (dig && i > s0 && text[i - 1] >= '0' && text[i - 1] <= '9') {
+            i += n;                    /* inside a run of digits: no rule starts there */
             continue;
         }
         if (w->nt == w->capt) {
@@ -322,7 +330,9 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
             if (r->kind <= RK_NUMBER && !(kinds & (1u << r->kind)))
                 continue;
             size_t off = s0;
-            double pt0 = x->profile ? now() : 0;
+            /* measuring aid (NEWSCLAIMS_PROFILE), kept by one thread */
+            struct rule_prof *prof = x->profile ? &x->profile[prof_base + ri] : NULL;
+            double pt0 = prof ? now() : 0;
             /* only at its anchors, or everywhere (rules.c, mark_anchored) */
             int anchored = r->anchored;
             if (anchored && !have_tokens) {
@@ -348,11 +358,15 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                                     : !(t->is_digit ? r->anchor_digit : anchor_has(r, t->hash)))
                             continue;
                         rc = match_at(r->code_anchored, r->jit_anchored, text, s1, t->pos, md, x->mctx);
+                        if (prof)
+                            prof->tries++;
                         if (rc != PCRE2_ERROR_NOMATCH)
                             break;
                     }
                 } else {
                     rc = match_at(r->code, r->jit, text, s1, off, md, x->mctx);
+                    if (prof)
+                        prof->tries++;
                 }
                 if (rc == PCRE2_ERROR_NOMATCH)
                     break;
@@ -360,6 +374,8 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                     (*limit_hits)++;      /* match/depth/JIT stack limit: skip this rule here */
                     break;
                 }
+                if (prof)
+                    prof->hits++;
                 PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
                 if (ov[1] <= ov[0]) {     /* empty match: step one character */
                     off = ov[0] + 1;
@@ -427,8 +443,8 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                 }
                 off = ov[1];
             }
-            if (x->profile)
-                ((nc_extractor *)x)->profile[prof_base + ri] += now() - pt0;   /* measuring aid, one thread */
+            if (prof)
+                prof->secs += now() - pt0;
         }
     }
     return NC_OK;
@@ -439,16 +455,20 @@ void nc_extractor_profile_report(const nc_extractor *x, FILE *out, size_t top)
     if (!x->profile)
         return;
     double total = 0;
-    for (size_t i = 0; i < x->n_profile; i++)
-        total += x->profile[i];
-    fprintf(out, "rule time: %.3f s in all\n", total);
+    unsigned long tries = 0, hits = 0;
+    for (size_t i = 0; i < x->n_profile; i++) {
+        total += x->profile[i].secs;
+        tries += x->profile[i].tries;
+        hits += x->profile[i].hits;
+    }
+    fprintf(out, "rule time: %.3f s in all; %lu match attempts, %lu matched\n", total, tries, hits);
     unsigned char *shown = calloc(x->n_profile ? x->n_profile : 1, 1);
     for (size_t k = 0; shown && k < top && k < x->n_profile; k++) {
         size_t best = 0;
         double bt = -1;
         for (size_t i = 0; i < x->n_profile; i++)
-            if (!shown[i] && x->profile[i] > bt) {
-                bt = x->profile[i];
+            if (!shown[i] && x->profile[i].secs > bt) {
+                bt = x->profile[i].secs;
                 best = i;
             }
         shown[best] = 1;
@@ -458,7 +478,8 @@ void nc_extractor_profile_report(const nc_extractor *x, FILE *out, size_t top)
             i -= rs->n_rules;
             rs++;
         }
-        fprintf(out, "  %6.3f s %5.1f%%  %s %s\n", bt, total > 0 ? 100 * bt / total : 0, rs->lang, rs->rules[i].id);
+        fprintf(out, "  %6.3f s %5.1f%%  %9lu tries %7lu matched  %s %s\n", bt, total > 0 ? 100 * bt / total : 0,
+                x->profile[best].tries, x->profile[best].hits, rs->lang, rs->rules[i].id);
     }
     free(shown);
 }

@@ -118,6 +118,13 @@ typedef struct ruleset {
     size_t ptab_size;
 } ruleset;
 
+/* NEWSCLAIMS_PROFILE: what one rule cost over a run (one thread) */
+struct rule_prof {
+    double secs;               /* wall time in its matching, values included */
+    unsigned long tries;       /* match attempts (pcre2 calls) */
+    unsigned long hits;        /* of which matched */
+};
+
 struct nc_extractor {
     nc_extract_opts opts;
     char *rules_dir;
@@ -129,7 +136,7 @@ struct nc_extractor {
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit_stack;
     int no_anchor;             /* NEWSCLAIMS_NO_ANCHOR: try anchored rules everywhere */
-    double *profile;           /* seconds per rule (all sets, in order), or NULL */
+    struct rule_prof *profile; /* per rule (all sets, in order), or NULL */
     size_t n_profile;
 };
 
