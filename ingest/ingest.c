@@ -139,9 +139,10 @@ static size_t split_paras(const char *t, para **out)
     return n;
 }
 
+/* re was compiled anchored at both ends (lang.c, drop patterns) */
 static int full_match(pcre2_code *re, const char *s, size_t len, pcre2_match_data *md)
 {
-    int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, PCRE2_ANCHORED | PCRE2_ENDANCHORED, md, NULL);
+    int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
     return rc >= 0;
 }
 

@@ -92,13 +92,17 @@ static uint32_t sw_get(const nc_ingester *ing, const char *w, size_t n)
     return 0;
 }
 
-static int add_pattern(pcre2_code ***arr, size_t *n, const char *pat, int no_jit,
+/* extra: compile options of this kind of pattern (a drop pattern matches
+** a whole paragraph: PCRE2_ANCHORED | PCRE2_ENDANCHORED at compile time,
+** where JIT-compiled code can use them; passed at match time they would
+** send every paragraph through the interpreter) */
+static int add_pattern(pcre2_code ***arr, size_t *n, const char *pat, uint32_t extra, int no_jit,
                        const char *where, nc_error *err)
 {
     int ec;
     PCRE2_SIZE eo;
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MULTILINE,
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MULTILINE | extra,
                                    &ec, &eo, NULL);
     if (!re) {
         PCRE2_UCHAR msg[256];
@@ -194,11 +198,11 @@ static int load_file(nc_ingester *ing, const char *path, nc_error *err)
                 s = e;
             }
         } else if (!strcmp(dir, "drop")) {
-            rc = add_pattern(&p.drop, &p.n_drop, val, ing->opts.no_jit, where, err);
+            rc = add_pattern(&p.drop, &p.n_drop, val, PCRE2_ANCHORED | PCRE2_ENDANCHORED, ing->opts.no_jit, where, err);
         } else if (!strcmp(dir, "cut")) {
-            rc = add_pattern(&p.cut, &p.n_cut, val, ing->opts.no_jit, where, err);
+            rc = add_pattern(&p.cut, &p.n_cut, val, 0, ing->opts.no_jit, where, err);
         } else if (!strcmp(dir, "credit")) {
-            rc = add_pattern(&p.credit, &p.n_credit, val, ing->opts.no_jit, where, err);
+            rc = add_pattern(&p.credit, &p.n_credit, val, 0, ing->opts.no_jit, where, err);
         } else {
             rc = nc_error_set(err, NC_E_RULES, where, "unknown directive \"%s\"", dir);
         }
