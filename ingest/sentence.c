@@ -17,6 +17,7 @@
 ** Sentences never cross a paragraph ('\n'); spans exclude surrounding spaces.
 */
 #include "ingest_int.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,75 @@ static void push_glued(spans *s, const char *t, size_t a, size_t b)
     push(s, t, from, b);
 }
 
+/* Sentence break iterators kept per thread and locale, for the thread's
+** life: opening one (ICU builds it from its rule data) cost about as much as
+** splitting a short article. A thread's iterators are closed when it ends;
+** past BI_CACHE locales, an iterator is opened and closed per call. */
+#define BI_CACHE 4
+typedef struct bi_cache {
+    char loc[BI_CACHE][64];
+    UBreakIterator *bi[BI_CACHE];
+    unsigned n;
+} bi_cache;
+
+static pthread_key_t bi_key;
+static pthread_once_t bi_once = PTHREAD_ONCE_INIT;
+static int bi_key_ok;
+
+static void bi_cache_free(void *p)
+{
+    bi_cache *c = p;
+    for (unsigned i = 0; i < c->n; i++)
+        ubrk_close(c->bi[i]);
+    free(c);
+}
+
+static void bi_key_make(void)
+{
+    bi_key_ok = pthread_key_create(&bi_key, bi_cache_free) == 0;
+}
+
+/* A sentence iterator for loc: *owned says whether the caller closes it
+** (else it stays in this thread's cache). NULL with *st set on failure. */
+static UBreakIterator *sentence_iterator(const char *loc, int *owned, UErrorCode *st)
+{
+    pthread_once(&bi_once, bi_key_make);
+    bi_cache *c = bi_key_ok ? pthread_getspecific(bi_key) : NULL;
+    if (bi_key_ok && !c && (c = calloc(1, sizeof *c)) != NULL && pthread_setspecific(bi_key, c) != 0) {
+        free(c);
+        c = NULL;
+    }
+    for (unsigned i = 0; c && i < c->n; i++)
+        if (!strcmp(c->loc[i], loc)) {
+            *owned = 0;
+            return c->bi[i];
+        }
+    UBreakIterator *bi = ubrk_open(UBRK_SENTENCE, loc, NULL, 0, st);
+    if (U_FAILURE(*st)) {
+        if (bi)
+            ubrk_close(bi);
+        return NULL;
+    }
+    *owned = !(c && c->n < BI_CACHE);
+    if (!*owned) {
+        snprintf(c->loc[c->n], sizeof c->loc[c->n], "%s", loc);
+        c->bi[c->n++] = bi;
+    }
+    return bi;
+}
+
+/* Done with bi: closed if the caller owns it, else left on an empty text
+** (it must not keep pointing into the caller's buffer). */
+static void sentence_iterator_done(UBreakIterator *bi, int owned)
+{
+    static const UChar empty[1] = { 0 };
+    UErrorCode st = U_ZERO_ERROR;
+    if (owned)
+        ubrk_close(bi);
+    else
+        ubrk_setText(bi, empty, 0, &st);
+}
+
 int split_sentences(const lang_profile *lp, const char *t, size_t len,
                     nc_sentence **out, size_t *n_out, nc_error *err)
 {
@@ -151,13 +221,14 @@ int split_sentences(const lang_profile *lp, const char *t, size_t len,
     char loc[64];
     snprintf(loc, sizeof loc, "%s", lp && lp->locale[0] ? lp->locale : "en");
     UErrorCode st = U_ZERO_ERROR;
+    int owned = 1;
     UText *ut = utext_openUTF8(NULL, t, (int64_t)len, &st);
-    UBreakIterator *bi = ubrk_open(UBRK_SENTENCE, loc, NULL, 0, &st);
+    UBreakIterator *bi = U_SUCCESS(st) ? sentence_iterator(loc, &owned, &st) : NULL;
     if (U_SUCCESS(st))
         ubrk_setUText(bi, ut, &st);
     if (U_FAILURE(st)) {
         if (bi)
-            ubrk_close(bi);
+            sentence_iterator_done(bi, owned);
         utext_close(ut);
         return nc_error_set(err, NC_E_ICU, NULL, "sentence break iterator: %s", u_errorName(st));
     }
@@ -173,7 +244,7 @@ int split_sentences(const lang_profile *lp, const char *t, size_t len,
     }
     if (start < len)
         push_glued(&s, t, start, len);
-    ubrk_close(bi);
+    sentence_iterator_done(bi, owned);
     utext_close(ut);
     if (s.is_oom) {
         free(s.v);
