@@ -73,6 +73,7 @@ void nc_ingester_free(nc_ingester *ing)
     lang_free_all(ing);
     free(ing->data_dir);
     free(ing);
+    sentence_cache_release();
 }
 
 size_t nc_ingester_languages(const nc_ingester *ing, const char *const **codes)

@@ -179,7 +179,8 @@ typedef struct nc_ingester nc_ingester;
 ** defaults). Returns NULL and fills *err on failure. The ingester is
 ** read-only after creation and may be shared by threads. Free with
 ** nc_ingester_free. Each thread that ingests keeps its own ICU sentence
-** iterators (one per locale, a few hundred KB) until the thread ends. */
+** iterators (one per locale, a few hundred KB) until the thread ends;
+** nc_ingester_free closes the calling thread's. */
 nc_ingester *nc_ingester_new(const nc_ingest_opts *opts, nc_error *err);
 void nc_ingester_free(nc_ingester *ing);   /* NULL is a no-op */
 

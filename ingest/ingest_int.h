@@ -91,6 +91,9 @@ int normalize_utf8(const char *s, size_t len, char **out, size_t *out_len,
 /* ---------------- sentences (sentence.c) */
 int split_sentences(const lang_profile *lp, const char *text, size_t len,
                     nc_sentence **out, size_t *n, nc_error *err);
+/* Close the calling thread's cached sentence iterators now (other threads'
+** are closed when they end). */
+void sentence_cache_release(void);
 
 /* ---------------- markup (html.c, feed.c) */
 typedef struct raw_article {

@@ -172,6 +172,16 @@ static void bi_key_make(void)
     bi_key_ok = pthread_key_create(&bi_key, bi_cache_free) == 0;
 }
 
+void sentence_cache_release(void)
+{
+    pthread_once(&bi_once, bi_key_make);
+    bi_cache *c = bi_key_ok ? pthread_getspecific(bi_key) : NULL;
+    if (c) {
+        pthread_setspecific(bi_key, NULL);
+        bi_cache_free(c);
+    }
+}
+
 /* A sentence iterator for loc: *owned says whether the caller closes it
 ** (else it stays in this thread's cache). NULL with *st set on failure. */
 static UBreakIterator *sentence_iterator(const char *loc, int *owned, UErrorCode *st)
