@@ -9,7 +9,8 @@
 **
 ** In a pattern, {NAME} stands for a def (inserted as a non-capturing group)
 ** or a lexicon (an alternation of its surfaces, longest first, regex
-** metacharacters escaped, a space matching any run of white space); {orgs}
+** metacharacters escaped, a space matching any run of white space, written
+** as a trie: sb_add_surfaces); {orgs}
 ** is the gazetteer's aliases for the language. A '{' followed by a digit is
 ** an ordinary quantifier.
 **
@@ -233,20 +234,243 @@ static void sb_add_literal(sb *b, const char *s)
 }
 
 /* An alternation of literal surfaces, longest first ("millions" before
-** "million"); (*FAIL) when there is none. Sorts s in place. */
+** "million"), factored into a trie so that the regex engine reads each
+** shared beginning once: "seven|seventeen|seventy|six" is written
+** "(?:s(?:even(?:teen|ty)?|ix))". A step of the trie is one code point as
+** written, or a run of white space for a space. At every step the longer
+** surfaces are tried first (a step's branches, then its end): the order of
+** the flat alternation, for the surfaces matching at one place lie on one
+** path. The one catch is case, since a lexicon may stand in caseless or in
+** case-sensitive (?-i) text: branches whose code points differ only by
+** case ("Mio", "mio") become one class step ("[Mm]io") when what follows
+** them is the same, else their surfaces are written flat there, longest
+** first; both read the same in either case mode. A surface with white space
+** other than a space (which \s+ would also match) leaves the whole
+** alternation flat, as does running out of memory; (*FAIL) when there is
+** no surface. Sorts s in place. */
+#define TRIE_SPACE 0x110000          /* a step that is a run of white space */
+
+typedef struct tnode {
+    uint32_t key;                    /* the code point, or TRIE_SPACE */
+    int end;                         /* a surface ends here */
+    struct tnode **kid;
+    size_t n_kid, cap_kid;
+} tnode;
+
+static void trie_free(tnode *t)
+{
+    for (size_t i = 0; i < t->n_kid; i++)
+        trie_free(t->kid[i]);
+    free(t->kid);
+    free(t);
+}
+
+/* Add surface s under root: 1 done, 0 out of memory or a surface the trie
+** does not take (the caller then writes the flat alternation). */
+static int trie_add(tnode *root, const char *s)
+{
+    tnode *t = root;
+    int32_t i = 0, n = (int32_t)strlen(s);
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT((const uint8_t *)s, i, n, c);
+        if (c < 0 || (c != ' ' && u_isUWhiteSpace(c)))
+            return 0;
+        uint32_t key = c == ' ' ? TRIE_SPACE : (uint32_t)c;
+        tnode *k = NULL;
+        for (size_t j = 0; j < t->n_kid && !k; j++)
+            if (t->kid[j]->key == key)
+                k = t->kid[j];
+        if (!k) {
+            if (t->n_kid == t->cap_kid) {
+                size_t cap = t->cap_kid ? t->cap_kid * 2 : 4;
+                tnode **v = realloc(t->kid, cap * sizeof *v);
+                if (!v)
+                    return 0;
+                t->kid = v;
+                t->cap_kid = cap;
+            }
+            if (!(k = calloc(1, sizeof *k)))
+                return 0;
+            k->key = key;
+            t->kid[t->n_kid++] = k;
+        }
+        t = k;
+    }
+    t->end = 1;
+    return 1;
+}
+
+/* Do a and b end the same surfaces (their own steps aside)? */
+static int trie_same(const tnode *a, const tnode *b)
+{
+    if (a->end != b->end || a->n_kid != b->n_kid)
+        return 0;
+    for (size_t i = 0; i < a->n_kid; i++) {
+        const tnode *m = NULL;
+        for (size_t j = 0; j < b->n_kid && !m; j++)
+            if (b->kid[j]->key == a->kid[i]->key)
+                m = b->kid[j];
+        if (!m || !trie_same(a->kid[i], m))
+            return 0;
+    }
+    return 1;
+}
+
+static uint32_t trie_fold(uint32_t key)
+{
+    return key == TRIE_SPACE ? key : (uint32_t)u_foldCase((UChar32)key, U_FOLD_CASE_DEFAULT);
+}
+
+/* One code point of a literal, escaped as sb_add_literal escapes it; or,
+** in a class, with \ ] ^ - [ escaped. */
+static void sb_add_cp(sb *b, uint32_t key, int in_class)
+{
+    char u[8];
+    int32_t k = 0;
+    if (key == TRIE_SPACE) {
+        sb_adds(b, "\\s+");
+        return;
+    }
+    if (key < 0x80 && strchr(in_class ? "\\]^-[" : "\\^$.|?*+()[]{}-/#", (int)key)) {
+        u[k++] = '\\';
+        u[k++] = (char)key;
+    } else {
+        U8_APPEND_UNSAFE((uint8_t *)u, k, (UChar32)key);
+    }
+    sb_add(b, u, (size_t)k);
+}
+
+/* The surfaces ending under t, each prefixed with pre (UTF-8, a space for
+** a run of white space), appended to *v. 0 when out of memory. */
+static int trie_collect(const tnode *t, char *pre, size_t n, char ***v, size_t *nv, size_t *cap)
+{
+    char u[8];
+    int32_t k = 0;
+    U8_APPEND_UNSAFE((uint8_t *)u, k, t->key == TRIE_SPACE ? ' ' : (UChar32)t->key);
+    if (n + (size_t)k + 1 > 1024)
+        return 0;
+    memcpy(pre + n, u, (size_t)k);
+    n += (size_t)k;
+    pre[n] = 0;
+    if (t->end) {
+        if (*nv == *cap) {
+            size_t c = *cap ? *cap * 2 : 8;
+            char **w = realloc(*v, c * sizeof *w);
+            if (!w)
+                return 0;
+            *v = w;
+            *cap = c;
+        }
+        if (!((*v)[*nv] = malloc(n + 1)))
+            return 0;
+        memcpy((*v)[(*nv)++], pre, n + 1);
+    }
+    for (size_t i = 0; i < t->n_kid; i++)
+        if (!trie_collect(t->kid[i], pre, n, v, nv, cap))
+            return 0;
+    return 1;
+}
+
+/* What may follow node t: its branches, each a step and what follows it,
+** then (by a greedy '?') its end. */
+static void trie_emit(sb *b, const tnode *t)
+{
+    if (!t->n_kid)
+        return;
+    int group = t->n_kid > 1 || t->end;
+    if (group)
+        sb_adds(b, "(?:");
+    unsigned char *done = calloc(t->n_kid, 1);
+    if (!done) {
+        b->is_oom = 1;
+        return;
+    }
+    int first = 1;
+    for (size_t i = 0; i < t->n_kid; i++) {
+        if (done[i])
+            continue;
+        /* the branches that differ from this one only by case */
+        uint32_t f = trie_fold(t->kid[i]->key);
+        size_t n_case = 0;
+        int same = 1;
+        for (size_t j = i; j < t->n_kid; j++)
+            if (!done[j] && trie_fold(t->kid[j]->key) == f) {
+                n_case++;
+                same &= trie_same(t->kid[i], t->kid[j]);
+            }
+        if (!first)
+            sb_adds(b, "|");
+        first = 0;
+        if (n_case == 1 || same) {
+            if (n_case == 1) {
+                sb_add_cp(b, t->kid[i]->key, 0);
+            } else {
+                sb_adds(b, "[");
+                for (size_t j = i; j < t->n_kid; j++)
+                    if (!done[j] && trie_fold(t->kid[j]->key) == f)
+                        sb_add_cp(b, t->kid[j]->key, 1);
+                sb_adds(b, "]");
+            }
+            for (size_t j = i; j < t->n_kid; j++)
+                if (trie_fold(t->kid[j]->key) == f)
+                    done[j] = 1;
+            trie_emit(b, t->kid[i]);
+            continue;
+        }
+        /* case variants followed by different surfaces: those surfaces flat */
+        char **v = NULL, pre[1024];
+        size_t nv = 0, cap = 0;
+        int ok = 1;
+        for (size_t j = i; j < t->n_kid && ok; j++)
+            if (!done[j] && trie_fold(t->kid[j]->key) == f) {
+                done[j] = 1;
+                ok = trie_collect(t->kid[j], pre, 0, &v, &nv, &cap);
+            }
+        if (ok) {
+            qsort(v, nv, sizeof *v, cmp_len_desc);
+            for (size_t j = 0; j < nv; j++) {
+                if (j)
+                    sb_adds(b, "|");
+                sb_add_literal(b, v[j]);
+            }
+        } else {
+            b->is_oom = 1;
+        }
+        for (size_t j = 0; j < nv; j++)
+            free(v[j]);
+        free(v);
+    }
+    free(done);
+    if (group)
+        sb_adds(b, t->end ? ")?" : ")");
+}
+
 static void sb_add_surfaces(sb *b, const char **s, size_t n)
 {
     if (n > 1)
         qsort(s, n, sizeof *s, cmp_len_desc);
-    sb_adds(b, "(?:");
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            sb_adds(b, "|");
-        sb_add_literal(b, s[i]);
+    tnode *root = calloc(1, sizeof *root);
+    int ok = root != NULL;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = s[i][0] && trie_add(root, s[i]);
+    if (ok && n) {
+        sb_adds(b, "(?:");
+        trie_emit(b, root);
+        sb_adds(b, ")");
+    } else {
+        sb_adds(b, "(?:");
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                sb_adds(b, "|");
+            sb_add_literal(b, s[i]);
+        }
+        if (!n)
+            sb_adds(b, "(*FAIL)");
+        sb_adds(b, ")");
     }
-    if (!n)
-        sb_adds(b, "(*FAIL)");
-    sb_adds(b, ")");
+    if (root)
+        trie_free(root);
 }
 
 static void sb_add_alternation(sb *b, const lexicon *l)

@@ -4,6 +4,7 @@
 */
 #include "test.h"
 #include <dirent.h>
+#include <pcre2.h>
 #include <stdlib.h>
 
 static void report(void *ud, const char *where, const char *msg)
@@ -539,4 +540,134 @@ void t_extract_anchors_change_nothing(void)
     CHECK(articles >= 5);
     CHECK_INT(diffs, 0);
     nc_extractor_free(slow);
+}
+
+/* A lexicon is written as a trie of its surfaces (rules.c); it must match
+** what the flat alternation, longest first, matches: the same end, in
+** caseless text and inside (?-i), whatever follows. The surfaces here have
+** shared beginnings, case variants with the same and with different
+** continuations ("Mio"/"mios"/"MIOS", "Twitter"/"tagesschau"), multi-word
+** and non-ASCII ones. */
+static int write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return 0;
+    int ok = fputs(text, f) >= 0;
+    return fclose(f) == 0 && ok;
+}
+
+static int probe_end(const char *pattern, const char *subject)
+{
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES, &ec, &eo, NULL);
+    if (!re)
+        return -100;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    int rc = pcre2_match(re, (PCRE2_SPTR)subject, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+    int end = rc < 0 ? rc : (int)pcre2_get_ovector_pointer(md)[1];
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+    return end;
+}
+
+void t_extract_lexicon_trie(void)
+{
+    static const char *const surfaces[] = {
+        "A", "Mio", "mios", "MIOS", "Twitter", "tagesschau", "tag", "seven", "seventeen", "seventy",
+        "six", "dozen", "dozens", "a b", "a bc", "Öl", "öls", "É", "é", "Éclair", "x-y", "x.y"
+    };
+    size_t n = sizeof surfaces / sizeof *surfaces;
+    char *dir = t_tmpdir(), path[600], *orgs = t_read("extract/rules/orgs.tsv", NULL);
+    CHECK(dir != NULL && orgs != NULL);
+    if (!dir || !orgs) {
+        free(dir);
+        free(orgs);
+        return;
+    }
+    char rules[2048] = "lang xx\nlocale en_US\nsubject nearest\nlex probe P";
+    for (size_t i = 0; i < n; i++)
+        snprintf(rules + strlen(rules), sizeof rules - strlen(rules), "|%s", surfaces[i]);
+    strcat(rules, "\nrule probe.ci\nkind negation\npattern {probe}\n"
+                  "rule probe.cs\nkind negation\npattern (?-i:{probe})\n");
+    snprintf(path, sizeof path, "%s/orgs.tsv", dir);
+    CHECK(write_text(path, orgs));
+    snprintf(path, sizeof path, "%s/xx.rules", dir);
+    CHECK(write_text(path, rules));
+    nc_extract_opts o = nc_extract_default_opts();
+    o.rules_dir = dir;
+    nc_error err = { 0 };
+    nc_extractor *x = nc_extractor_new(&o, &err);
+    if (!x)
+        fprintf(stderr, "%s\n", err.msg);
+    CHECK(x != NULL);
+    const char *ci = x ? nc_extractor_rule_pattern(x, "xx", "probe.ci") : NULL;
+    const char *cs = x ? nc_extractor_rule_pattern(x, "xx", "probe.cs") : NULL;
+    CHECK(ci && cs && strlen(ci) < 1000 && strlen(cs) < 1000);
+    if (!ci || !cs || strlen(ci) >= 1000 || strlen(cs) >= 1000) {
+        nc_extractor_free(x);
+        free(dir);
+        free(orgs);
+        return;
+    }
+    CHECK(strstr(ci, "even(?:") != NULL);  /* written as a trie: "seven" read once */
+    /* the flat alternation, longest first, as the trie replaced it */
+    const char *sorted[32];
+    memcpy(sorted, surfaces, sizeof surfaces);
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strlen(sorted[j]) > strlen(sorted[j - 1]); j--) {
+            const char *t = sorted[j];
+            sorted[j] = sorted[j - 1];
+            sorted[j - 1] = t;
+        }
+    char flat[1024] = "(?:";
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(flat, "|");
+        for (const char *p = sorted[i]; *p; p++) {
+            if (*p == ' ')
+                strcat(flat, "\\s+");
+            else if (strchr(".-", *p))
+                strcat(flat, *p == '.' ? "\\." : "\\-");
+            else
+                strncat(flat, p, 1);
+        }
+    }
+    strcat(flat, ")");
+    static const char *const follow[] = { "", "$", "s", "\\s", "(?!\\p{L})", "teen", "(?=\\s+c)" };
+    static const char *const tails[] = { "", "s", " c", "teen", "ty", "x", " bc" };
+    size_t compared = 0, differ = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int variant = 0; variant < 3; variant++) {
+            char word[64];
+            snprintf(word, sizeof word, "%s", surfaces[i]);
+            for (char *p = word; *p; p++)   /* ASCII case variants: as written, upper, lower */
+                if (variant == 1 && *p >= 'a' && *p <= 'z')
+                    *p -= 32;
+                else if (variant == 2 && *p >= 'A' && *p <= 'Z')
+                    *p += 32;
+            for (size_t t = 0; t < sizeof tails / sizeof *tails; t++) {
+                char subject[96];
+                snprintf(subject, sizeof subject, "%s%s", word, tails[t]);
+                for (size_t f = 0; f < sizeof follow / sizeof *follow; f++)
+                    for (int mode = 0; mode < 2; mode++) {
+                        char a[1200], b[1200];
+                        snprintf(a, sizeof a, "^%s%s", mode ? cs : ci, follow[f]);
+                        snprintf(b, sizeof b, "^%s%s%s%s", mode ? "(?-i:" : "(?:", flat, ")", follow[f]);
+                        int ea = probe_end(a, subject), eb = probe_end(b, subject);
+                        compared++;
+                        if (ea != eb && differ++ < 5)
+                            fprintf(stderr, "FAIL lexicon trie: \"%s\" %s %s: trie %d, flat %d\n", subject,
+                                    mode ? "case-sensitive" : "caseless", follow[f], ea, eb);
+                    }
+            }
+        }
+    printf("  %zu matches compared\n", compared);
+    CHECK(compared > 1000);
+    CHECK_INT(differ, 0);
+    nc_extractor_free(x);
+    free(dir);
+    free(orgs);
 }
