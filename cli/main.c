@@ -533,8 +533,8 @@ static int cmd_ingest(int argc, char **argv)
     pool pl;
     memset(&pl, 0, sizeof pl);
     /* files are stored in order: a window of a few files stalls the threads
-    ** behind every slow one (2 files per thread: 4.23 s on corpus-bench with
-    ** two threads, 16: 3.63 s); past 2 per thread, the window also stops at
+    ** behind every slow one (2 files per thread: 4.09 s on corpus-bench with
+    ** two threads, median of three; 16: 3.46 s); past 2 per thread, it stops at
     ** WINDOW_BYTES of files in flight, so that memory stays flat */
     pl.window = n_jobs > 1 ? (size_t)n_jobs * WINDOW_PER_THREAD : 1;
     pl.jobs = calloc(pl.window, sizeof *pl.jobs);

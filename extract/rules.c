@@ -245,9 +245,9 @@ static void sb_add_literal(sb *b, const char *s)
 ** case ("Mio", "mio") become one class step ("[Mm]io") when what follows
 ** them is the same, else their surfaces are written flat there, longest
 ** first; both read the same in either case mode. A surface with white space
-** other than a space (which \s+ would also match) leaves the whole
-** alternation flat, as does running out of memory; (*FAIL) when there is
-** no surface. Sorts s in place. */
+** other than a space (which \s+ would also match) or of 512 bytes or more
+** leaves the whole alternation flat, as does running out of memory; (*FAIL)
+** when there is no surface. Sorts s in place. */
 #define TRIE_SPACE 0x110000          /* a step that is a run of white space */
 
 typedef struct tnode {
@@ -452,8 +452,8 @@ static void sb_add_surfaces(sb *b, const char **s, size_t n)
         qsort(s, n, sizeof *s, cmp_len_desc);
     tnode *root = calloc(1, sizeof *root);
     int ok = root != NULL;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = s[i][0] && trie_add(root, s[i]);
+    for (size_t i = 0; ok && i < n; i++)   /* trie_collect keeps a surface in 1 KB */
+        ok = s[i][0] && strlen(s[i]) < 512 && trie_add(root, s[i]);
     if (ok && n) {
         sb_adds(b, "(?:");
         trie_emit(b, root);
