@@ -239,6 +239,66 @@ static int parse_digits(value_ctx *vc, const char *s, size_t len, dec *out)
     return dec_parse(outbuf, out);
 }
 
+/* One word of a spelled-out number: its value, whether it is a scale
+** ("million", "dozen"), and whether it was glued to the one before it. */
+typedef struct wtok {
+    double d;
+    int mult;
+    int glued;
+} wtok;
+#define MAX_WTOK 48
+#define GLUE_BUDGET 400     /* steps of backtracking for one glued word */
+
+/* Split one case-folded word made of lexicon entries written together, as
+** German writes numbers ("einhunderteinunddreißig": ein hundert ein und
+** dreißig; "zweieinhalb": zwei einhalb), into t[n..]: the longest entry first,
+** backtracking when the rest cannot be split, within *budget steps. Entries
+** of "numword" and "scale" give tokens, "numjoin" ones ("und") are dropped.
+** Returns the new number of tokens, or -1 if the word is not such a number. */
+static int split_glued(const ruleset *rs, const char *f, size_t len, wtok *t, int n, int *budget)
+{
+    if (len == 0)
+        return n;
+    if (n >= MAX_WTOK || --*budget < 0)
+        return -1;
+    static const char *const names[] = { "numword", "scale", "numjoin" };
+    struct { size_t k; double d; int kind; } c[64];
+    int nc = 0;
+    for (int li = 0; li < 3; li++) {
+        const lexicon *lx = lex_find(rs, names[li]);
+        for (size_t e = 0; lx && e < lx->n && nc < 64; e++) {
+            const char *fe = lx->v[e].folded;
+            size_t k = strlen(fe);
+            if (k == 0 || k > len || memcmp(fe, f, k))
+                continue;
+            c[nc].k = k;
+            c[nc].d = li < 2 ? strtod(lx->v[e].value, NULL) : 0;
+            c[nc].kind = li;
+            nc++;
+        }
+    }
+    /* longest first; a stable order otherwise (the lexicon's) */
+    for (int a = 1; a < nc; a++)
+        for (int b = a; b > 0 && c[b].k > c[b - 1].k; b--) {
+            __typeof__(c[0]) x = c[b];
+            c[b] = c[b - 1];
+            c[b - 1] = x;
+        }
+    for (int a = 0; a < nc; a++) {
+        int m = n;
+        if (c[a].kind < 2) {
+            t[m].d = c[a].d;
+            t[m].mult = c[a].kind == 1;
+            t[m].glued = 1;       /* the caller unglues the word's first */
+            m++;
+        }
+        int r = split_glued(rs, f + c[a].k, len - c[a].k, t, m, budget);
+        if (r >= 0)
+            return r;
+    }
+    return -1;
+}
+
 /* A spelled-out number: the numword lexicon, else ICU spell-out rules. */
 static int parse_words(value_ctx *vc, const char *s, size_t len, dec *out)
 {
@@ -246,16 +306,18 @@ static int parse_words(value_ctx *vc, const char *s, size_t len, dec *out)
     if (v)
         return dec_parse(v, out);
     /* Several words ("cinq cents", "vingt-cinq", "two hundred", "twenty-one
-    ** trillion three hundred"): words below 100 add; "hundred" multiplies
-    ** the group before it; a word of 1000 and above multiplies the group, or
-    ** everything before it when that is smaller ("three lakh crore",
-    ** "two thousand million"); a scale below 100 ("dozen") multiplies the
-    ** small words just before it ("three hundred and two dozens" 324).
-    ** Scales ("million", "crore") come from the "scale" lexicon, joining
-    ** words of the "numjoin" lexicon ("et", "und", "and") are skipped. */
+    ** trillion three hundred", "zweihundertsechsundfünfzig"): words below 100
+    ** add; "hundred" multiplies the group before it; a word of 1000 and above
+    ** multiplies the group, or everything before it when that is smaller
+    ** ("three lakh crore", "two thousand million"); a scale below 100
+    ** ("dozen") multiplies the small words just before it ("three hundred and
+    ** two dozens" 324). Scales ("million", "crore") come from the "scale"
+    ** lexicon, joining words of the "numjoin" lexicon ("et", "und", "and")
+    ** are skipped. A word found in no lexicon may be lexicon entries written
+    ** together (split_glued). */
     {
-        double total = 0, hi = 0, lo = 0;
-        int ok = 1, any = 0;
+        wtok t[MAX_WTOK];
+        int nt = 0, ok = 1;
         size_t i = 0;
         while (i < len && ok) {
             while (i < len && (s[i] == ' ' || s[i] == '-' || (unsigned char)s[i] == 0xC2 || (unsigned char)s[i] == 0xA0))
@@ -289,14 +351,37 @@ static int parse_words(value_ctx *vc, const char *s, size_t len, dec *out)
                 w = lex_lookup(vc->rs, "numword", s + b, i - b);
             if (!w && (w = lex_lookup(vc->rs, "scale", s + b, i - b)) != NULL)
                 mult = 1;
-            if (!w) {
+            if (w) {
+                if (nt >= MAX_WTOK) {
+                    ok = 0;
+                    break;
+                }
+                t[nt].d = strtod(w, NULL);
+                t[nt].mult = mult;
+                t[nt].glued = 0;
+                nt++;
+                continue;
+            }
+            char f[256];
+            fold_utf8(s + b, i - b, f, sizeof f);
+            int budget = GLUE_BUDGET;
+            int r = split_glued(vc->rs, f, strlen(f), t, nt, &budget);
+            if (r < 0 || r == nt) {
                 ok = 0;
                 break;
             }
-            double d = strtod(w, NULL);
+            t[nt].glued = 0;          /* the word's first part follows a space */
+            nt = r;
+        }
+        double total = 0, hi = 0, lo = 0;
+        int any = 0;
+        for (int k = 0; ok && k < nt; k++) {
+            double d = t[k].d;
+            int mult = t[k].mult;
             /* "a" before a number is an article: "a five billion dollar deal",
-            ** "a three-year contract" (not 1 + 5, 1 + 3); "a hundred" stays 100 */
-            if (any == 1 && total == 0 && hi == 0 && lo == 1 && d < 100 && !mult)
+            ** "a three-year contract" (not 1 + 5, 1 + 3); "a hundred" stays
+            ** 100; "einundzwanzig", "eineinhalb" are one number */
+            if (any == 1 && total == 0 && hi == 0 && lo == 1 && d < 100 && !mult && !t[k].glued)
                 lo = 0;
             any++;
             if (d >= 1000) {
@@ -319,8 +404,17 @@ static int parse_words(value_ctx *vc, const char *s, size_t len, dec *out)
             }
         }
         if (ok && any) {
-            char tmp[32];
-            snprintf(tmp, sizeof tmp, "%.0f", total + hi + lo);
+            /* halves and quarters ("zweieinhalb", "anderthalb") keep their fraction */
+            double x = total + hi + lo;
+            char tmp[48];
+            if (x == floor(x) || x >= 1e15)
+                snprintf(tmp, sizeof tmp, "%.0f", x);
+            else {
+                snprintf(tmp, sizeof tmp, "%.6f", x);
+                size_t tl = strlen(tmp);
+                while (tl > 0 && tmp[tl - 1] == '0')
+                    tmp[--tl] = 0;
+            }
             return dec_parse(tmp, out);
         }
     }

@@ -374,6 +374,53 @@ void t_extract_days_of_relative_months(void)
     check_dates(t, sizeof t / sizeof *t);
 }
 
+/* German writes numbers as one word: the parts are split against the
+** numword, scale and numjoin lexicons, longest first with backtracking
+** ("eineinhalb" is ein + einhalb, not eine + ...), the article rule does not
+** take the "ein" of "einundzwanzig", and a word made of nothing but number
+** parts that never ends splits within a budget and gives no amount. */
+void t_extract_glued_number_words(void)
+{
+    static const struct { const char *text, *value, *unit; } t[] = {
+        { "Der Konzern zahlte zweihundertsechsundf\303\274nfzig Millionen Euro.", "256000000", "EUR" },
+        { "Der Konzern zahlte dreihundertneunundneunzigtausendf\303\274nfhundertneun Euro.", "399509", "EUR" },
+        { "Es fehlen eineinhalb Milliarden Euro.", "1500000000", "EUR" },
+        { "Es fehlen einundzwanzig Millionen Dollar.", "21000000", "USD" },
+        { "Die Kosten stiegen auf zweieinhalb Milliarden Euro.", "2500000000", "EUR" },
+        { "Der Preis lag bei eine halbe Million Euro.", "500000", "EUR" },
+        { "Der Haushalt betr\303\244gt 12 500 EUR.", "12500", "EUR" },
+        { "Der Preis lag bei 16,4 Millionen kanadischen Dollar.", "16400000", "CAD" },
+    };
+    nc_error err = { 0 };
+    for (size_t k = 0; k < sizeof t / sizeof *t; k++) {
+        nc_article a = one_sentence(t[k].text, "de");
+        nc_extraction ex;
+        CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_OK);
+        int found = 0;
+        for (size_t i = 0; i < ex.n_mentions; i++)
+            if (ex.mentions[i].kind == NC_MENTION_MONEY && ex.mentions[i].value[0]) {
+                found++;
+                CHECK_STR(ex.mentions[i].value, t[k].value);
+                CHECK_STR(ex.mentions[i].unit, t[k].unit);
+            }
+        if (found != 1)
+            fprintf(stderr, "  %s: %d amounts\n", t[k].text, found);
+        CHECK_INT(found, 1);
+        nc_extraction_free(&ex);
+    }
+    /* forty "eins" glued: every prefix splits, the whole never ends well */
+    char text[512] = "Es kostet ";
+    for (int i = 0; i < 40; i++)
+        strcat(text, "eins");
+    strcat(text, "x Euro.");
+    nc_article a = one_sentence(text, "de");
+    nc_extraction ex;
+    CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_OK);
+    for (size_t i = 0; i < ex.n_mentions; i++)
+        CHECK(ex.mentions[i].kind != NC_MENTION_MONEY || !ex.mentions[i].value[0]);
+    nc_extraction_free(&ex);
+}
+
 /* Organisations outside the gazetteer: a legal form ("Acme Robotics Inc."),
 ** a capitalised name in a trigger's subject position ("Nimbus Data a payé");
 ** people are never companies, products belong to their company. */
