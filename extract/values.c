@@ -262,7 +262,7 @@ static int split_glued(const ruleset *rs, const char *f, size_t len, wtok *t, in
     if (n >= MAX_WTOK || --*budget < 0)
         return -1;
     static const char *const names[] = { "numword", "scale", "numjoin" };
-    struct { size_t k; double d; int kind; } c[64];
+    struct cand { size_t k; double d; int kind; } c[64];
     int nc = 0;
     for (int li = 0; li < 3; li++) {
         const lexicon *lx = lex_find(rs, names[li]);
@@ -280,7 +280,7 @@ static int split_glued(const ruleset *rs, const char *f, size_t len, wtok *t, in
     /* longest first; a stable order otherwise (the lexicon's) */
     for (int a = 1; a < nc; a++)
         for (int b = a; b > 0 && c[b].k > c[b - 1].k; b--) {
-            __typeof__(c[0]) x = c[b];
+            struct cand x = c[b];
             c[b] = c[b - 1];
             c[b - 1] = x;
         }
@@ -363,6 +363,10 @@ static int parse_words(value_ctx *vc, const char *s, size_t len, dec *out)
                 continue;
             }
             char f[256];
+            if (i - b >= 200) {       /* folding would cut it: a prefix must not pass for it */
+                ok = 0;
+                break;
+            }
             fold_utf8(s + b, i - b, f, sizeof f);
             int budget = GLUE_BUDGET;
             int r = split_glued(vc->rs, f, strlen(f), t, nt, &budget);
