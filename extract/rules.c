@@ -104,12 +104,18 @@ void fold_utf8(const char *s, size_t len, char *out, size_t size)
 
 /* --------------------------------------------------------------- lexicons */
 
-const lexicon *lex_find(const ruleset *rs, const char *name)
+/* the lexicon named by the n bytes at name, NULL if none */
+static const lexicon *lex_find_n(const ruleset *rs, const char *name, size_t n)
 {
     for (size_t i = 0; i < rs->n_lex; i++)
-        if (!strcmp(rs->lex[i].name, name))
+        if (strlen(rs->lex[i].name) == n && !memcmp(rs->lex[i].name, name, n))
             return &rs->lex[i];
     return NULL;
+}
+
+const lexicon *lex_find(const ruleset *rs, const char *name)
+{
+    return lex_find_n(rs, name, strlen(name));
 }
 
 const char *lex_lookup(const ruleset *rs, const char *name, const char *text, size_t len)
@@ -606,8 +612,10 @@ int role_group(const rule *r, int role, const PCRE2_SIZE *ov, int n_groups)
 /* ---------------------------------------------------------------- anchors
 ** A rule's "anchor" line says where its matches can start: "digit" (an
 ** ASCII digit), a lexicon's name (the first token of one of its surfaces),
-** "orgs" (the first token of an organisation's alias in this language or
-** in all), or a word (its first token). The extractor then tries the rule
+** a lexicon's name and '*' (a token that starts with the first token of
+** one of its surfaces), "orgs" (the first token of an organisation's alias
+** in this language or in all), a word (its first token), or letters and '*'
+** (a token that starts with them). The extractor then tries the rule
 ** only at those tokens of a sentence, anchored, instead of at every
 ** position: the same matches, found without running the regex engine over
 ** text where none can start (NEWSCLAIMS_NO_ANCHOR turns this off, and a
@@ -771,6 +779,25 @@ static int resolve_anchor(loader *ld, rule *r, nc_error *err)
             for (size_t a = 0; a < na && ok; a++)
                 ok = anchor_add(r, &cap, aliases[a]);
             free(aliases);
+        } else if (strlen(t) > 1 && t[strlen(t) - 1] == '*' && lex_find_n(ld->rs, t, strlen(t) - 1)) {
+            /* "numword*": any word that starts with the first word of one of
+            ** the lexicon's surfaces (number words glued into compounds,
+            ** German "zweihundert", "sechzehn") */
+            const lexicon *l = lex_find_n(ld->rs, t, strlen(t) - 1);
+            for (size_t i = 0; i < l->n && ok > 0; i++) {
+                const char *sf = l->v[i].surface;
+                uint64_t h;
+                int dig;
+                size_t n = token_at(sf, strlen(sf), &h, &dig);
+                char pre[128];
+                if (n > 1 && !dig && n < sizeof pre - 1 && !ispunct((unsigned char)sf[0])) {
+                    memcpy(pre, sf, n);
+                    pre[n] = '*';
+                    pre[n + 1] = 0;
+                } else
+                    snprintf(pre, sizeof pre, "%s", sf);   /* a digit or a sign: that word */
+                ok = anchor_add(r, &cap, pre);
+            }
         } else if (lex_find(ld->rs, t)) {
             const lexicon *l = lex_find(ld->rs, t);
             for (size_t i = 0; i < l->n && ok; i++)
