@@ -612,8 +612,8 @@ int role_group(const rule *r, int role, const PCRE2_SIZE *ov, int n_groups)
 /* ---------------------------------------------------------------- anchors
 ** A rule's "anchor" line says where its matches can start: "digit" (an
 ** ASCII digit), a lexicon's name (the first token of one of its surfaces),
-** a lexicon's name and '*' (a token that starts with the first token of
-** one of its surfaces), "orgs" (the first token of an organisation's alias
+** a lexicon's name in braces and '*' ("{numword}*": a token that starts
+** with the first token of one of its surfaces), "orgs" (the first token of an organisation's alias
 ** in this language or in all), a word (its first token), or letters and '*'
 ** (a token that starts with them). The extractor then tries the rule
 ** only at those tokens of a sentence, anchored, instead of at every
@@ -779,11 +779,13 @@ static int resolve_anchor(loader *ld, rule *r, nc_error *err)
             for (size_t a = 0; a < na && ok; a++)
                 ok = anchor_add(r, &cap, aliases[a]);
             free(aliases);
-        } else if (strlen(t) > 1 && t[strlen(t) - 1] == '*' && lex_find_n(ld->rs, t, strlen(t) - 1)) {
-            /* "numword*": any word that starts with the first word of one of
-            ** the lexicon's surfaces (number words glued into compounds,
+        } else if (t[0] == '{' && strlen(t) > 3 && !strcmp(t + strlen(t) - 2, "}*")) {
+            /* "{numword}*": any word that starts with the first word of one
+            ** of the lexicon's surfaces (number words glued into compounds,
             ** German "zweihundert", "sechzehn") */
-            const lexicon *l = lex_find_n(ld->rs, t, strlen(t) - 1);
+            const lexicon *l = lex_find_n(ld->rs, t + 1, strlen(t) - 3);
+            if (!l)
+                return nc_error_set(err, NC_E_RULES, ld->where, "rule %s: anchor \"%s\": no such lexicon", r->id, t);
             for (size_t i = 0; i < l->n && ok > 0; i++) {
                 const char *sf = l->v[i].surface;
                 uint64_t h;
