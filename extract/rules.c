@@ -613,9 +613,9 @@ int role_group(const rule *r, int role, const PCRE2_SIZE *ov, int n_groups)
 ** A rule's "anchor" line says where its matches can start: "digit" (an
 ** ASCII digit), a lexicon's name (the first token of one of its surfaces),
 ** a lexicon's name in braces and '*' ("{numword}*": a token that starts
-** with the first token of one of its surfaces), "orgs" (the first token of an organisation's alias
-** in this language or in all), a word (its first token), or letters and '*'
-** (a token that starts with them). The extractor then tries the rule
+** with the first token of one of its surfaces), "orgs" (the first token of
+** an organisation's alias in this language or in all), a word (its first
+** token), or letters and '*' (a token that starts with them). The extractor then tries the rule
 ** only at those tokens of a sentence, anchored, instead of at every
 ** position: the same matches, found without running the regex engine over
 ** text where none can start (NEWSCLAIMS_NO_ANCHOR turns this off, and a
