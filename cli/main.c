@@ -1011,8 +1011,12 @@ static void print_extraction(FILE *f, const nc_article *a, const nc_extraction *
         json_cstr(f, m->qualifier[0] ? m->qualifier : NULL);
         fprintf(f, ",\"precision\":");
         json_cstr(f, m->kind == NC_MENTION_DATE ? nc_precision_name(m->precision) : NULL);
-        fprintf(f, ",\"resolved\":%s,\"vague\":%s,\"rule\":", m->flags & NC_MF_RESOLVED ? "true" : "false",
+        fprintf(f, ",\"resolved\":%s,\"vague\":%s", m->flags & NC_MF_RESOLVED ? "true" : "false",
                 m->flags & NC_MF_VAGUE ? "true" : "false");
+        if (m->shift[0])   /* "the next day": counted from the date the text named before, or the publication */
+            fprintf(f, ",\"shift\":\"%s\",\"from\":\"%s\"", m->shift,
+                    m->flags & NC_MF_ANAPHORIC ? "text" : "publication");
+        fprintf(f, ",\"rule\":");
         json_cstr(f, m->rule);
         fputs("}\n", f);
     }

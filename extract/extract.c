@@ -505,6 +505,69 @@ static const char *join_end(const nc_mention *m, const nc_article *a)
     return NULL;
 }
 
+/* Can date mention m anchor a date counted from it ("On March 3 ... the
+** next day")? A date of its own, or a period of two: a day, month, quarter,
+** half or year, no span counted from the publication, no TIMEX with X (but
+** the year's: "XXXX-03-03"), no bound ("since 1939" is no point of the story). */
+static int anchor_date(const nc_mention *m)
+{
+    /* "XXXX-03-03", March 3 of a year unknown, anchors days and months */
+    const char *v = !strncmp(m->value, "XXXX-", 5) ? m->value + 5 : m->value;
+    return m->kind == NC_MENTION_DATE && !m->unit[0] && m->value[0] && !strchr(v, 'X') &&
+           !strstr(m->value, "_REF") && !strchr(m->value_max, 'X') && strcmp(m->qualifier, "since") &&
+           strcmp(m->qualifier, "before") && strcmp(m->qualifier, "after") &&
+           (m->precision == NC_PREC_DAY || m->precision == NC_PREC_MONTH || m->precision == NC_PREC_QUARTER ||
+            m->precision == NC_PREC_HALF || m->precision == NC_PREC_YEAR);
+}
+
+/* How many sentences back a date counted from another looks for it: "the
+** next day" 20 sentences after "On March 3" is more likely about another day. */
+#define ANCHOR_SENTENCES 5
+
+/* Dates counted from another date ("the next day", "two years later",
+** "la veille": nc_mention.shift) are counted from the last date the article
+** named before them, in the same sentence or up to ANCHOR_SENTENCES before
+** (a period's end when counting forward, its start when counting back),
+** flagged NC_MF_ANAPHORIC, at the coarser of that date's precision and the
+** offset's unit ("In 2021 ... the next day" is 2021). A date counted so is
+** the anchor of the next one in a later sentence ("the next day ... two days
+** later" tells a story), not in its own: "up from 3 mln a year earlier and
+** down from 4 mln a year earlier" compares both with one date. With no date
+** before them they keep the value counted from the publication. ms is sorted
+** by start. */
+static void anchor_anaphora(nc_mention *ms, size_t nm)
+{
+    const nc_mention *last = NULL, *last_from = NULL;   /* last_from: what last was counted from */
+    for (size_t i = 0; i < nm; i++) {
+        nc_mention *m = &ms[i];
+        if (m->kind != NC_MENTION_DATE)
+            continue;
+        const nc_mention *from = last;
+        if (from && from->shift[0] && from->sentence == m->sentence)
+            from = last_from;
+        if (from && from->sentence + ANCHOR_SENTENCES < m->sentence)
+            from = NULL;
+        const nc_mention *used = NULL;
+        if (m->shift[0] && from) {
+            const char *av = m->shift[0] == '+' && from->value_max[0] ? from->value_max : from->value;
+            char v[sizeof m->value];
+            nc_date_precision p;
+            if (date_from_anchor(av, from->precision, m->shift, v, sizeof v, &p)) {
+                memcpy(m->value, v, sizeof v);
+                m->value_max[0] = 0;
+                m->precision = p;
+                m->flags = (m->flags & ~(unsigned)(NC_MF_YEAR_GUESSED | NC_MF_RESOLVED)) | NC_MF_ANAPHORIC |
+                           (strchr(v, 'X') ? 0 : NC_MF_RESOLVED) | (from->flags & NC_MF_YEAR_GUESSED);
+                used = from;
+            }
+        }
+        if (anchor_date(m)) {
+            last = m;
+            last_from = used;
+        }
+    }
+}
+
 /* Two dates of a sentence joined by a word of the `rangejoin` lexicon ("to",
 ** "until", "-"; "and" only after "between"), perhaps after one of
 ** `rangefrom` ("from", "between"), are one period: "from 2015/08/12 until
@@ -659,6 +722,7 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
         if (s0 <= ms[i].start)
             attach_date_bound(sentence_rules(x, rs, a, ms[i].sentence), a->text, s0, &ms[i]);
     }
+    anchor_anaphora(ms, nm);
     if (w.nq > 1)
         qsort(w.q, w.nq, sizeof *w.q, cmp_cue);
     out->mentions = ms;

@@ -44,8 +44,11 @@ enum {
     NC_MF_UNQUANTIFIED = 16, /* a currency named with no amount ("the dollar fell"): value is empty */
     NC_MF_CONTEXT = 32,      /* a time around the event ("within a few days", "all week"), from a
                                 rule marked "claims no": no claim takes it as its value */
-    NC_MF_YEAR_GUESSED = 64  /* a date's year that no word names ("on October 22"): chosen by
+    NC_MF_YEAR_GUESSED = 64, /* a date's year that no word names ("on October 22"): chosen by
                                 the sentence's tense or as the nearest to the publication */
+    NC_MF_ANAPHORIC = 128    /* a date counted from the date the text named before it ("On
+                                March 3 ... the next day", "two years later"): resolved from
+                                that date, not from the publication (see nc_mention.shift) */
 };
 
 /* One mention. Fixed-size fields so a mention needs no allocation. */
@@ -69,6 +72,11 @@ typedef struct nc_mention {
     char   qualifier[16];   /* "at_least", "more_than", "about", "up_to", "nearly",
                                "less_than", "since", "before", "" */
     nc_date_precision precision;  /* dates */
+    char   shift[12];       /* a date counted from another ("the next day" "+P1D", "three
+                               weeks earlier" "-P3W"): its signed offset, "" otherwise. The
+                               value is that offset from the last date the text named before
+                               the mention (flag NC_MF_ANAPHORIC), or from the publication
+                               when none came before */
     unsigned flags;         /* NC_MF_* */
     const char *rule;       /* id of the rule that found it; borrowed from the
                                extractor, valid while it lives */

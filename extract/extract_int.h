@@ -44,6 +44,7 @@ enum group_role {
     G_WEEKDAY, G_PREV, G_NEXT, G_THIS, G_AHEAD,
     G_NEG, G_WHOLE, G_WHOLEWORD, G_DENOM, G_DENOMWORD, G_FRACTION, G_EXP10, G_POINTWORDS, G_POW, G_NEXTWEEK, G_LASTWEEK,
     G_DENOMHEAD, G_DECIMALS, G_NTH, G_LASTYEAR, G_NEXTYEAR, G_SEASON, G_REST, G_TODATE, G_WEEK, G_MONTHREL,
+    G_LATER, G_EARLIER,
     G_ROLE_COUNT
 };
 
@@ -202,6 +203,13 @@ void attach_qualifier(const ruleset *rs, const char *text, size_t s0, nc_mention
 ** "datequal" lexicon ("since", "after", "before"), not before s0 (the
 ** sentence's start or the previous mention's end). */
 void attach_date_bound(const ruleset *rs, const char *text, size_t s0, nc_mention *m);
+
+/* A date counted from an anchor date: shift ("+P1D", "-P2W": Y, Q, M, W or D)
+** from anchor (an ISO date at precision ap: a year, half, quarter, month or
+** day) into out, at the coarser of ap and the shift's unit (*op). Returns 1,
+** or 0 when the anchor or the shift is not of that form (out untouched). */
+int  date_from_anchor(const char *anchor, nc_date_precision ap, const char *shift,
+                      char *out, size_t size, nc_date_precision *op);
 
 /* Fill m->value etc. from the groups of a match. Returns 1 if the match
 ** gives a usable mention, 0 if it is to be dropped. */

@@ -36,7 +36,8 @@ static const char *const role_names[G_ROLE_COUNT] = {
     "halfyear", "rel", "ago", "src", "name", "day2", "month2", "year2", "cents", "centsword",
     "weekday", "prev", "next", "this", "ahead",
     "neg", "whole", "wholeword", "denom", "denomword", "fraction", "exp10", "pointwords", "pow", "nextweek", "lastweek",
-    "denomhead", "decimals", "nth", "lastyear", "nextyear", "season", "rest", "todate", "week", "monthrel"
+    "denomhead", "decimals", "nth", "lastyear", "nextyear", "season", "rest", "todate", "week", "monthrel",
+    "later", "earlier"
 };
 
 static const char *const kind_names[RK_KIND_COUNT] = {

@@ -698,6 +698,54 @@ static nc_date_precision unit_precision(char unit)
     }
 }
 
+int date_from_anchor(const char *anchor, nc_date_precision ap, const char *sh,
+                     char *out, size_t size, nc_date_precision *op)
+{
+    ymd r;
+    if (!sh || (sh[0] != '+' && sh[0] != '-') || sh[1] != 'P' || !isdigit((unsigned char)sh[2]))
+        return 0;
+    if (ap != NC_PREC_YEAR && ap != NC_PREC_HALF && ap != NC_PREC_QUARTER && ap != NC_PREC_MONTH &&
+        ap != NC_PREC_DAY)
+        return 0;
+    char *e;
+    long k = strtol(sh + 2, &e, 10);
+    char u = *e;
+    if (!u || e[1] || !strchr("YQMWD", u) || k < 0 || k > 1000 || !anchor)
+        return 0;
+    /* a day or month whose year is unknown ("March 3" in an undated
+    ** article, XXXX-03-03): counted in days, weeks or months within a leap
+    ** year, so that February 29 exists; the year stays unknown */
+    char tmp[16];
+    int no_year = !strncmp(anchor, "XXXX-", 5) && strlen(anchor) < sizeof tmp - 1;
+    if (no_year) {
+        if (!strchr("MWD", u) || (ap != NC_PREC_MONTH && ap != NC_PREC_DAY))
+            return 0;
+        snprintf(tmp, sizeof tmp, "2000%s", anchor + 4);
+        anchor = tmp;
+    }
+    if (strchr(anchor, 'X') || !parse_iso(anchor, &r))
+        return 0;
+    /* a quarter counted from a half-year has no quarter to keep */
+    nc_date_precision up = unit_precision(u), p = up < ap ? up : ap;
+    if (ap == NC_PREC_HALF && u == 'Q')
+        p = NC_PREC_YEAR;
+    if ((ap == NC_PREC_MONTH || ap == NC_PREC_DAY) && (r.m < 1 || r.m > 12))
+        return 0;
+    if (ap == NC_PREC_DAY && (r.d < 1 || r.d > nc_days_in_month(r.y, r.m)))
+        return 0;
+    shift(&r, ap, sh[0] == '-' ? -k : k, u);
+    if (p == NC_PREC_QUARTER && !r.q && r.m)
+        r.q = (r.m - 1) / 3 + 1;
+    if (r.y < 1 || r.y > 9999)
+        return 0;
+    if (no_year)
+        format_no_year(r, p, out, size);
+    else
+        format_date(&r, p, out, size);
+    *op = p;
+    return 1;
+}
+
 /* Day of the week of a full date, 1 = Monday .. 7 = Sunday (Gregorian). */
 static int weekday_of(const ymd *v)
 {
@@ -1135,6 +1183,20 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
     int has_num = number(vc, g, G_NUM, G_WORD, &num);
     int is_ago = role_group(g->r, G_AGO, g->ov, g->n) >= 0;
     int is_ahead = role_group(g->r, G_AHEAD, g->ov, g->n) >= 0;
+    /* "two days later", "trois semaines plus tôt": counted from the date the
+    ** text named before (extract.c), from the publication until then */
+    int is_later = role_group(g->r, G_LATER, g->ov, g->n) >= 0;
+    int is_earlier = role_group(g->r, G_EARLIER, g->ov, g->n) >= 0;
+    if (is_later || is_earlier) {
+        if (!unit || !strchr("YQMWD", unit[0]) || !has_num || is_ago || is_ahead || rel)
+            return 0;
+        double kd = dec_to_double(num);
+        if (!(kd >= 1 && kd <= 1000) || kd != (long)kd)
+            return 0;
+        snprintf(m->shift, sizeof m->shift, "%cP%ld%c", is_later ? '+' : '-', (long)kd, unit[0]);
+        is_ahead = is_later;
+        is_ago = is_earlier;
+    }
     int is_prev = role_group(g->r, G_PREV, g->ov, g->n) >= 0, is_next = role_group(g->r, G_NEXT, g->ov, g->n) >= 0;
     if (unit && (is_prev || is_next) && !is_ago && !is_ahead && !rel) {
         /* "the past three years", "les deux prochaines années", "in den
@@ -1193,6 +1255,14 @@ static int date_mention(value_ctx *vc, const groups *g, nc_mention *m)
         this_rel[1] = unit[0];
         this_rel[2] = 0;
         rel = this_rel;
+    }
+    if (rel && rel[0] == '~') {
+        /* "~+P1D", "the next day": counted from the date the text named
+        ** before (extract.c), from the publication until then */
+        if ((rel[1] != '+' && rel[1] != '-') || rel[2] != 'P')
+            return 0;
+        snprintf(m->shift, sizeof m->shift, "%s", rel + 1);
+        rel++;
     }
     if (rel) {
         m->flags |= NC_MF_RELATIVE;

@@ -5,6 +5,7 @@
 #include "test.h"
 #include <dirent.h>
 #include <pcre2.h>
+#include <ctype.h>
 #include <stdlib.h>
 
 static void report(void *ud, const char *where, const char *msg)
@@ -419,6 +420,99 @@ void t_extract_glued_number_words(void)
     for (size_t i = 0; i < ex.n_mentions; i++)
         CHECK(ex.mentions[i].kind != NC_MENTION_MONEY || !ex.mentions[i].value[0]);
     nc_extraction_free(&ex);
+}
+
+/* An article of sentences ended by ". " after a letter (a test's own
+** segmentation: "3. März" goes on), published
+** on pub (a day, or "" for none). The sentences live in ss (n at most cap). */
+static nc_article sentences_article(const char *text, const char *lang, const char *pub, nc_sentence *ss, size_t cap)
+{
+    nc_article a = one_sentence(text, lang);
+    size_t n = 0, s0 = 0;
+    for (size_t i = 0; i + 1 < a.text_len && n + 1 < cap; i++)
+        if (text[i] == '.' && text[i + 1] == ' ' && i > 0 && !isdigit((unsigned char)text[i - 1])) {
+            ss[n].start = s0;
+            ss[n++].end = i + 1;
+            s0 = i + 2;
+        }
+    ss[n].start = s0;
+    ss[n++].end = a.text_len;
+    a.sentences = ss;
+    a.n_sentences = n;
+    snprintf(a.pub_date, sizeof a.pub_date, "%s", pub);
+    a.pub_date_precision = pub[0] ? NC_PREC_DAY : NC_PREC_NONE;
+    return a;
+}
+
+/* Dates counted from another ("the next day", "two years later", "le
+** lendemain", "am nächsten Tag"): from the last date the text named before,
+** within a few sentences, a date so counted anchoring the next sentence's but
+** not another of its own sentence; from the publication otherwise. */
+void t_extract_dates_counted_from_text(void)
+{
+    static const struct { const char *lang, *pub, *text, *surface, *value; int from_text; } t[] = {
+        { "en", "2023-03-15", "On March 3, Amazon sued. The next day, Twitter paid. Two days later, Google sued.",
+          "The next day", "2023-03-04", 1 },
+        { "en", "2023-03-15", "On March 3, Amazon sued. The next day, Twitter paid. Two days later, Google sued.",
+          "Two days later", "2023-03-06", 1 },
+        /* one sentence comparing with two past years: both from 2022 */
+        { "en", "2023-03-15", "Revenue in 2022 was up from a year earlier and down from two years earlier.",
+          "two years earlier", "2020", 1 },
+        { "en", "2023-03-15", "Twitter paid on March 3, 2021. It was late. It was small. It was in cash. "
+          "It was noted. It was filed. It was over. The next day, Amazon sued.", "The next day", "2023-03-16", 0 },
+        { "en", "2023-03-15", "Twitter has not paid since 1939. The next day, Amazon sued.",
+          "The next day", "2023-03-16", 0 },
+        { "en", "", "On March 3, Amazon sued. Two days later, Twitter paid.", "Two days later", "XXXX-03-05", 1 },
+        { "en", "2023-03-15", "Twitter paid the next day.", "the next day", "2023-03-16", 0 },
+        { "en", "2023-03-15", "In the third quarter of 2022 revenue fell. The previous year it rose.",
+          "previous year", "2021", 1 },
+        { "fr", "2023-03-15", "Le 3 mars, Amazon a port\303\251 plainte. Le lendemain, Twitter a pay\303\251.",
+          "lendemain", "2023-03-04", 1 },
+        { "fr", "2023-03-15", "Le 3 mars, Amazon a port\303\251 plainte. Trois semaines plus tard, Twitter a pay\303\251.",
+          "Trois semaines plus tard", "2023-03-24", 1 },
+        { "de", "2023-03-15", "Am 3. M\303\244rz klagte Amazon. Am n\303\244chsten Tag zahlte Twitter.",
+          "n\303\244chsten Tag", "2023-03-04", 1 },
+        { "de", "2023-03-15", "Im Jahr 2020 wurde der Vertrag unterzeichnet. Zwei Jahre sp\303\244ter zahlte Twitter nicht.",
+          "Zwei Jahre sp\303\244ter", "2022", 1 },
+    };
+    nc_error err = { 0 };
+    for (size_t k = 0; k < sizeof t / sizeof *t; k++) {
+        nc_sentence ss[16];
+        nc_article a = sentences_article(t[k].text, t[k].lang, t[k].pub, ss, 16);
+        nc_extraction ex;
+        CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_OK);
+        const nc_mention *m = NULL;
+        for (size_t i = 0; i < ex.n_mentions; i++)
+            if (ex.mentions[i].end - ex.mentions[i].start == strlen(t[k].surface) &&
+                !memcmp(t[k].text + ex.mentions[i].start, t[k].surface, strlen(t[k].surface)))
+                m = &ex.mentions[i];
+        if (!m)
+            fprintf(stderr, "  %s: no mention \"%s\"\n", t[k].text, t[k].surface);
+        CHECK(m != NULL);
+        if (m) {
+            CHECK_INT(m->kind, NC_MENTION_DATE);
+            if (strcmp(m->value, t[k].value))
+                fprintf(stderr, "  %s: %s\n", t[k].text, t[k].surface);
+            CHECK_STR(m->value, t[k].value);
+            CHECK(m->shift[0] != 0);
+            CHECK_INT(!!(m->flags & NC_MF_ANAPHORIC), t[k].from_text);
+        }
+        nc_extraction_free(&ex);
+    }
+    /* counted from an event, not a date: no mention */
+    static const struct { const char *lang, *text; } none[] = {
+        { "en", "Twitter paid the day after the vote." },
+        { "fr", "Twitter a pay\303\251 au lendemain de l'\303\251lection." },
+        { "en", "The deal closed two weeks earlier than planned." },
+    };
+    for (size_t k = 0; k < sizeof none / sizeof *none; k++) {
+        nc_article a = one_sentence(none[k].text, none[k].lang);
+        nc_extraction ex;
+        CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_OK);
+        for (size_t i = 0; i < ex.n_mentions; i++)
+            CHECK(ex.mentions[i].kind != NC_MENTION_DATE);
+        nc_extraction_free(&ex);
+    }
 }
 
 /* Organisations outside the gazetteer: a legal form ("Acme Robotics Inc."),
