@@ -411,6 +411,11 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                         ok = mention_from_match(vc, r, text, ov, rc, &c->m);
                         if (ok)
                             attach_qualifier(rs, text, s0, &c->m);
+                        /* a date ends before its abbreviation's point ("on Tues.",
+                        ** "second of Aug."): the point as often ends the sentence */
+                        if (ok && c->m.kind == NC_MENTION_DATE && c->m.end - c->m.start > 2 &&
+                            text[c->m.end - 1] == '.' && isalpha((unsigned char)text[c->m.end - 2]))
+                            c->m.end--;
                     }
                     if (ok) {
                         c->m.sentence = si;
