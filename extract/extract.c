@@ -513,7 +513,8 @@ static const char *join_end(const nc_mention *m, const nc_article *a)
 /* Can date mention m anchor a date counted from it ("On March 3 ... the
 ** next day")? A date of its own, or a period of two: a day, month, quarter,
 ** half or year, no span counted from the publication, no TIMEX with X (but
-** the year's: "XXXX-03-03"), no bound ("since 1939" is no point of the story). */
+** the year's: "XXXX-03-03"), no bound its rule reads ("since 1939" is no
+** point of the story; runs before attach_date_bound). */
 static int anchor_date(const nc_mention *m)
 {
     /* "XXXX-03-03", March 3 of a year unknown, anchors days and months */
@@ -717,6 +718,9 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
     free(w.c);
     if (nm > 1)
         qsort(ms, nm, sizeof *ms, cmp_mention_start);
+    /* dates counted from another first: their values are then those that
+    ** join ("from March 3 until the next day") */
+    anchor_anaphora(ms, nm);
     join_date_ranges(x, rs, a, ms, &nm);
     /* "since January 1, 2010", "nach dem 15. März": after overlaps are
     ** resolved, so the bound's word never makes a date outrank another */
@@ -727,7 +731,6 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
         if (s0 <= ms[i].start)
             attach_date_bound(sentence_rules(x, rs, a, ms[i].sentence), a->text, s0, &ms[i]);
     }
-    anchor_anaphora(ms, nm);
     if (w.nq > 1)
         qsort(w.q, w.nq, sizeof *w.q, cmp_cue);
     out->mentions = ms;
