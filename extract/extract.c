@@ -513,8 +513,8 @@ static const char *join_end(const nc_mention *m, const nc_article *a)
 /* Can date mention m anchor a date counted from it ("On March 3 ... the
 ** next day")? A date of its own, or a period of two: a day, month, quarter,
 ** half or year, no span counted from the publication, no TIMEX with X (but
-** the year's: "XXXX-03-03"), no bound its rule reads ("since 1939" is no
-** point of the story; runs before attach_date_bound). */
+** the year's: "XXXX-03-03"), no bound ("since 1939" is no point of the
+** story). */
 static int anchor_date(const nc_mention *m)
 {
     /* "XXXX-03-03", March 3 of a year unknown, anchors days and months */
@@ -541,7 +541,8 @@ static int anchor_date(const nc_mention *m)
 ** down from 4 mln a year earlier" compares both with one date. With no date
 ** before them they keep the value counted from the publication. ms is sorted
 ** by start. */
-static void anchor_anaphora(nc_mention *ms, size_t nm)
+static void anchor_anaphora(const nc_extractor *x, const ruleset *article_rs, const nc_article *a,
+                            nc_mention *ms, size_t nm)
 {
     const nc_mention *last = NULL, *last_from = NULL;   /* last_from: what last was counted from */
     for (size_t i = 0; i < nm; i++) {
@@ -567,7 +568,16 @@ static void anchor_anaphora(nc_mention *ms, size_t nm)
                 used = from;
             }
         }
-        if (anchor_date(m)) {
+        if (!anchor_date(m))
+            continue;
+        /* nor with the bound attach_date_bound reads later ("since March 3") */
+        nc_mention bound = *m;
+        size_t s0 = a->sentences[m->sentence].start;
+        if (i > 0 && ms[i - 1].end > s0)
+            s0 = ms[i - 1].end;
+        if (s0 <= m->start)
+            attach_date_bound(sentence_rules(x, article_rs, a, m->sentence), a->text, s0, &bound);
+        if (anchor_date(&bound)) {
             last = m;
             last_from = used;
         }
@@ -720,7 +730,7 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
         qsort(ms, nm, sizeof *ms, cmp_mention_start);
     /* dates counted from another first: their values are then those that
     ** join ("from March 3 until the next day") */
-    anchor_anaphora(ms, nm);
+    anchor_anaphora(x, rs, a, ms, nm);
     join_date_ranges(x, rs, a, ms, &nm);
     /* "since January 1, 2010", "nach dem 15. März": after overlaps are
     ** resolved, so the bound's word never makes a date outrank another */

@@ -462,6 +462,8 @@ void t_extract_dates_counted_from_text(void)
           "It was noted. It was filed. It was over. The next day, Amazon sued.", "The next day", "2023-03-16", 0 },
         { "en", "2023-03-15", "Twitter has not paid since 1939. The next day, Amazon sued.",
           "The next day", "2023-03-16", 0 },
+        { "en", "2023-03-15", "Twitter stopped paying after March 3. The next day, Amazon sued.",
+          "The next day", "2023-03-16", 0 },
         { "en", "", "On March 3, Amazon sued. Two days later, Twitter paid.", "Two days later", "XXXX-03-05", 1 },
         { "en", "2023-03-15", "Twitter paid the next day.", "the next day", "2023-03-16", 0 },
         { "en", "2023-03-15", "In the third quarter of 2022 revenue fell. The previous year it rose.",
