@@ -526,6 +526,19 @@ static int anchor_date(const nc_mention *m)
             m->precision == NC_PREC_HALF || m->precision == NC_PREC_YEAR);
 }
 
+/* Attach to m the bound word written before ms[i] ("since", "nach dem"),
+** looking no further back than its sentence's start or the mention before
+** it; m is ms[i] itself or a copy of it. */
+static void bound_of(const nc_extractor *x, const ruleset *article_rs, const nc_article *a,
+                     const nc_mention *ms, size_t i, nc_mention *m)
+{
+    size_t s0 = a->sentences[ms[i].sentence].start;
+    if (i > 0 && ms[i - 1].end > s0)
+        s0 = ms[i - 1].end;
+    if (s0 <= ms[i].start)
+        attach_date_bound(sentence_rules(x, article_rs, a, ms[i].sentence), a->text, s0, m);
+}
+
 /* How many sentences back a date counted from another looks for it: "the
 ** next day" 20 sentences after "On March 3" is more likely about another day. */
 #define ANCHOR_SENTENCES 5
@@ -572,11 +585,7 @@ static void anchor_anaphora(const nc_extractor *x, const ruleset *article_rs, co
             continue;
         /* nor with the bound attach_date_bound reads later ("since March 3") */
         nc_mention bound = *m;
-        size_t s0 = a->sentences[m->sentence].start;
-        if (i > 0 && ms[i - 1].end > s0)
-            s0 = ms[i - 1].end;
-        if (s0 <= m->start)
-            attach_date_bound(sentence_rules(x, article_rs, a, m->sentence), a->text, s0, &bound);
+        bound_of(x, article_rs, a, ms, i, &bound);
         if (anchor_date(&bound)) {
             last = m;
             last_from = used;
@@ -734,13 +743,8 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
     join_date_ranges(x, rs, a, ms, &nm);
     /* "since January 1, 2010", "nach dem 15. März": after overlaps are
     ** resolved, so the bound's word never makes a date outrank another */
-    for (size_t i = 0; i < nm; i++) {
-        size_t s0 = a->sentences[ms[i].sentence].start;
-        if (i > 0 && ms[i - 1].end > s0)
-            s0 = ms[i - 1].end;
-        if (s0 <= ms[i].start)
-            attach_date_bound(sentence_rules(x, rs, a, ms[i].sentence), a->text, s0, &ms[i]);
-    }
+    for (size_t i = 0; i < nm; i++)
+        bound_of(x, rs, a, ms, i, &ms[i]);
     if (w.nq > 1)
         qsort(w.q, w.nq, sizeof *w.q, cmp_cue);
     out->mentions = ms;
