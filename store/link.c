@@ -1415,8 +1415,11 @@ int nc_store_link(nc_store *s, nc_error *err)
         sqlite3_prepare_v2(s->db, "SELECT count(DISTINCT article_id) FROM temp.nc_assign WHERE gix = ?1", -1,
                            &x.n_sources, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db,
-                           "INSERT INTO claim_group_members(group_id, claim_id)"
-                           " SELECT ?1, claim_id FROM temp.nc_assign WHERE gix = ?2 ORDER BY pos",
+                           /* with the copy the timeline reads (store_int.h) */
+                           "INSERT INTO claim_group_members(group_id, claim_id, " MEMBER_COPY_COLS ")"
+                           " SELECT ?1, x.claim_id, " MEMBER_COPY_VALS " FROM temp.nc_assign x"
+                           " JOIN claims c ON c.id = x.claim_id JOIN articles a ON a.id = c.article_id"
+                           " JOIN sentences s ON s.id = c.sentence_id WHERE x.gix = ?2 ORDER BY x.pos",
                            -1, &x.put_members, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, "INSERT INTO conflicts(group_id, field, claim_id, value) VALUES(?1, ?2, ?3, ?4)", -1,
                            &x.ins_conflict, NULL) != SQLITE_OK ||

@@ -296,6 +296,33 @@ static const char *const migrations[] = {
     "DROP INDEX IF EXISTS sentences_article;\n"
     "DROP INDEX IF EXISTS mentions_article;\n"
     "DROP INDEX IF EXISTS claims_article;\n",
+    /* 4: each member row keeps a copy of what the timeline shows of it
+    ** (store_int.h, MEMBER_COPY_COLS): a group of thousands of sources is
+    ** then read from adjacent rows, not from a claim, an article and a
+    ** sentence row each on its own page */
+    "ALTER TABLE claim_group_members ADD COLUMN article_id INTEGER;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN item INTEGER;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN path TEXT;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN title TEXT;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN lang TEXT;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN pub_date TEXT;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN sentence_idx INTEGER;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN sentence TEXT;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN claim_idx INTEGER;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN predicate TEXT;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN amount TEXT;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN currency TEXT;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN qualifier TEXT;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN event_date TEXT;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN event_qualifier TEXT;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN duration TEXT;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN source_org TEXT;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN is_negated INTEGER;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN is_hedged INTEGER;\n"
+    "ALTER TABLE claim_group_members ADD COLUMN confidence REAL;\n"
+    "UPDATE claim_group_members SET (" MEMBER_COPY_COLS ") = (SELECT " MEMBER_COPY_VALS
+    " FROM claims c JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
+    " WHERE c.id = claim_group_members.claim_id);\n",
 };
 
 void bind_period(sqlite3_stmt *st, int i, const char *iso)

@@ -12,6 +12,21 @@
 #define STORE_CACHE_PRAGMA "PRAGMA cache_size=-32768;"
 #define LINK_CACHE_PRAGMA  "PRAGMA cache_size=-8192;"
 
+/* What claim_group_members keeps of each member beside its ids: a copy of
+** what the timeline shows of a source (its article, sentence and claim
+** fields), written by the link, so that a group's sources are read from
+** adjacent rows rather than from three tables spread over the file. The
+** copied rows never change: a changed article is deleted and stored anew.
+** MEMBER_COPY_COLS names the columns, MEMBER_COPY_VALS their values from
+** claims c, articles a and sentences s (same order). */
+#define MEMBER_COPY_COLS \
+    "article_id, item, path, title, lang, pub_date, sentence_idx, sentence, claim_idx, predicate, amount," \
+    " currency, qualifier, event_date, event_qualifier, duration, source_org, is_negated, is_hedged, confidence"
+#define MEMBER_COPY_VALS \
+    "a.id, a.item, a.path, a.title, a.lang, a.pub_date, s.idx, s.text, c.idx, c.predicate, c.amount," \
+    " c.currency, c.qualifier, c.event_date, c.event_qualifier, c.duration, c.source_org, c.is_negated," \
+    " c.is_hedged, c.confidence"
+
 struct nc_store {
     sqlite3 *db;
     char *path;

@@ -353,8 +353,7 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
         "              WHERE c.object_org IN target))"
         "   AND (?2 IS NULL OR (g.event_end IS NOT NULL AND g.event_end >= ?2))"
         "   AND (?3 IS NULL OR (g.event_start IS NOT NULL AND g.event_start <= ?3))"
-        "   AND (?4 IS NULL OR EXISTS (SELECT 1 FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
-        "        JOIN articles a ON a.id = c.article_id WHERE m.group_id = g.id AND a.lang = ?4))"
+        "   AND (?4 IS NULL OR EXISTS (SELECT 1 FROM claim_group_members m WHERE m.group_id = g.id AND m.lang = ?4))"
         "   AND (?5 IS NULL OR g.predicate = ?5)"
         "   AND g.n_sources >= ?6"
         " ORDER BY g.event_start IS NULL, g.event_start, g.event_end DESC, g.predicate, g.id";
@@ -414,12 +413,13 @@ static int detail_open(nc_store *s, detail *d, nc_error *err)
     d->ss = d->sc = NULL;
     memset(&d->strs, 0, sizeof d->strs);
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT c.id, a.id, a.path, a.title, a.lang, a.pub_date, s.text, src.name, c.amount,"
-                           " c.currency, c.qualifier, c.event_date, c.event_qualifier, c.duration, c.predicate,"
-                           " c.is_negated, c.is_hedged, c.confidence, a.item, s.idx, c.idx"
-                           " FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
-                           " JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
-                           " LEFT JOIN orgs src ON src.id = c.source_org"
+                           /* from the members' own copy (store_int.h, MEMBER_COPY_COLS): adjacent
+                              rows, where the claims, articles and sentences are a page each */
+                           "SELECT m.claim_id, m.article_id, m.path, m.title, m.lang, m.pub_date, m.sentence,"
+                           " src.name, m.amount, m.currency, m.qualifier, m.event_date, m.event_qualifier,"
+                           " m.duration, m.predicate, m.is_negated, m.is_hedged, m.confidence, m.item,"
+                           " m.sentence_idx, m.claim_idx"
+                           " FROM claim_group_members m LEFT JOIN orgs src ON src.id = m.source_org"
                            " WHERE m.group_id = ?1 ORDER BY m.claim_id",
                            -1, &d->ss, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db,

@@ -421,6 +421,75 @@ void t_e2e_rerun_and_change(void)
     free(d);
 }
 
+/* Members whose copy (claim_group_members' article, sentence and claim
+** columns) differs from the rows it copies, or is missing. */
+static const char *const stale_members_sql =
+    "SELECT count(*) FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
+    " JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
+    " WHERE m.article_id IS NOT a.id OR m.item IS NOT a.item OR m.path IS NOT a.path OR m.title IS NOT a.title"
+    " OR m.lang IS NOT a.lang OR m.pub_date IS NOT a.pub_date OR m.sentence_idx IS NOT s.idx"
+    " OR m.sentence IS NOT s.text OR m.claim_idx IS NOT c.idx OR m.predicate IS NOT c.predicate"
+    " OR m.amount IS NOT c.amount OR m.currency IS NOT c.currency OR m.qualifier IS NOT c.qualifier"
+    " OR m.event_date IS NOT c.event_date OR m.event_qualifier IS NOT c.event_qualifier"
+    " OR m.duration IS NOT c.duration OR m.source_org IS NOT c.source_org OR m.is_negated IS NOT c.is_negated"
+    " OR m.is_hedged IS NOT c.is_hedged OR m.confidence IS NOT c.confidence";
+
+/* The members' copy of what the timeline shows is written by every link
+** (the first, and one after a file changed), and a database of schema 3,
+** whose members have no copy, is upgraded in place to the same timeline. */
+void t_e2e_member_copy_and_upgrade(void)
+{
+    const char *db1 = corpus_db();
+    CHECK(qint(db1, "SELECT count(*) FROM claim_group_members") > 0);
+    CHECK_INT(qint(db1, stale_members_sql), 0);
+    char *d = t_tmpdir();
+    char cmd[1600], db[600];
+    snprintf(db, sizeof db, "%s/c.db", d);
+    /* an incremental link after a change: the new members have their copy */
+    snprintf(cmd, sizeof cmd, "cp -r corpus '%s/in' && %s ingest '%s/in' --db '%s' --quiet"
+                              " && printf 'Twitter has paid $5 million to Google Cloud.\\n' >> '%s/in/004_7bdac1c38dd6b8cd.txt'"
+                              " && %s ingest '%s/in' --db '%s' --quiet", d, t_bin(), d, db, d, t_bin(), d, db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
+                       " WHERE c.amount_num = 5000000"), 1);
+    CHECK_INT(qint(db, stale_members_sql), 0);
+    char *want = timeline(db, "--format json"), *want_text = timeline(db, "--format text --lang de");
+    /* the same database as schema 3 wrote it: no copy */
+    sqlite3 *h = NULL;
+    CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
+    static const char *cols[] = { "article_id", "item", "path", "title", "lang", "pub_date", "sentence_idx",
+                                  "sentence", "claim_idx", "predicate", "amount", "currency", "qualifier",
+                                  "event_date", "event_qualifier", "duration", "source_org", "is_negated",
+                                  "is_hedged", "confidence" };
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "ALTER TABLE claim_group_members DROP COLUMN %s", cols[i]);
+        CHECK_INT(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    CHECK_INT(sqlite3_exec(h, "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    /* reading it says how to upgrade it; an ingest that stores nothing upgrades it */
+    char *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s timeline --db '%s' 2>&1", t_bin(), db);
+    CHECK(t_run(cmd, &out) != 0);
+    CHECK(out && strstr(out, "run 'newsclaims ingest' once to upgrade it"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s ingest '%s/in' --db '%s' 2>&1", t_bin(), d, db);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && strstr(out, "0 stored, 0 replaced, 5 unchanged, 0 failed"));
+    free(out);
+    CHECK_INT(qint(db, "PRAGMA user_version"), 4);
+    CHECK_INT(qint(db, stale_members_sql), 0);
+    char *got = timeline(db, "--format json"), *got_text = timeline(db, "--format text --lang de");
+    CHECK(want && got && !strcmp(want, got));
+    CHECK(want_text && got_text && strstr(got_text, "de") && !strcmp(want_text, got_text));
+    free(want);
+    free(got);
+    free(want_text);
+    free(got_text);
+    free(d);
+}
+
 /* ---------------------------------------------------- a small JSON check */
 
 static const char *json_value(const char *p, int depth);
