@@ -136,6 +136,12 @@ typedef struct work {
     tok *t;                /* the tokens of the current sentence (anchored rules) */
     size_t nt, capt;
     uint64_t any[NC_ANCHOR_WORDS];   /* the rules anchored at any of them */
+    /* the same, by rule: rule i (< NC_ANCHOR_BITS) may start at the tokens
+    ** byrule[first[i] .. first[i + 1]), indexes into t in text order; a rule
+    ** is tried at its own tokens, not tested against every token of the sentence */
+    uint32_t first[NC_ANCHOR_BITS + 1];
+    uint32_t *byrule;
+    size_t capbr;
 } work;
 
 /* Where anchored rules may start in text[s0, s1): the tokens token_at
@@ -183,6 +189,33 @@ static int tokenize(work *w, const ruleset *rs, const char *text, size_t s0, siz
             w->any[k] |= t->mask[k];
         i += n;
     }
+    /* the tokens of each rule: counted, then placed in text order */
+    memset(w->first, 0, sizeof w->first);
+    size_t total = 0;
+    for (size_t ti = 0; ti < w->nt; ti++)
+        for (int k = 0; k < NC_ANCHOR_WORDS; k++)
+            for (uint64_t m = w->t[ti].mask[k]; m; m &= m - 1) {
+                w->first[k * 64 + __builtin_ctzll(m) + 1]++;
+                total++;
+            }
+    if (total > w->capbr) {
+        size_t cap = w->capbr ? w->capbr : 256;
+        while (cap < total)
+            cap *= 2;
+        uint32_t *v = realloc(w->byrule, cap * sizeof *v);
+        if (!v)
+            return 0;
+        w->byrule = v;
+        w->capbr = cap;
+    }
+    for (size_t b = 0; b < NC_ANCHOR_BITS; b++)
+        w->first[b + 1] += w->first[b];
+    uint32_t fill[NC_ANCHOR_BITS];
+    memcpy(fill, w->first, sizeof fill);
+    for (size_t ti = 0; ti < w->nt; ti++)
+        for (int k = 0; k < NC_ANCHOR_WORDS; k++)
+            for (uint64_t m = w->t[ti].mask[k]; m; m &= m - 1)
+                w->byrule[fill[k * 64 + __builtin_ctzll(m)]++] = (uint32_t)ti;
     return 1;
 }
 
@@ -345,17 +378,17 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
             size_t word = by_mask ? ri / 64 : 0;
             if (anchored && by_mask && !(w->any[word] & bit))
                 continue;          /* no token of the sentence can start a match */
-            size_t ti = 0;
+            /* the tokens to try: the rule's own (by_mask), or all of them */
+            size_t ti = by_mask ? w->first[ri] : 0, tend = by_mask ? w->first[ri + 1] : w->nt;
             while (off < s1) {
                 int rc = PCRE2_ERROR_NOMATCH;
                 if (anchored) {
                     /* only where a match can start, in order */
-                    while (ti < w->nt) {
-                        const tok *t = &w->t[ti++];
+                    while (ti < tend) {
+                        const tok *t = by_mask ? &w->t[w->byrule[ti++]] : &w->t[ti++];
                         if (t->pos < off)
                             continue;
-                        if (by_mask ? !(t->mask[word] & bit)
-                                    : !(t->is_digit ? r->anchor_digit : anchor_has(r, t->hash)))
+                        if (!by_mask && !(t->is_digit ? r->anchor_digit : anchor_has(r, t->hash)))
                             continue;
                         rc = match_at(r->code_anchored, r->jit_anchored, text, s1, t->pos, md, x->mctx);
                         if (prof)
@@ -695,6 +728,7 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
     work w = { 0 };
     int rc = run_rules(x, rs, a, kinds, vcs, md, &w, &out->limit_hits);
     free(w.t);
+    free(w.byrule);
     for (size_t i = 0; i < x->n_sets; i++)
         value_ctx_free(&vcs[i]);
     free(vcs);

@@ -85,7 +85,8 @@ static uint32_t sw_get(const nc_ingester *ing, const char *w, size_t n)
         return 0;
     size_t h = fnv(w, n) & (ing->sw_cap - 1);
     while (ing->sw_keys[h]) {
-        if (strlen(ing->sw_keys[h]) == n && !memcmp(ing->sw_keys[h], w, n))
+        /* the key is n bytes long and equal: strncmp stops at its end, no strlen per probe */
+        if (!strncmp(ing->sw_keys[h], w, n) && ing->sw_keys[h][n] == 0)
             return ing->sw_mask[h];
         h = (h + 1) & (ing->sw_cap - 1);
     }
