@@ -135,8 +135,7 @@ typedef struct work {
     int is_oom;
     tok *t;                /* the tokens of the current sentence (anchored rules) */
     size_t nt, capt;
-    uint64_t any[NC_ANCHOR_WORDS];   /* the rules anchored at any of them */
-    /* the same, by rule: rule i (< NC_ANCHOR_BITS) may start at the tokens
+    /* by rule: rule i (< NC_ANCHOR_BITS) may start at the tokens
     ** byrule[first[i] .. first[i + 1]), indexes into t in text order; a rule
     ** is tried at its own tokens, not tested against every token of the sentence */
     uint32_t first[NC_ANCHOR_BITS + 1];
@@ -154,7 +153,6 @@ typedef struct work {
 static int tokenize(work *w, const ruleset *rs, const char *text, size_t s0, size_t s1)
 {
     w->nt = 0;
-    memset(w->any, 0, sizeof w->any);
     size_t i = s0;
     while (i < s1) {
         uint64_t h, pre[NC_MAX_PREFIX_LENS];
@@ -185,8 +183,6 @@ static int tokenize(work *w, const ruleset *rs, const char *text, size_t s0, siz
         anchor_mask(rs, h, dig, t->mask);
         for (int k = 0; k < rs->n_pre_len; k++)
             anchor_mask_prefix(rs, pre[k], rs->pre_len[k], t->mask);
-        for (int k = 0; k < NC_ANCHOR_WORDS; k++)
-            w->any[k] |= t->mask[k];
         i += n;
     }
     /* the tokens of each rule: counted, then placed in text order */
@@ -374,9 +370,7 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                 have_tokens = 1;
             }
             int by_mask = ri < NC_ANCHOR_BITS;
-            uint64_t bit = by_mask ? 1ull << (ri % 64) : 0;
-            size_t word = by_mask ? ri / 64 : 0;
-            if (anchored && by_mask && !(w->any[word] & bit))
+            if (anchored && by_mask && w->first[ri] == w->first[ri + 1])
                 continue;          /* no token of the sentence can start a match */
             /* the tokens to try: the rule's own (by_mask), or all of them */
             size_t ti = by_mask ? w->first[ri] : 0, tend = by_mask ? w->first[ri + 1] : w->nt;
