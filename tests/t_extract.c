@@ -61,10 +61,26 @@ static int check_expect(const nc_extraction *ex, const char *line)
     if (!strcmp(kind, "none"))
         return ex->n_mentions == 0;
     if (!strcmp(kind, "claim") || !strcmp(kind, "!claim")) {
+        /* "claim owes", "claim owes !negated", "claim may_cut_off hedged !negated" */
         int want = kind[0] != '!';
-        for (size_t i = 0; i < ex->n_claims; i++)
-            if (!strcmp(ex->claims[i].predicate, value))
+        for (size_t i = 0; i < ex->n_claims; i++) {
+            if (strcmp(ex->claims[i].predicate, value))
+                continue;
+            int ok = 1;
+            const char *flags[2] = { n >= 3 ? unit : "", n >= 4 ? qual : "" };
+            for (int f = 0; f < 2; f++) {
+                const char *fl = flags[f] + (flags[f][0] == '!');
+                int on = flags[f][0] != '!';
+                if (!strcmp(fl, "negated"))
+                    ok &= ex->claims[i].is_negated == on;
+                else if (!strcmp(fl, "hedged"))
+                    ok &= ex->claims[i].is_hedged == on;
+                else if (fl[0])
+                    ok = 0;          /* a flag this runner does not know: the case is wrong */
+            }
+            if (ok)
                 return want;
+        }
         return !want;
     }
     int negate = kind[0] == '!';
@@ -129,7 +145,8 @@ static void run_case_file(const char *path, const char *lang, size_t *n_cases)
                 fprintf(stderr, " [%s %s %s %s]", nc_mention_kind_name(ex.mentions[i].kind), ex.mentions[i].value,
                         ex.mentions[i].unit, ex.mentions[i].qualifier);
             for (size_t i = 0; i < ex.n_claims; i++)
-                fprintf(stderr, " (claim %s)", ex.claims[i].predicate);
+                fprintf(stderr, " (claim %s%s%s)", ex.claims[i].predicate, ex.claims[i].is_negated ? " negated" : "",
+                        ex.claims[i].is_hedged ? " hedged" : "");
             fputc('\n', stderr);
         }
     }
