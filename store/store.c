@@ -323,6 +323,23 @@ static const char *const migrations[] = {
     "UPDATE claim_group_members SET (" MEMBER_COPY_COLS ") = (SELECT " MEMBER_COPY_VALS
     " FROM claims c JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
     " WHERE c.id = claim_group_members.claim_id);\n",
+    /* 5: the conflict and contract-field views read their article and
+    ** sentence from the member's copy (a conflict's claim is a member of its
+    ** group; every claim is a member of one group after a link), one row
+    ** next to its group's others, instead of a claim, an article and a
+    ** sentence row on pages of their own: count(*) of v_conflicts on a 1 GB
+    ** corpus's database 6.9 -> 0.45 s, same rows */
+    "DROP VIEW v_conflicts;\n"
+    "CREATE VIEW v_conflicts AS\n"
+    "SELECT f.group_id, g.predicate, g.family, g.subject_org, g.object_org, f.field, f.value,\n"
+    "  f.claim_id, m.path, m.lang, m.pub_date, m.sentence\n"
+    "FROM conflicts f\n"
+    "JOIN claim_groups g ON g.id = f.group_id\n"
+    "JOIN claim_group_members m ON m.group_id = f.group_id AND m.claim_id = f.claim_id;\n"
+    "DROP VIEW v_contract_fields;\n"
+    "CREATE VIEW v_contract_fields AS\n"
+    "SELECT f.contract_id, f.field, f.value, f.claim_id, m.lang, m.path, m.pub_date, m.sentence\n"
+    "FROM contract_fields f JOIN claim_group_members m ON m.claim_id = f.claim_id;\n",
 };
 
 void bind_period(sqlite3_stmt *st, int i, const char *iso)

@@ -434,9 +434,41 @@ static const char *const stale_members_sql =
     " OR m.duration IS NOT c.duration OR m.source_org IS NOT c.source_org OR m.is_negated IS NOT c.is_negated"
     " OR m.is_hedged IS NOT c.is_hedged OR m.confidence IS NOT c.confidence";
 
+/* v_conflicts and v_contract_fields (schema 5: from the members' copy) as
+** schema 4 defined them, from the claim, article and sentence rows */
+#define OLD_CONFLICTS_SELECT \
+    "SELECT f.group_id, g.predicate, g.family, g.subject_org, g.object_org, f.field, f.value," \
+    " f.claim_id, a.path, a.lang, a.pub_date, s.text AS sentence FROM conflicts f" \
+    " JOIN claim_groups g ON g.id = f.group_id JOIN claims c ON c.id = f.claim_id" \
+    " JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
+#define OLD_CONTRACT_FIELDS_SELECT \
+    "SELECT f.contract_id, f.field, f.value, f.claim_id, a.lang, a.path, a.pub_date, s.text AS sentence" \
+    " FROM contract_fields f JOIN claims cl ON cl.id = f.claim_id" \
+    " JOIN articles a ON a.id = cl.article_id JOIN sentences s ON s.id = cl.sentence_id"
+
+/* The views' rows, and the rows the schema 4 joins give, side by side. */
+static void check_views_as_joins(const char *db)
+{
+    static const char *const pairs[][2] = {
+        { "SELECT * FROM v_conflicts", OLD_CONFLICTS_SELECT },
+        { "SELECT * FROM v_contract_fields", OLD_CONTRACT_FIELDS_SELECT },
+    };
+    for (size_t i = 0; i < 2; i++) {
+        /* as many rows, and none in one that is not in the other */
+        char sql[2400];
+        snprintf(sql, sizeof sql, "SELECT abs((SELECT count(*) FROM (%s)) - (SELECT count(*) FROM (%s)))"
+                                  " + (SELECT count(*) FROM (%s EXCEPT %s)) + (SELECT count(*) FROM (%s EXCEPT %s))",
+                 pairs[i][0], pairs[i][1], pairs[i][0], pairs[i][1], pairs[i][1], pairs[i][0]);
+        CHECK_INT(qint(db, sql), 0);
+    }
+    CHECK(qint(db, "SELECT count(*) FROM v_conflicts") > 0);
+    CHECK(qint(db, "SELECT count(*) FROM v_contract_fields") > 0);
+}
+
 /* The members' copy of what the timeline shows is written by every link
-** (the first, and one after a file changed), and a database of schema 3,
-** whose members have no copy, is upgraded in place to the same timeline. */
+** (the first, and one after a file changed), the views that read it give
+** the rows the joins they replaced give, and a database of schema 3, whose
+** members have no copy, is upgraded in place to the same timeline. */
 void t_e2e_member_copy_and_upgrade(void)
 {
     const char *db1 = corpus_db();
@@ -453,10 +485,17 @@ void t_e2e_member_copy_and_upgrade(void)
     CHECK_INT(qint(db, "SELECT count(*) FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
                        " WHERE c.amount_num = 5000000"), 1);
     CHECK_INT(qint(db, stale_members_sql), 0);
+    check_views_as_joins(db1);
+    check_views_as_joins(db);
     char *want = timeline(db, "--format json"), *want_text = timeline(db, "--format text --lang de");
-    /* the same database as schema 3 wrote it: no copy */
+    /* the same database as schema 3 wrote it: no copy, and views that do not read one */
     sqlite3 *h = NULL;
     CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(h,
+                           "DROP VIEW v_conflicts; CREATE VIEW v_conflicts AS " OLD_CONFLICTS_SELECT ";"
+                           "DROP VIEW v_contract_fields; CREATE VIEW v_contract_fields AS " OLD_CONTRACT_FIELDS_SELECT ";",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
     static const char *cols[] = { "article_id", "item", "path", "title", "lang", "pub_date", "sentence_idx",
                                   "sentence", "claim_idx", "predicate", "amount", "currency", "qualifier",
                                   "event_date", "event_qualifier", "duration", "source_org", "is_negated",
@@ -478,8 +517,10 @@ void t_e2e_member_copy_and_upgrade(void)
     CHECK_INT(t_run(cmd, &out), 0);
     CHECK(out && strstr(out, "0 stored, 0 replaced, 5 unchanged, 0 failed"));
     free(out);
-    CHECK_INT(qint(db, "PRAGMA user_version"), 4);
+    CHECK_INT(qint(db, "PRAGMA user_version"), 5);
     CHECK_INT(qint(db, stale_members_sql), 0);
+    check_views_as_joins(db);
+    CHECK(qint(db, "SELECT count(*) FROM sqlite_master WHERE name = 'v_conflicts' AND sql LIKE '%claim_group_members%'"));
     char *got = timeline(db, "--format json"), *got_text = timeline(db, "--format text --lang de");
     CHECK(want && got && !strcmp(want, got));
     CHECK(want_text && got_text && strstr(got_text, "de") && !strcmp(want_text, got_text));
