@@ -1095,8 +1095,10 @@ int nc_store_stats(nc_store *s, int is_json, FILE *out, nc_error *err)
                         "claims_per_predicate", err);
     if (rc == NC_OK)
         rc = stats_rows(s,
-                        "SELECT status, count(*) FROM (SELECT path, status FROM ingest_log l WHERE id ="
-                        " (SELECT max(id) FROM ingest_log WHERE path = l.path)) GROUP BY status ORDER BY status",
+                        /* each path's last row: SQLite takes a bare column from the row max() picks;
+                        ** read from the index ingest_log_path(path, status) alone */
+                        "SELECT status, count(*) FROM (SELECT status, max(id) FROM ingest_log GROUP BY path)"
+                        " GROUP BY status ORDER BY status",
                         is_json, out, "last_ingest_status", err);
     if (is_json)
         fputs("}\n", out);

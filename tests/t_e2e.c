@@ -522,6 +522,20 @@ void t_e2e_member_copy_and_upgrade(void)
     CHECK_INT(qint(db, stale_members_sql), 0);
     check_views_as_joins(db);
     CHECK(qint(db, "SELECT count(*) FROM sqlite_master WHERE name = 'v_conflicts' AND sql LIKE '%claim_group_members%'"));
+    /* stats's last status per path, as each path's row of highest id says: after runs that
+    ** stored, replaced, left unchanged, and one that refuses the large files and stores a new one */
+    snprintf(cmd, sizeof cmd, "printf 'Twitter owes Google.\\n' > '%s/in/new.txt' && %s ingest '%s/in' --db '%s'"
+                              " --max-file-size 200 --quiet 2>/dev/null", d, t_bin(), d, db);
+    CHECK_INT(t_run(cmd, NULL), 1);
+    CHECK_INT(qint(db, "SELECT count(DISTINCT status) FROM ingest_log"), 4);
+    char *want_status = qstr(db, "SELECT '\"last_ingest_status\":{' || group_concat('\"' || status || '\":' || n, ',') || '}'"
+                                 " FROM (SELECT status, count(*) AS n FROM ingest_log l WHERE id ="
+                                 " (SELECT max(id) FROM ingest_log WHERE path = l.path) GROUP BY status ORDER BY status)");
+    snprintf(cmd, sizeof cmd, "%s stats --db '%s' --json", t_bin(), db);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(want_status && out && strstr(out, want_status));
+    free(want_status);
+    free(out);
     char *got = timeline(db, "--format json"), *got_text = timeline(db, "--format text --lang de");
     CHECK(want && got && !strcmp(want, got));
     CHECK(want_text && got_text && strstr(got_text, "de") && !strcmp(want_text, got_text));
