@@ -329,14 +329,14 @@ static const char *const migrations[] = {
     ** next to its group's others, instead of a claim, an article and a
     ** sentence row on pages of their own: count(*) of v_conflicts on a 1 GB
     ** corpus's database 6.9 -> 0.45 s, same rows. */
-    "DROP VIEW v_conflicts;\n"
+    "DROP VIEW IF EXISTS v_conflicts;\n"
     "CREATE VIEW v_conflicts AS\n"
     "SELECT f.group_id, g.predicate, g.family, g.subject_org, g.object_org, f.field, f.value,\n"
     "  f.claim_id, m.path, m.lang, m.pub_date, m.sentence\n"
     "FROM conflicts f\n"
     "JOIN claim_groups g ON g.id = f.group_id\n"
     "JOIN claim_group_members m ON m.group_id = f.group_id AND m.claim_id = f.claim_id;\n"
-    "DROP VIEW v_contract_fields;\n"
+    "DROP VIEW IF EXISTS v_contract_fields;\n"
     "CREATE VIEW v_contract_fields AS\n"
     "SELECT f.contract_id, f.field, f.value, f.claim_id, m.lang, m.path, m.pub_date, m.sentence\n"
     "FROM contract_fields f JOIN claim_group_members m ON m.claim_id = f.claim_id;\n"
@@ -345,7 +345,7 @@ static const char *const migrations[] = {
     "CREATE INDEX articles_lang ON articles(lang);\n"
     /* each path's last status (stats) from the index alone: ingest_log grows
     ** by a row per file and run */
-    "DROP INDEX ingest_log_path;\n"
+    "DROP INDEX IF EXISTS ingest_log_path;\n"
     "CREATE INDEX ingest_log_path ON ingest_log(path, status);\n",
 };
 

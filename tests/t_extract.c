@@ -63,11 +63,16 @@ static int check_expect(const nc_extraction *ex, const char *line)
     if (!strcmp(kind, "claim") || !strcmp(kind, "!claim")) {
         /* "claim owes", "claim owes !negated", "claim may_cut_off hedged !negated" */
         int want = kind[0] != '!';
+        const char *flags[2] = { n >= 3 ? unit : "", n >= 4 ? qual : "" };
+        for (int f = 0; f < 2; f++) {
+            const char *fl = flags[f] + (flags[f][0] == '!');
+            if (fl[0] && strcmp(fl, "negated") && strcmp(fl, "hedged"))
+                return 0;            /* a flag this runner does not know: the case is wrong */
+        }
         for (size_t i = 0; i < ex->n_claims; i++) {
             if (strcmp(ex->claims[i].predicate, value))
                 continue;
             int ok = 1;
-            const char *flags[2] = { n >= 3 ? unit : "", n >= 4 ? qual : "" };
             for (int f = 0; f < 2; f++) {
                 const char *fl = flags[f] + (flags[f][0] == '!');
                 int on = flags[f][0] != '!';
@@ -75,8 +80,6 @@ static int check_expect(const nc_extraction *ex, const char *line)
                     ok &= ex->claims[i].is_negated == on;
                 else if (!strcmp(fl, "hedged"))
                     ok &= ex->claims[i].is_hedged == on;
-                else if (fl[0])
-                    ok = 0;          /* a flag this runner does not know: the case is wrong */
             }
             if (ok)
                 return want;
