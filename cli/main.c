@@ -505,6 +505,11 @@ static int cmd_ingest(int argc, char **argv)
         fprintf(stderr, "newsclaims: %s: %s\n", db, err.msg);
         rc = EXIT_FATAL;
     }
+    /* a first load builds the query indexes once, at its end */
+    if (rc == EXIT_SUCCESS && nc_store_bulk_begin(s, NULL, &err) != NC_OK) {
+        fprintf(stderr, "newsclaims: %s: %s\n", db, err.msg);
+        rc = EXIT_FATAL;
+    }
     /* group commits: each file whole in a savepoint, a commit per batch */
     nc_store_set_batch(s, BATCH_FILES, BATCH_SECONDS);
     /* the files one at a time from the walk: memory does not grow with their
@@ -889,7 +894,7 @@ static int cmd_load_merge(int argc, char **argv, int merge)
         return EXIT_FATAL;
     nc_error err = { 0 };
     nc_store *s = nc_store_open(db, NULL, &err);
-    if (!s || nc_store_put_orgs(s, x, &err) != NC_OK) {
+    if (!s || nc_store_put_orgs(s, x, &err) != NC_OK || nc_store_bulk_begin(s, NULL, &err) != NC_OK) {
         fprintf(stderr, "newsclaims: %s: %s\n", err.where[0] ? err.where : db, err.msg);
         nc_store_close(s);
         nc_extractor_free(x);

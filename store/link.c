@@ -1093,7 +1093,10 @@ static int renumber(nc_store *s, nc_error *err)
 
 int nc_store_link(nc_store *s, nc_error *err)
 {
-    int rc = store_begin(s, err);
+    /* the indexes a first load deferred: the link reads claims by them */
+    int rc = nc_store_bulk_end(s, err);
+    if (rc == NC_OK)
+        rc = store_begin(s, err);
     if (rc == NC_OK)
         rc = store_exec(s, "PRAGMA defer_foreign_keys = ON;", err);
     if (rc != NC_OK)

@@ -612,6 +612,102 @@ void nc_store_close(nc_store *s)
     free(s);
 }
 
+/* ------------------------------------------------------ first loads */
+
+/* What a first load into an empty database builds once at its end rather
+** than row by row: the indexes that serve queries and the link (not a
+** cascade: claims_sentence, claims_mention and mentions_sentence find the
+** rows a deleted sentence or mention takes with it, and stay), and the
+** trigger that marks each new claim's family and amount for the next link
+** (a first load relinks everything: link_dirty holds '*'). On corpus-bench
+** with one thread, store time 2.4-2.7 -> 1.4-1.7 s. */
+#define DEFERRABLE "('mentions_kind', 'claims_subject', 'claims_object', 'claims_predicate', 'claims_family'," \
+                   " 'claims_amount', 'claims_link_ins')"
+
+int nc_store_bulk_begin(nc_store *s, int *deferred, nc_error *err)
+{
+    if (deferred)
+        *deferred = 0;
+    if (s->is_readonly)
+        return NC_OK;
+    int rc = store_begin(s, err);
+    if (rc != NC_OK)
+        return rc;
+    int empty = 0, already = 0;
+    if (!pragma_int(s, "SELECT NOT EXISTS(SELECT 1 FROM claims) AND NOT EXISTS(SELECT 1 FROM mentions)", &empty) ||
+        !pragma_int(s, "SELECT EXISTS(SELECT 1 FROM store_meta WHERE key GLOB 'deferred:*')", &already)) {
+        rc = store_err(s, err, "reading whether the database is empty");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    if (!empty || already) {
+        if (deferred)
+            *deferred = already;
+        return store_exec(s, "COMMIT", err);
+    }
+    /* each one's own CREATE statement is kept, to be run again as it was;
+    ** the link after a first load recomputes everything */
+    rc = store_exec(s, "INSERT INTO store_meta(key, value) SELECT 'deferred:' || name, sql FROM sqlite_master"
+                       " WHERE name IN " DEFERRABLE " AND sql IS NOT NULL;"
+                       "INSERT OR IGNORE INTO link_dirty VALUES('*');", err);
+    sqlite3_stmt *q = NULL;
+    char *drops = NULL;
+    if (rc == NC_OK) {
+        if (sqlite3_prepare_v2(s->db, "SELECT group_concat('DROP ' || upper(type) || ' main.\"' || name || '\";', '')"
+                                      " FROM sqlite_master WHERE name IN " DEFERRABLE, -1, &q, NULL) != SQLITE_OK ||
+            sqlite3_step(q) != SQLITE_ROW)
+            rc = store_err(s, err, "listing the indexes to build after the load");
+        else if (sqlite3_column_text(q, 0) && !(drops = column_dup(q, 0)))
+            rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+        sqlite3_finalize(q);
+    }
+    if (rc == NC_OK && drops)
+        rc = store_exec(s, drops, err);
+    free(drops);
+    if (rc == NC_OK)
+        rc = store_exec(s, "COMMIT", err);
+    if (rc != NC_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    else if (deferred)
+        *deferred = 1;
+    return rc;
+}
+
+int nc_store_bulk_end(nc_store *s, nc_error *err)
+{
+    if (s->is_readonly)
+        return NC_OK;
+    int pending = 0;
+    if (!pragma_int(s, "SELECT EXISTS(SELECT 1 FROM store_meta WHERE key GLOB 'deferred:*')", &pending))
+        return store_err(s, err, "reading what a first load left to build");
+    if (!pending)
+        return NC_OK;
+    int rc = store_begin(s, err);
+    if (rc != NC_OK)
+        return rc;
+    /* the statements, read whole before any runs (one string: a few
+    ** hundred bytes); one that exists already (built by another process)
+    ** is skipped */
+    sqlite3_stmt *q = NULL;
+    char *creates = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT group_concat(value, ';') || ';' FROM store_meta"
+                                  " WHERE key GLOB 'deferred:*'"
+                                  " AND substr(key, 10) NOT IN (SELECT name FROM sqlite_master)", -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW)
+        rc = store_err(s, err, "reading what a first load left to build");
+    else if (sqlite3_column_text(q, 0) && !(creates = column_dup(q, 0)))
+        rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+    sqlite3_finalize(q);
+    if (rc == NC_OK && creates)
+        rc = store_exec(s, creates, err);
+    free(creates);
+    if (rc == NC_OK)
+        rc = store_exec(s, "DELETE FROM store_meta WHERE key GLOB 'deferred:*'; COMMIT;", err);
+    if (rc != NC_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
 /* --------------------------------------------------------------- writes */
 
 int nc_store_is_unchanged(nc_store *s, const char *path, const char *hash, int *is_unchanged, nc_error *err)

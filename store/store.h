@@ -70,6 +70,24 @@ void nc_store_set_batch(nc_store *s, size_t max_files, double max_seconds);
 ** held) and those files are not stored. */
 int nc_store_flush(nc_store *s, nc_error *err);
 
+/* A first load into an empty database (no claims, no mentions): drop the
+** indexes that serve queries and the link, and the trigger that marks new
+** claims for the link, so that the load inserts rows into fewer B-trees;
+** their CREATE statements are kept in store_meta ('deferred:NAME') and
+** nc_store_bulk_end runs them again once, after the load. Deletes during
+** the load stay indexed (the indexes their cascades use are kept), and
+** queries meanwhile give the same answers, only slower. One transaction.
+** On a database that holds claims it does nothing. *deferred (may be
+** NULL) is set to 1 when indexes are now deferred. NC_OK or an error
+** (then nothing changed). */
+int nc_store_bulk_begin(nc_store *s, int *deferred, nc_error *err);
+
+/* Build what nc_store_bulk_begin deferred, if anything (a load cut off
+** before its end left it so: the next write command's link builds it).
+** nc_store_link calls it first. One transaction; NC_OK or an error (then
+** nothing changed and the statements are still kept). */
+int nc_store_bulk_end(nc_store *s, nc_error *err);
+
 /* Paths of the stored files whose path starts with prefix, sorted. *paths is
 ** a malloc'd array of malloc'd strings (free each and the array). */
 int nc_store_paths_under(nc_store *s, const char *prefix, char ***paths, size_t *n,

@@ -1100,6 +1100,13 @@ int nc_store_stats(nc_store *s, int is_json, FILE *out, nc_error *err)
                         "SELECT status, count(*) FROM (SELECT status, max(id) FROM ingest_log GROUP BY path)"
                         " GROUP BY status ORDER BY status",
                         is_json, out, "last_ingest_status", err);
+    if (rc == NC_OK)
+        /* what a run cut off before its end left for the next one's link:
+        ** claims changed since the last link, indexes a first load deferred */
+        rc = stats_rows(s,
+                        "SELECT 'link_marks', (SELECT count(*) FROM link_dirty) + (SELECT count(*) FROM link_dirty_amount)"
+                        " UNION ALL SELECT 'deferred_indexes', count(*) FROM store_meta WHERE key GLOB 'deferred:*'",
+                        is_json, out, "pending", err);
     if (is_json)
         fputs("}\n", out);
     return rc;
