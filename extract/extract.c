@@ -141,6 +141,7 @@ typedef struct work {
     uint32_t first[NC_ANCHOR_BITS + 1];
     uint32_t *byrule;
     size_t capbr;
+    uint64_t present[NC_ANCHOR_WORDS];   /* rules whose "needs" a token of the sentence meets */
 } work;
 
 /* Where anchored rules may start in text[s0, s1): the tokens token_at
@@ -153,6 +154,7 @@ typedef struct work {
 static int tokenize(work *w, const ruleset *rs, const char *text, size_t s0, size_t s1)
 {
     w->nt = 0;
+    memset(w->present, 0, sizeof w->present);
     size_t i = s0;
     while (i < s1) {
         uint64_t h, pre[NC_MAX_PREFIX_LENS];
@@ -164,6 +166,7 @@ static int tokenize(work *w, const ruleset *rs, const char *text, size_t s0, siz
                 i++;
             continue;
         }
+        needs_mask(rs, h, dig, pre, w->present);
         if (dig && i > s0 && text[i - 1] >= '0' && text[i - 1] <= '9') {
             i += n;                    /* inside a run of digits: no rule starts there */
             continue;
@@ -364,11 +367,13 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
             double pt0 = prof ? now() : 0;
             /* only at its anchors, or everywhere (rules.c, mark_anchored) */
             int anchored = r->anchored;
-            if (anchored && !have_tokens) {
+            if ((anchored || r->needs_used) && !have_tokens) {
                 if (!tokenize(w, rs, text, s0, s1))
                     return NC_E_NOMEM;
                 have_tokens = 1;
             }
+            if (r->needs_used && !(w->present[ri / 64] >> (ri % 64) & 1))
+                continue;          /* none of the words it needs is in the sentence */
             int by_mask = ri < NC_ANCHOR_BITS;
             if (anchored && by_mask && w->first[ri] == w->first[ri + 1])
                 continue;          /* no token of the sentence can start a match */
@@ -382,7 +387,7 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                         const tok *t = by_mask ? &w->t[w->byrule[ti++]] : &w->t[ti++];
                         if (t->pos < off)
                             continue;
-                        if (!by_mask && !(t->is_digit ? r->anchor_digit : anchor_has(r, t->hash)))
+                        if (!by_mask && !(t->is_digit ? r->anchors.digit : anchor_has(r, t->hash)))
                             continue;
                         rc = match_at(r->code_anchored, r->jit_anchored, text, s1, t->pos, md, x->mctx);
                         if (prof)

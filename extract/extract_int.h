@@ -59,6 +59,15 @@ typedef struct example {
     int   line;
 } example;
 
+/* The tokens an "anchor" or a "needs" line names (rules/README.md). */
+typedef struct word_set {
+    uint64_t *hash;          /* sorted hashes of the folded tokens */
+    size_t n, cap;
+    struct { uint64_t hash; int len; } *prefix;   /* "refus*": a token starting so */
+    size_t n_prefix;
+    int    digit;            /* an ASCII digit (where a run of digits begins) */
+} word_set;
+
 typedef struct rule {
     char  *id;
     rule_kind kind;
@@ -70,11 +79,12 @@ typedef struct rule {
     unsigned char anchored;  /* 1: matched only at its anchors, through code_anchored (set
                                 once the rule set is loaded: rules_load_all) */
     char  *anchor_spec;      /* "digit numword": where its matches can start */
-    uint64_t *anchor;        /* sorted hashes of the folded first tokens allowed */
-    size_t n_anchor;
-    struct { uint64_t hash; int len; } *prefix;   /* "refus*": a token starting so */
-    size_t n_prefix;
-    int    anchor_digit;     /* matches may start at any ASCII digit */
+    word_set anchors;        /* the tokens they are */
+    char  *needs_spec;       /* "ago": a token one of which a sentence must hold
+                                for the rule to be tried there */
+    word_set needs;          /* the tokens they are */
+    unsigned char needs_used;   /* 1: sentences without one are skipped (set with
+                                   anchored; not past NC_ANCHOR_BITS, nor with anchors off) */
     int    group[G_ROLE_COUNT][NC_MAX_SAME_ROLE];  /* group numbers per role (names may repeat
                                        in alternatives), 0 where absent */
     char  *predicate;        /* triggers */
@@ -117,6 +127,11 @@ typedef struct ruleset {
     int n_pre_len;
     struct anchor_slot *ptab;
     size_t ptab_size;
+    /* the "needs" lines inverted the same way: for a token, which rules it
+    ** lets be tried in its sentence */
+    struct anchor_slot *ntab, *nptab;
+    size_t ntab_size, nptab_size;
+    uint64_t need_digit_mask[NC_ANCHOR_WORDS];   /* rules a digit lets be tried */
 } ruleset;
 
 /* NEWSCLAIMS_PROFILE: what one rule cost over a run (one thread) */
@@ -166,6 +181,10 @@ int anchor_has(const rule *r, uint64_t hash);
 void anchor_mask(const ruleset *rs, uint64_t hash, int is_digit, uint64_t out[NC_ANCHOR_WORDS]);
 /* Or into out the rules with a prefix anchor of length len and this hash. */
 void anchor_mask_prefix(const ruleset *rs, uint64_t hash, int len, uint64_t out[NC_ANCHOR_WORDS]);
+/* Or into out the rules whose "needs" line a token names (its hash, whether
+** it is a digit, and its prefixes' hashes for rs->pre_len, as token_at_pre
+** gives them). */
+void needs_mask(const ruleset *rs, uint64_t hash, int is_digit, const uint64_t *pre, uint64_t out[NC_ANCHOR_WORDS]);
 const char *rule_kind_name(rule_kind k);
 
 /* orgs.c */

