@@ -133,7 +133,7 @@ typedef struct work {
     cue *q;
     size_t nq, capq;
     int is_oom;
-    tok *t;                /* the tokens of the current sentence (anchored rules) */
+    tok *t;                /* the tokens of the current sentence (anchored rules, needs) */
     size_t nt, capt;
     /* by rule: rule i (< NC_ANCHOR_BITS) may start at the tokens
     ** byrule[first[i] .. first[i + 1]), indexes into t in text order; a rule
