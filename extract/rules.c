@@ -987,8 +987,11 @@ static int anchor_table(ruleset *rs)
         nn += rs->rules[i].needs.n;
         nnp += rs->rules[i].needs.n_prefix;
     }
+    /* the needs tables only where a rule has such words (size 0 otherwise:
+    ** needs_mask then looks nothing up for each token) */
     if (!(rs->atab = slot_table(n, &rs->atab_size)) || !(rs->ptab = slot_table(np, &rs->ptab_size)) ||
-        !(rs->ntab = slot_table(nn, &rs->ntab_size)) || !(rs->nptab = slot_table(nnp, &rs->nptab_size)))
+        (nn && !(rs->ntab = slot_table(nn, &rs->ntab_size))) ||
+        (nnp && !(rs->nptab = slot_table(nnp, &rs->nptab_size))))
         return 0;
     for (size_t i = 0; i < rs->n_rules && i < NC_ANCHOR_BITS; i++) {
         const rule *r = &rs->rules[i];

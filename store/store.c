@@ -624,6 +624,25 @@ void nc_store_close(nc_store *s)
 #define DEFERRABLE "('mentions_kind', 'claims_subject', 'claims_object', 'claims_predicate', 'claims_family'," \
                    " 'claims_amount', 'claims_link_ins')"
 
+/* Run the SQL that the query sql writes as its one value (statements
+** joined by group_concat), read whole before any of it runs; nothing when
+** that value is NULL. what names the query in an error. */
+static int exec_generated(nc_store *s, const char *sql, const char *what, nc_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    char *gen = NULL;
+    int rc = NC_OK;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW)
+        rc = store_err(s, err, what);
+    else if (sqlite3_column_text(q, 0) && !(gen = column_dup(q, 0)))
+        rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+    sqlite3_finalize(q);
+    if (rc == NC_OK && gen)
+        rc = store_exec(s, gen, err);
+    free(gen);
+    return rc;
+}
+
 int nc_store_bulk_begin(nc_store *s, int *deferred, nc_error *err)
 {
     if (deferred)
@@ -650,20 +669,10 @@ int nc_store_bulk_begin(nc_store *s, int *deferred, nc_error *err)
     rc = store_exec(s, "INSERT INTO store_meta(key, value) SELECT 'deferred:' || name, sql FROM sqlite_master"
                        " WHERE name IN " DEFERRABLE " AND sql IS NOT NULL;"
                        "INSERT OR IGNORE INTO link_dirty VALUES('*');", err);
-    sqlite3_stmt *q = NULL;
-    char *drops = NULL;
-    if (rc == NC_OK) {
-        if (sqlite3_prepare_v2(s->db, "SELECT group_concat('DROP ' || upper(type) || ' main.\"' || name || '\";', '')"
-                                      " FROM sqlite_master WHERE name IN " DEFERRABLE, -1, &q, NULL) != SQLITE_OK ||
-            sqlite3_step(q) != SQLITE_ROW)
-            rc = store_err(s, err, "listing the indexes to build after the load");
-        else if (sqlite3_column_text(q, 0) && !(drops = column_dup(q, 0)))
-            rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
-        sqlite3_finalize(q);
-    }
-    if (rc == NC_OK && drops)
-        rc = store_exec(s, drops, err);
-    free(drops);
+    if (rc == NC_OK)
+        rc = exec_generated(s, "SELECT group_concat('DROP ' || upper(type) || ' main.\"' || name || '\";', '')"
+                               " FROM sqlite_master WHERE name IN " DEFERRABLE,
+                            "listing the indexes to build after the load", err);
     if (rc == NC_OK)
         rc = store_exec(s, "COMMIT", err);
     if (rc != NC_OK)
@@ -685,28 +694,17 @@ int nc_store_bulk_end(nc_store *s, nc_error *err)
     int rc = store_begin(s, err);
     if (rc != NC_OK)
         return rc;
-    /* the statements, read whole before any runs (one string: a few
-    ** hundred bytes); one that exists already (built by another process)
-    ** is skipped */
-    sqlite3_stmt *q = NULL;
-    char *creates = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT group_concat(value, ';') || ';' FROM store_meta"
-                                  " WHERE key GLOB 'deferred:*'"
-                                  " AND substr(key, 10) NOT IN (SELECT name FROM sqlite_master)", -1, &q, NULL) != SQLITE_OK ||
-        sqlite3_step(q) != SQLITE_ROW)
-        rc = store_err(s, err, "reading what a first load left to build");
-    else if (sqlite3_column_text(q, 0) && !(creates = column_dup(q, 0)))
-        rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
-    sqlite3_finalize(q);
     /* each build sorts its table's keys within the page cache's size: the
-    ** link's smaller one keeps the peak where the load's was (the load's
-    ** 32 MB here: 96 MB peak RSS on the 1 GB corpus, against 71) */
-    if (rc == NC_OK && creates)
-        rc = store_exec(s, LINK_CACHE_PRAGMA, err);
-    if (rc == NC_OK && creates)
-        rc = store_exec(s, creates, err);
+    ** link's smaller one keeps the peak where the load's was (under the
+    ** load's 32 MB: 96 MB peak RSS on the 1 GB corpus; under this, 70). A
+    ** statement whose index exists already (built by another process) is
+    ** skipped. */
+    rc = store_exec(s, LINK_CACHE_PRAGMA, err);
+    if (rc == NC_OK)
+        rc = exec_generated(s, "SELECT group_concat(value, ';') || ';' FROM store_meta WHERE key GLOB 'deferred:*'"
+                               " AND substr(key, 10) NOT IN (SELECT name FROM sqlite_master)",
+                            "reading what a first load left to build", err);
     sqlite3_exec(s->db, STORE_CACHE_PRAGMA, NULL, NULL, NULL);
-    free(creates);
     if (rc == NC_OK)
         rc = store_exec(s, "DELETE FROM store_meta WHERE key GLOB 'deferred:*'; COMMIT;", err);
     if (rc != NC_OK)
