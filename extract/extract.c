@@ -16,12 +16,16 @@
 */
 #include "extract_int.h"
 #include <ctype.h>
+#include <pthread.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+static struct scratch_pool *scratch_pool_new(void);
+static void scratch_pool_free(const nc_extractor *x, struct scratch_pool *p);
 
 const char *nc_mention_kind_name(nc_mention_kind k)
 {
@@ -75,6 +79,10 @@ nc_extractor *nc_extractor_new(const nc_extract_opts *opts, nc_error *err)
     }
     pcre2_set_match_limit(x->mctx, x->opts.match_limit);
     pcre2_set_depth_limit(x->mctx, x->opts.depth_limit);
+    if (!(x->pool = scratch_pool_new())) {
+        nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");
+        goto fail;
+    }
     if (getenv("NEWSCLAIMS_PROFILE")) {
         for (size_t s = 0; s < x->n_sets; s++)
             x->n_profile += x->sets[s].n_rules;
@@ -92,6 +100,7 @@ void nc_extractor_free(nc_extractor *x)
         return;
     if (x->mctx)
         pcre2_match_context_free(x->mctx);
+    scratch_pool_free(x, x->pool);
     free(x->profile);
     rules_free_all(x);
     orgs_free(x);
@@ -143,6 +152,105 @@ typedef struct work {
     size_t capbr;
     uint64_t present[NC_ANCHOR_WORDS];   /* rules whose "needs" a token of the sentence meets */
 } work;
+
+/* What one extraction needs beside its results, kept from one article to
+** the next: the match data, a value context per rule set with its ICU
+** number formatters open (unum_open was 2% of a run on English, once per
+** article), and the work arrays. extract_kinds takes one from the
+** extractor's pool and gives it back, so threads sharing an extractor each
+** hold their own while they extract; the pool holds as many as ever ran at
+** once. Each keeps the arrays its largest article needed (articles are
+** bounded by ingest's size limit). */
+typedef struct scratch {
+    struct scratch *next;
+    pcre2_match_data *md;
+    value_ctx *vcs;        /* one per rule set */
+    work w;                /* counts reset per article, buffers kept */
+} scratch;
+
+struct scratch_pool {
+    pthread_mutex_t lock;
+    scratch *free_list;
+};
+
+static struct scratch_pool *scratch_pool_new(void)
+{
+    struct scratch_pool *p = calloc(1, sizeof *p);
+    if (p && pthread_mutex_init(&p->lock, NULL) != 0) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+static void scratch_free(const nc_extractor *x, scratch *sc)
+{
+    if (!sc)
+        return;
+    if (sc->vcs)
+        for (size_t i = 0; i < x->n_sets; i++)
+            value_ctx_free(&sc->vcs[i]);
+    free(sc->vcs);
+    if (sc->md)
+        pcre2_match_data_free(sc->md);
+    free(sc->w.c);
+    free(sc->w.q);
+    free(sc->w.t);
+    free(sc->w.byrule);
+    free(sc);
+}
+
+static void scratch_pool_free(const nc_extractor *x, struct scratch_pool *p)
+{
+    if (!p)
+        return;
+    while (p->free_list) {
+        scratch *sc = p->free_list;
+        p->free_list = sc->next;
+        scratch_free(x, sc);
+    }
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+/* A scratch from the pool, or a new one; NULL out of memory. Its value
+** contexts are set for article a. */
+static scratch *scratch_take(const nc_extractor *x, const nc_article *a)
+{
+    struct scratch_pool *p = x->pool;
+    pthread_mutex_lock(&p->lock);
+    scratch *sc = p->free_list;
+    if (sc)
+        p->free_list = sc->next;
+    pthread_mutex_unlock(&p->lock);
+    if (!sc) {
+        if (!(sc = calloc(1, sizeof *sc)))
+            return NULL;
+        sc->md = pcre2_match_data_create(64, NULL);
+        sc->vcs = calloc(x->n_sets ? x->n_sets : 1, sizeof *sc->vcs);
+        if (!sc->md || !sc->vcs) {
+            scratch_free(x, sc);
+            return NULL;
+        }
+        for (size_t i = 0; i < x->n_sets; i++)
+            value_ctx_init(&sc->vcs[i], &x->sets[i], a);
+    }
+    for (size_t i = 0; i < x->n_sets; i++)
+        value_ctx_reset(&sc->vcs[i], a);
+    work *w = &sc->w;
+    w->n = w->nq = w->nt = 0;
+    w->is_oom = 0;
+    return sc;
+}
+
+static void scratch_give(const nc_extractor *x, scratch *sc)
+{
+    struct scratch_pool *p = x->pool;
+    pthread_mutex_lock(&p->lock);
+    sc->next = p->free_list;
+    p->free_list = sc;
+    pthread_mutex_unlock(&p->lock);
+}
 
 /* Where anchored rules may start in text[s0, s1): the tokens token_at
 ** finds one after the other (an ASCII digit that does not follow another,
@@ -713,50 +821,31 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
         return nc_error_set(err, NC_E_USAGE, a->path,
                             "no extraction rules for language \"%s\" (rules exist for the .rules files in %s)",
                             lang, x->rules_dir);
-    pcre2_match_data *md = pcre2_match_data_create(64, NULL);
-    if (!md)
+    scratch *sc = scratch_take(x, a);
+    if (!sc)
         return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
-    /* one value context per rule set: numbers parse in each language's locale */
-    value_ctx *vcs = calloc(x->n_sets, sizeof *vcs);
-    if (!vcs) {
-        pcre2_match_data_free(md);
-        return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
-    }
-    for (size_t i = 0; i < x->n_sets; i++)
-        value_ctx_init(&vcs[i], &x->sets[i], a);
-    work w = { 0 };
-    int rc = run_rules(x, rs, a, kinds, vcs, md, &w, &out->limit_hits);
-    free(w.t);
-    free(w.byrule);
-    for (size_t i = 0; i < x->n_sets; i++)
-        value_ctx_free(&vcs[i]);
-    free(vcs);
-    pcre2_match_data_free(md);
-    if (rc == NC_E_NOMEM || w.is_oom) {
-        free(w.c);
-        free(w.q);
+    work *wp = &sc->w;
+    int rc = run_rules(x, rs, a, kinds, sc->vcs, sc->md, wp, &out->limit_hits);
+    if (rc == NC_E_NOMEM || wp->is_oom) {
+        scratch_give(x, sc);
         return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
     }
+    const work *w = wp;
     /* longest first; keep what does not overlap what was kept */
-    if (w.n > 1)
-        qsort(w.c, w.n, sizeof *w.c, cmp_cand);
-    nc_mention *ms = malloc((w.n ? w.n : 1) * sizeof *ms);
-    size_t nm = 0;
-    if (!ms) {
-        free(w.c);
-        free(w.q);
-        return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
-    }
+    if (w->n > 1)
+        qsort(w->c, w->n, sizeof *w->c, cmp_cand);
+    nc_mention *ms = malloc((w->n ? w->n : 1) * sizeof *ms);
     /* one bit per byte of text: is it inside a mention already kept? */
     unsigned char *used = calloc(a->text_len / 8 + 1, 1);
-    if (!used) {
-        free(w.c);
-        free(w.q);
+    if (!ms || !used) {
         free(ms);
+        free(used);
+        scratch_give(x, sc);
         return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
     }
-    for (size_t i = 0; i < w.n; i++) {
-        const nc_mention *m = &w.c[i].m;
+    size_t nm = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        const nc_mention *m = &w->c[i].m;
         int overlaps = 0;
         for (size_t b = m->start; b < m->end && !overlaps; b++)
             overlaps = used[b >> 3] & (1u << (b & 7));
@@ -767,7 +856,6 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
         ms[nm++] = *m;
     }
     free(used);
-    free(w.c);
     if (nm > 1)
         qsort(ms, nm, sizeof *ms, cmp_mention_start);
     /* dates counted from another first: their values are then those that
@@ -778,12 +866,12 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
     ** resolved, so the bound's word never makes a date outrank another */
     for (size_t i = 0; i < nm; i++)
         bound_of(x, rs, a, ms, i, &ms[i]);
-    if (w.nq > 1)
-        qsort(w.q, w.nq, sizeof *w.q, cmp_cue);
+    if (w->nq > 1)
+        qsort(w->q, w->nq, sizeof *w->q, cmp_cue);
     out->mentions = ms;
     out->n_mentions = nm;
-    rc = claims_build(x, rs, a, out, w.q, w.nq, err);
-    free(w.q);
+    rc = claims_build(x, rs, a, out, w->q, w->nq, err);
+    scratch_give(x, sc);
     if (rc != NC_OK) {
         nc_extraction_free(out);
         return rc;

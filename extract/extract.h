@@ -164,7 +164,9 @@ typedef struct nc_extractor nc_extractor;
 /* Load and compile (PCRE2 JIT) every <lang>.rules file and orgs.tsv in
 ** opts->rules_dir (opts may be NULL). Returns NULL and fills *err (with
 ** file:line: offset: reason) on failure. Read-only once built: threads may
-** share it. Free with nc_extractor_free. */
+** share it (the only thing extractions change in it is a pool of work
+** buffers and number formatters they borrow under a lock and give back).
+** Free with nc_extractor_free, once no extraction runs. */
 nc_extractor *nc_extractor_new(const nc_extract_opts *opts, nc_error *err);
 void nc_extractor_free(nc_extractor *x);  /* NULL is a no-op */
 

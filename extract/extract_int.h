@@ -154,6 +154,8 @@ struct nc_extractor {
     int no_anchor;             /* NEWSCLAIMS_NO_ANCHOR: try anchored rules everywhere */
     struct rule_prof *profile; /* per rule (all sets, in order), or NULL */
     size_t n_profile;
+    struct scratch_pool *pool; /* what extractions reuse between articles (extract.c);
+                                  mutable through a shared extractor, under its lock */
 };
 
 /* rules.c */
@@ -211,6 +213,10 @@ typedef struct value_ctx {
 } value_ctx;
 
 void value_ctx_init(value_ctx *vc, const ruleset *rs, const nc_article *a);
+/* Ready vc (initialised once) for another article, keeping its formatters
+** open: opening ICU's number formatters costs more than a short article's
+** parsing. */
+void value_ctx_reset(value_ctx *vc, const nc_article *a);
 void value_ctx_free(value_ctx *vc);
 /* Extend an amount, count, percentage or duration mention backwards over a
 ** qualifier of the "qual" lexicon written just before it (within the

@@ -181,6 +181,15 @@ void value_ctx_init(value_ctx *vc, const ruleset *rs, const nc_article *a)
     vc->pub_precision = a ? a->pub_date_precision : NC_PREC_NONE;
 }
 
+void value_ctx_reset(value_ctx *vc, const nc_article *a)
+{
+    vc->pub_date = a && a->pub_date[0] ? a->pub_date : "";
+    vc->pub_precision = a ? a->pub_date_precision : NC_PREC_NONE;
+    vc->sent = NULL;
+    vc->sent_len = 0;
+    vc->year_guessed = 0;
+}
+
 void value_ctx_free(value_ctx *vc)
 {
     if (vc->dec_fmt)
