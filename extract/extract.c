@@ -151,7 +151,23 @@ typedef struct work {
     uint32_t *byrule;
     size_t capbr;
     uint64_t present[NC_ANCHOR_WORDS];   /* rules whose "needs" a token of the sentence meets */
+    struct tok_memo *memo;  /* TOK_MEMO slots, allocated at the first sentence tokenized */
 } work;
+
+/* What tokenize found for a word it met before (the same rule set, the same
+** folded hash and length): the rules anchored at it, prefixes included, and
+** the rules whose needs it meets. Words repeat (a Zipf law: a few thousand
+** make most of a text), so most tokens are looked up here once instead of
+** in one anchor table and one needs table per prefix length. Direct-mapped;
+** kept with the scratch from one article to the next. */
+#define TOK_MEMO 4096
+struct tok_memo {
+    const ruleset *rs;      /* NULL: empty */
+    uint64_t hash;
+    size_t len;
+    uint64_t anchors[NC_ANCHOR_WORDS];
+    uint64_t needs[NC_ANCHOR_WORDS];
+};
 
 /* What one extraction needs beside its results, kept from one article to
 ** the next: the match data, a value context per rule set with its ICU
@@ -197,6 +213,7 @@ static void scratch_free(const nc_extractor *x, scratch *sc)
     free(sc->w.q);
     free(sc->w.t);
     free(sc->w.byrule);
+    free(sc->w.memo);
     free(sc);
 }
 
@@ -263,18 +280,41 @@ static int tokenize(work *w, const ruleset *rs, const char *text, size_t s0, siz
 {
     w->nt = 0;
     memset(w->present, 0, sizeof w->present);
+    if (!w->memo && !(w->memo = calloc(TOK_MEMO, sizeof *w->memo)))
+        return 0;
     size_t i = s0;
     while (i < s1) {
-        uint64_t h, pre[NC_MAX_PREFIX_LENS];
+        uint64_t h, amask[NC_ANCHOR_WORDS];
         int dig;
-        size_t n = token_at_pre(text + i, s1 - i, &h, &dig, rs->pre_len, rs->n_pre_len, pre, NULL);
+        size_t n = token_at_pre(text + i, s1 - i, &h, &dig, NULL, 0, NULL, NULL);
         if (!n) {                      /* white space: the next code point */
             i++;
             while (i < s1 && ((unsigned char)text[i] & 0xC0) == 0x80)
                 i++;
             continue;
         }
-        needs_mask(rs, h, dig, pre, w->present);
+        if (dig) {
+            needs_mask(rs, h, dig, NULL, w->present);
+            anchor_mask(rs, h, dig, amask);
+        } else {
+            struct tok_memo *e = &w->memo[(h ^ (h >> 32)) & (TOK_MEMO - 1)];
+            if (e->rs != rs || e->hash != h || e->len != n) {
+                /* first met (or pushed out): the prefixes' hashes and the tables */
+                uint64_t pre[NC_MAX_PREFIX_LENS];
+                token_at_pre(text + i, s1 - i, &h, &dig, rs->pre_len, rs->n_pre_len, pre, NULL);
+                e->rs = rs;
+                e->hash = h;
+                e->len = n;
+                memset(e->needs, 0, sizeof e->needs);
+                needs_mask(rs, h, dig, pre, e->needs);
+                anchor_mask(rs, h, dig, e->anchors);
+                for (int k = 0; k < rs->n_pre_len; k++)
+                    anchor_mask_prefix(rs, pre[k], rs->pre_len[k], e->anchors);
+            }
+            for (int k = 0; k < NC_ANCHOR_WORDS; k++)
+                w->present[k] |= e->needs[k];
+            memcpy(amask, e->anchors, sizeof amask);
+        }
         if (dig && i > s0 && text[i - 1] >= '0' && text[i - 1] <= '9') {
             i += n;                    /* inside a run of digits: no rule starts there */
             continue;
@@ -291,9 +331,7 @@ static int tokenize(work *w, const ruleset *rs, const char *text, size_t s0, siz
         t->pos = i;
         t->hash = h;
         t->is_digit = dig;
-        anchor_mask(rs, h, dig, t->mask);
-        for (int k = 0; k < rs->n_pre_len; k++)
-            anchor_mask_prefix(rs, pre[k], rs->pre_len[k], t->mask);
+        memcpy(t->mask, amask, sizeof t->mask);
         i += n;
     }
     /* the tokens of each rule: counted, then placed in text order */

@@ -658,7 +658,8 @@ size_t token_at_pre(const char *s, size_t len, uint64_t *hash, int *is_digit,
     int32_t i = 0;
     UChar32 cp;
     U8_NEXT((const uint8_t *)s, i, lim, cp);
-    if (cp < 0 || u_isUWhiteSpace(cp) || cp == 0xA0 || cp == 0x202F)
+    if (cp < 0 || (cp < 0x80 ? cp == ' ' || (cp >= 0x09 && cp <= 0x0D)   /* ASCII White_Space, without ICU */
+                             : u_isUWhiteSpace(cp) || cp == 0xA0 || cp == 0x202F))
         return 0;
     /* the token, lower-cased code point by code point (PCRE2's caseless
     ** matching is simple case folding too): a run of letters, ended also
