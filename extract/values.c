@@ -202,6 +202,18 @@ void value_ctx_free(value_ctx *vc)
 /* Digits as written in the rule file's locale. */
 static int parse_digits(value_ctx *vc, const char *s, size_t len, dec *out)
 {
+    /* ASCII digits alone ("70", "2023", most numbers in news) read the same
+    ** in every locale: ICU gives them back as written, leading zeros
+    ** dropped, up to 19 digits, and dec_parse drops them too */
+    size_t nd = 0;
+    while (nd < len && s[nd] >= '0' && s[nd] <= '9')
+        nd++;
+    if (nd == len && len > 0 && len <= 15) {
+        char z[16];
+        memcpy(z, s, len);
+        z[len] = 0;
+        return dec_parse(z, out);
+    }
     if (!vc->dec_fmt) {
         UErrorCode st = U_ZERO_ERROR;
         vc->dec_fmt = unum_open(UNUM_DECIMAL, NULL, 0, vc->rs->locale, NULL, &st);
