@@ -19,6 +19,7 @@
 ** all, and a failing file rolls back alone.
 */
 #include "store_int.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -543,8 +544,19 @@ static int migrate(nc_store *s, nc_error *err)
     return NC_OK;
 }
 
+/* SQLite counts every allocation it makes for sqlite3_memory_used() under a
+** global mutex; nothing here reads those counts, and without them a load's
+** store stage took 9% less time on corpus-bench. Only possible before SQLite
+** initialises (the first open); afterwards sqlite3_config refuses, harmlessly. */
+static pthread_once_t memstatus_once = PTHREAD_ONCE_INIT;
+static void memstatus_off(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 nc_store *nc_store_open(const char *path, const nc_store_opts *opts, nc_error *err)
 {
+    pthread_once(&memstatus_once, memstatus_off);
     nc_store_opts o = opts ? *opts : nc_store_default_opts();
     nc_store *s = calloc(1, sizeof *s);
     if (!s) {

@@ -29,7 +29,10 @@ nc_store_opts nc_store_default_opts(void);
 ** at path. Refuses a file that is not a newsclaims database or has a newer
 ** schema version, without writing to it (NC_E_SCHEMA). Returns NULL and
 ** fills *err on failure. Close with nc_store_close. One handle is used by
-** one thread at a time. */
+** one thread at a time. The first open in a process that has not used
+** SQLite yet turns SQLite's memory statistics off
+** (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0): sqlite3_memory_used() then
+** reads 0); call it before other threads use SQLite. */
 nc_store *nc_store_open(const char *path, const nc_store_opts *opts, nc_error *err);
 void nc_store_close(nc_store *s);   /* NULL is a no-op */
 
