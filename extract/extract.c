@@ -175,8 +175,8 @@ struct tok_memo {
 ** article), and the work arrays. extract_kinds takes one from the
 ** extractor's pool and gives it back, so threads sharing an extractor each
 ** hold their own while they extract; the pool holds as many as ever ran at
-** once. Each keeps the arrays its largest article needed (articles are
-** bounded by ingest's size limit). */
+** once. Each keeps the arrays its articles needed, up to
+** SCRATCH_KEEP_BYTES each. */
 typedef struct scratch {
     struct scratch *next;
     pcre2_match_data *md;
@@ -260,8 +260,33 @@ static scratch *scratch_take(const nc_extractor *x, const nc_article *a)
     return sc;
 }
 
+/* Past this, an array a long article grew is freed when the scratch is
+** given back rather than kept for the rest of the run. */
+#define SCRATCH_KEEP_BYTES (1u << 20)
+
 static void scratch_give(const nc_extractor *x, scratch *sc)
 {
+    work *w = &sc->w;
+    if (w->cap * sizeof *w->c > SCRATCH_KEEP_BYTES) {
+        free(w->c);
+        w->c = NULL;
+        w->cap = 0;
+    }
+    if (w->capq * sizeof *w->q > SCRATCH_KEEP_BYTES) {
+        free(w->q);
+        w->q = NULL;
+        w->capq = 0;
+    }
+    if (w->capt * sizeof *w->t > SCRATCH_KEEP_BYTES) {
+        free(w->t);
+        w->t = NULL;
+        w->capt = 0;
+    }
+    if (w->capbr * sizeof *w->byrule > SCRATCH_KEEP_BYTES) {
+        free(w->byrule);
+        w->byrule = NULL;
+        w->capbr = 0;
+    }
     struct scratch_pool *p = x->pool;
     pthread_mutex_lock(&p->lock);
     sc->next = p->free_list;
