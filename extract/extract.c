@@ -264,29 +264,24 @@ static scratch *scratch_take(const nc_extractor *x, const nc_article *a)
 ** given back rather than kept for the rest of the run. */
 #define SCRATCH_KEEP_BYTES (1u << 20)
 
+/* p (*cap elements of size bytes), or NULL with *cap 0 once it is freed
+** for having grown past SCRATCH_KEEP_BYTES. */
+static void *shrink(void *p, size_t *cap, size_t size)
+{
+    if (*cap * size <= SCRATCH_KEEP_BYTES)
+        return p;
+    free(p);
+    *cap = 0;
+    return NULL;
+}
+
 static void scratch_give(const nc_extractor *x, scratch *sc)
 {
     work *w = &sc->w;
-    if (w->cap * sizeof *w->c > SCRATCH_KEEP_BYTES) {
-        free(w->c);
-        w->c = NULL;
-        w->cap = 0;
-    }
-    if (w->capq * sizeof *w->q > SCRATCH_KEEP_BYTES) {
-        free(w->q);
-        w->q = NULL;
-        w->capq = 0;
-    }
-    if (w->capt * sizeof *w->t > SCRATCH_KEEP_BYTES) {
-        free(w->t);
-        w->t = NULL;
-        w->capt = 0;
-    }
-    if (w->capbr * sizeof *w->byrule > SCRATCH_KEEP_BYTES) {
-        free(w->byrule);
-        w->byrule = NULL;
-        w->capbr = 0;
-    }
+    w->c = shrink(w->c, &w->cap, sizeof *w->c);
+    w->q = shrink(w->q, &w->capq, sizeof *w->q);
+    w->t = shrink(w->t, &w->capt, sizeof *w->t);
+    w->byrule = shrink(w->byrule, &w->capbr, sizeof *w->byrule);
     struct scratch_pool *p = x->pool;
     pthread_mutex_lock(&p->lock);
     sc->next = p->free_list;
