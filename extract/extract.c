@@ -882,13 +882,12 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
     scratch *sc = scratch_take(x, a);
     if (!sc)
         return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
-    work *wp = &sc->w;
-    int rc = run_rules(x, rs, a, kinds, sc->vcs, sc->md, wp, &out->limit_hits);
-    if (rc == NC_E_NOMEM || wp->is_oom) {
+    work *w = &sc->w;
+    int rc = run_rules(x, rs, a, kinds, sc->vcs, sc->md, w, &out->limit_hits);
+    if (rc == NC_E_NOMEM || w->is_oom) {
         scratch_give(x, sc);
         return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
     }
-    const work *w = wp;
     /* longest first; keep what does not overlap what was kept */
     if (w->n > 1)
         qsort(w->c, w->n, sizeof *w->c, cmp_cand);
