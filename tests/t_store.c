@@ -93,17 +93,26 @@ static nc_article *article(const char *name, const char *text, size_t *n)
     return t_ingest(name, text, strlen(text), &m, n);
 }
 
+/* The store at path, opened (checked) with the gazetteer stored; NULL if
+** it would not open. */
+static nc_store *open_with_orgs(const char *path, nc_error *err)
+{
+    nc_store *s = nc_store_open(path, NULL, err);
+    CHECK(s != NULL);
+    if (s)
+        CHECK_INT(nc_store_put_orgs(s, t_extractor(), err), NC_OK);
+    return s;
+}
+
 void t_store_replace(void)
 {
     char *d = t_tmpdir();
     char path[600];
     snprintf(path, sizeof path, "%s/r.db", d);
     nc_error err = { 0 };
-    nc_store *s = nc_store_open(path, NULL, &err);
-    CHECK(s != NULL);
+    nc_store *s = open_with_orgs(path, &err);
     if (!s)
         return;
-    CHECK_INT(nc_store_put_orgs(s, t_extractor(), &err), NC_OK);
     const char *t1 = "Twitter owes Amazon Web Services at least $70 million, according to the Information.\n";
     const char *t2 = "Twitter has a $1 billion, five-year deal with Google Cloud.\n";
     size_t n1, n2;
@@ -228,11 +237,9 @@ static void load_files(const char *path, const char *const *texts, size_t n, int
                        int *deferred)
 {
     nc_error err = { 0 };
-    nc_store *s = nc_store_open(path, NULL, &err);
-    CHECK(s != NULL);
+    nc_store *s = open_with_orgs(path, &err);
     if (!s)
         return;
-    CHECK_INT(nc_store_put_orgs(s, t_extractor(), &err), NC_OK);
     if (bulk)
         CHECK_INT(nc_store_bulk_begin(s, deferred, &err), NC_OK);
     nc_store_set_batch(s, 100, 60.0);
@@ -257,6 +264,17 @@ static void load_files(const char *path, const char *const *texts, size_t n, int
 ** exactly those of a load without it. A load cut off before its end leaves a
 ** sound database that answers the same, and the next link builds what was
 ** deferred. A database that holds claims is loaded as before. */
+/* db has the reference's whole schema and groups. */
+static void check_like_ref(const char *db, const char *ref_schema, const char *ref_groups)
+{
+    char *got = query_str(db, SCHEMA_SQL);
+    CHECK_STR(got, ref_schema);
+    free(got);
+    got = query_str(db, GROUPS_SQL);
+    CHECK_STR(got, ref_groups);
+    free(got);
+}
+
 void t_store_first_load(void)
 {
     char *d = t_tmpdir();
@@ -282,12 +300,8 @@ void t_store_first_load(void)
     CHECK(ref_schema && strstr(ref_schema, "index claims_subject: CREATE INDEX claims_subject ON claims(subject_org)"));
     CHECK(ref_schema && strstr(ref_schema, "trigger claims_link_ins: CREATE TRIGGER"));
     CHECK(ref_groups && strstr(ref_groups, " 70000000 "));
-    char *got = query_str(bulk, SCHEMA_SQL);
-    CHECK_STR(got, ref_schema);
-    free(got);
-    got = query_str(bulk, GROUPS_SQL);
-    CHECK_STR(got, ref_groups);
-    free(got);
+    check_like_ref(bulk, ref_schema, ref_groups);
+    char *got;
     CHECK_INT(query_int(bulk, "SELECT count(*) FROM store_meta WHERE key GLOB 'deferred:*'"), 0);
     CHECK_INT(query_int(bulk, "SELECT count(*) FROM link_dirty"), 0);
 
@@ -317,12 +331,7 @@ void t_store_first_load(void)
         nc_store_close(s);
     }
     load_files(cut, texts, n, 0, 0, NULL);      /* the next run: the files stored again (replaced), then the link */
-    got = query_str(cut, SCHEMA_SQL);
-    CHECK_STR(got, ref_schema);
-    free(got);
-    got = query_str(cut, GROUPS_SQL);
-    CHECK_STR(got, ref_groups);
-    free(got);
+    check_like_ref(cut, ref_schema, ref_groups);
     CHECK_INT(query_int(cut, "SELECT count(*) FROM store_meta WHERE key GLOB 'deferred:*'"), 0);
 
     /* a database with claims: nothing deferred, new claims marked for the link by the trigger */
