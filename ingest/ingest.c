@@ -140,11 +140,19 @@ static size_t split_paras(const char *t, para **out)
     return n;
 }
 
+/* One match of a boilerplate pattern in a paragraph of normalized text.
+** That text is valid UTF-8 (normalize.c writes it from UTF-16, unpaired
+** surrogates as U+FFFD), so PCRE2 is told not to check it again: the check
+** read the whole paragraph at each call, for each pattern (2% of a run). */
+static int re_exec(const pcre2_code *re, const char *s, size_t len, size_t off, pcre2_match_data *md)
+{
+    return pcre2_match(re, (PCRE2_SPTR)s, len, off, PCRE2_NO_UTF_CHECK, md, NULL);
+}
+
 /* re was compiled anchored at both ends (lang.c, drop patterns) */
 static int full_match(pcre2_code *re, const char *s, size_t len, pcre2_match_data *md)
 {
-    int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
-    return rc >= 0;
+    return re_exec(re, s, len, 0, md) >= 0;
 }
 
 static int matches_any(pcre2_code **res, size_t n, const char *s, pcre2_match_data *md)
@@ -160,7 +168,7 @@ static void cut_all(pcre2_code *re, char *s, pcre2_match_data *md)
 {
     size_t len = strlen(s), off = 0;
     while (off <= len) {
-        int rc = pcre2_match(re, (PCRE2_SPTR)s, len, off, 0, md, NULL);
+        int rc = re_exec(re, s, len, off, md);
         if (rc < 0)
             break;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -180,7 +188,7 @@ static void take_credit(pcre2_code **res, size_t n, char *s, pcre2_match_data *m
 {
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(s);
-        int rc = pcre2_match(res[i], (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+        int rc = re_exec(res[i], s, len, 0, md);
         if (rc < 0)
             continue;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
