@@ -34,55 +34,10 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
-#define K NC_MENTION_KIND_COUNT
-static const nc_predicate predicates[] = {
-    { "owes", "debt", NC_MENTION_MONEY, "owes" },
-    { "refuses_to_pay", "debt", NC_MENTION_MONEY, "refuses to pay" },
-    { "paid", "payment", NC_MENTION_MONEY, "paid" },
-    { "payments_delayed", "debt", K, "delayed payments to" },
-    { "contract_value", "contract", NC_MENTION_MONEY, "has a contract worth" },
-    { "contract_term", "contract", NC_MENTION_DURATION, "has a contract running" },
-    { "contract_signed", "contract", NC_MENTION_DATE, "signed a contract with" },
-    { "hosts", "hosting", K, "hosts services on" },
-    { "revenue", "finance", NC_MENTION_MONEY, "had revenue of" },
-    { "profit", "finance", NC_MENTION_MONEY, "made a profit of" },
-    { "revenue_change", "finance", NC_MENTION_PERCENT, "saw revenue and profit change by" },
-    { "acquired", "deal", NC_MENTION_MONEY, "was acquired for" },
-    { "subscribers", "audience", NC_MENTION_COUNT, "counts subscribers:" },
-    { "advertisers_lost", "advertisers", NC_MENTION_COUNT, "lost advertisers:" },
-    { "ad_spend", "advertising", NC_MENTION_MONEY, "spends on advertising with" },
-    { "threatened", "threat", K, "threatened" },
-    { "closed", "operations", NC_MENTION_COUNT, "closed" },
-    { "may_cut_off", "cutoff", NC_MENTION_DATE, "may cut off services to" },
-    { "renegotiating", "negotiation", K, "seeks to renegotiate with" },
-    { "amount", "mention", NC_MENTION_MONEY, "is reported with an amount of" },
-};
-#undef K
-
-size_t nc_predicates(const nc_predicate **list)
-{
-    *list = predicates;
-    return sizeof predicates / sizeof predicates[0];
-}
-
-const nc_predicate *nc_predicate_find(const char *name)
-{
-    for (size_t i = 0; i < sizeof predicates / sizeof predicates[0]; i++)
-        if (!strcmp(predicates[i].name, name))
-            return &predicates[i];
-    return NULL;
-}
-
 /* Predicates whose whole content is the amount: no amount, no claim. */
 static int needs_amount(const nc_predicate *p)
 {
-    static const char *const v[] = { "contract_value", "contract_term", "revenue", "profit",
-                                     "revenue_change", "acquired", "subscribers",
-                                     "advertisers_lost", "paid", "amount", NULL };
-    for (size_t i = 0; v[i]; i++)
-        if (!strcmp(p->name, v[i]))
-            return 1;
-    return 0;
+    return p->required;
 }
 
 typedef struct claims_out {
@@ -410,7 +365,7 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
             const cue *tc = &cues[t];
             if (tc->kind != RK_TRIGGER)
                 continue;
-            if (!serves(m, nc_predicate_find(tc->r->predicate)->expects))
+            if (!serves(m, nc_extractor_predicate(x, tc->r->predicate)->content))
                 continue;
             if (!amount_in_scope(a->text, tc, m))
                 continue;
@@ -430,7 +385,7 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         const cue *tc = &cues[t];
         if (tc->kind != RK_TRIGGER)
             continue;
-        const nc_predicate *pred = nc_predicate_find(tc->r->predicate);
+        const nc_predicate *pred = nc_extractor_predicate(x, tc->r->predicate);
         int best = assigned[t];
         if (best < 0 && needs_amount(pred))
             continue;
@@ -458,9 +413,9 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         double conf = 0.7;
         if (best >= 0) {
             taken[best] = 1;
-            if (pred->expects == NC_MENTION_DURATION)
+            if (pred->content == NC_MENTION_DURATION)
                 c->duration = best;
-            else if (pred->expects == NC_MENTION_DATE)
+            else if (pred->content == NC_MENTION_DATE)
                 set_date(ex, best, c);
             else
                 c->amount = best;

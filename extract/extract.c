@@ -70,8 +70,9 @@ nc_extractor *nc_extractor_new(const nc_extract_opts *opts, nc_error *err)
     x->opts.rules_dir = x->rules_dir;
     x->no_anchor = getenv("NEWSCLAIMS_NO_ANCHOR") != NULL;   /* before the rules: it decides which code is JIT-compiled */
     /* the gazetteer first: rules refer to it as {orgs} */
-    if (orgs_load(x, err) != NC_OK || rules_load_all(x, err) != NC_OK)
+    if (orgs_load(x, err) != NC_OK || predicates_load(x, err) != NC_OK || rules_load_all(x, err) != NC_OK)
         goto fail;
+    predicates_register(x);
     x->mctx = pcre2_match_context_create(NULL);
     if (!x->mctx) {
         nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");
@@ -104,6 +105,7 @@ void nc_extractor_free(nc_extractor *x)
     free(x->profile);
     rules_free_all(x);
     orgs_free(x);
+    predicates_free(x);
     free(x->rules_dir);
     free(x);
 }

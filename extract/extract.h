@@ -7,6 +7,7 @@
 ** data files under the rules folder:
 **   <lang>.rules  lexicons, named patterns and rules (format: rules/README.md)
 **   orgs.tsv      the organisation gazetteer (canonical id, kind, parent, aliases)
+**   predicates.tsv the claim vocabulary (family, quantity kinds, roles, timeline line)
 ** so adding a language means adding files, not C code.
 **
 ** Mentions and claims refer to the article by byte offsets into
@@ -82,13 +83,17 @@ typedef struct nc_mention {
                                extractor, valid while it lives */
 } nc_mention;
 
+/* The extractor: the compiled rules of every language, the gazetteer and
+** the claim vocabulary (opaque; see nc_extractor_new below). */
+typedef struct nc_extractor nc_extractor;
+
 /* -------------------------------------------------------------- claims */
 
 /* A claim: one fact a sentence states. Indices refer to the mentions of the
 ** same nc_extraction; -1 when absent. */
 typedef struct nc_claim {
     size_t sentence;
-    char   predicate[32];   /* from the fixed vocabulary, see nc_predicate_find */
+    char   predicate[32];   /* from the vocabulary, see nc_extractor_predicate */
     char   subject[64];     /* org id, "" if none */
     char   object[64];      /* org id, "" if none */
     int    amount;          /* money / count / percent mention */
@@ -110,20 +115,37 @@ typedef struct nc_claim {
     const char *rule;       /* id of the trigger rule; borrowed like nc_mention.rule */
 } nc_claim;
 
-/* The fixed predicate vocabulary. */
+/* The claim vocabulary, read from rules/predicates.tsv (format there and in
+** rules/README.md): what each predicate's claims hold and how they read.
+** No C code branches on a predicate's name; it reads these properties. */
 typedef struct nc_predicate {
-    const char *name;        /* "owes" */
-    const char *family;      /* "debt", "contract", "payment", "finance", ... */
-    nc_mention_kind expects; /* the kind of mention that is its amount, or
+    const char *name;        /* "acquires" */
+    const char *family;      /* claims of one family may state the same fact */
+    unsigned kinds;          /* the kinds its quantity may be, one bit (1u << kind)
+                                each; 0 when it takes none */
+    nc_mention_kind content; /* the first of them: its content kind, or
                                 NC_MENTION_KIND_COUNT when none */
-    const char *english;     /* verb phrase for one-line English renderings */
+    int required;            /* 1: no quantity, no claim */
+    int directed;            /* 1: subject and object cannot be swapped */
+    int bare;                /* 1: the claim of a quantity no frame took */
+    const char *record;      /* contract record field ("value", "term", "signed",
+                                "ends", "covers"), or NULL */
+    const char *line;        /* timeline template ("{subject} acquires[ {object}]") */
 } nc_predicate;
 
-/* Look a predicate up by name; NULL if it is not in the vocabulary. The
-** table is static. */
+/* The predicate named name in x's vocabulary, NULL if none (borrowed, valid
+** while x lives). */
+const nc_predicate *nc_extractor_predicate(const nc_extractor *x, const char *name);
+/* The whole vocabulary (borrowed, in file order); returns its length. */
+size_t nc_extractor_predicates(const nc_extractor *x, const nc_predicate **list);
+/* The bare predicate for quantities of kind k ("amount" for money), NULL if
+** the vocabulary has none (borrowed). */
+const nc_predicate *nc_extractor_bare_predicate(const nc_extractor *x, nc_mention_kind k);
+/* TRANSITIONAL: the last extractor's predicate named name (store code being
+** moved to its predicates table). */
 const nc_predicate *nc_predicate_find(const char *name);
-/* The whole vocabulary (static); returns its length. */
-size_t nc_predicates(const nc_predicate **list);
+/* The kind named s ("money", ...), or NC_MENTION_KIND_COUNT. */
+nc_mention_kind nc_mention_kind_of(const char *s);
 
 /* ---------------------------------------------------------- gazetteer */
 
@@ -158,8 +180,6 @@ typedef struct nc_extract_opts {
 
 nc_extract_opts nc_extract_default_opts(void);
 
-/* Opaque: the compiled rules of every language and the gazetteer. */
-typedef struct nc_extractor nc_extractor;
 
 /* Load and compile (PCRE2 JIT) every <lang>.rules file and orgs.tsv in
 ** opts->rules_dir (opts may be NULL). Returns NULL and fills *err (with

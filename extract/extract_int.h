@@ -149,6 +149,9 @@ struct nc_extractor {
     nc_org *orgs;
     size_t n_orgs;
     char *orgs_text;           /* backing store of the gazetteer strings */
+    nc_predicate *preds;       /* the claim vocabulary (predicates.tsv), file order */
+    size_t n_preds;
+    char *preds_text;          /* backing store of its strings */
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit_stack;
     int no_anchor;             /* NEWSCLAIMS_NO_ANCHOR: try anchored rules everywhere */
@@ -157,6 +160,11 @@ struct nc_extractor {
     struct scratch_pool *pool; /* what extractions reuse between articles (extract.c);
                                   mutable through a shared extractor, under its lock */
 };
+
+/* predicates.c: rules/predicates.tsv */
+int  predicates_load(nc_extractor *x, nc_error *err);
+void predicates_free(nc_extractor *x);
+void predicates_register(const nc_extractor *x);   /* TRANSITIONAL */
 
 /* rules.c */
 int  rules_load_all(nc_extractor *x, nc_error *err);

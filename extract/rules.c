@@ -1204,8 +1204,8 @@ static int load_rules_file(nc_extractor *x, const char *path, ruleset *rs, nc_er
         } else if (!strcmp(dir, "pattern+")) {
             sb_adds(&pat, val);
         } else if (!strcmp(dir, "predicate")) {
-            if (!nc_predicate_find(val))
-                rc = nc_error_set(err, NC_E_RULES, ld.where, "predicate \"%s\" is not in the vocabulary (README, \"Predicates\")", val);
+            if (!nc_extractor_predicate(x, val))
+                rc = nc_error_set(err, NC_E_RULES, ld.where, "predicate \"%s\" is not in the vocabulary (predicates.tsv)", val);
             free(cur->predicate);
             cur->predicate = dup(val);
         } else if (!strcmp(dir, "unit")) {

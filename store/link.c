@@ -192,7 +192,7 @@ static long period_days(const char *iso)
 static int is_date_predicate(const char *p)
 {
     const nc_predicate *pr = nc_predicate_find(p);
-    return pr && pr->expects == NC_MENTION_DATE;
+    return pr && pr->content == NC_MENTION_DATE;
 }
 
 static int compatible(const org_row *orgs, const crow *a, const crow *b)

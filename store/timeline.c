@@ -282,7 +282,7 @@ static void make_line(entry *e)
         format_amount(e->amount, e->currency, amount, sizeof amount);
     if (e->duration)
         format_duration(e->duration, dur, sizeof dur);
-    const char *verb = p ? p->english : e->predicate;
+    const char *verb = p ? p->name : e->predicate;   /* TRANSITIONAL: the line template comes with the predicates table */
     char *o = e->line;
     size_t sz = sizeof e->line;
     if (!strcmp(e->predicate, "amount")) {
