@@ -2,29 +2,28 @@
 ** claims.c — claims built from the mentions and cues of each sentence.
 **
 ** A claim starts from a trigger (a per-language phrase in the rule files
-** that names a predicate of the fixed vocabulary below). Its fields come
-** from the same sentence:
-**   amount     the nearest mention of the kind the predicate expects (money
-**              for "owes", a duration for "contract_term", ...), after the
-**              trigger preferred; a mention serves one claim per predicate;
-**   subject    the nearest organisation before the trigger; failing that, a
-**              reference ("l'entreprise", "the company") or, with a lower
-**              confidence, the article's main company (the one it mentions
-**              most, first mention breaking ties);
-**   object     the nearest organisation after the trigger, else before it,
-**              that is not the subject nor a cited medium;
-**   event date the nearest date mention; else the article's date, one step
-**              coarser, marked as coming from the article;
-**   source     the medium named by an attribution cue ("selon The
-**              Information", "laut dem US-Portal The Information");
+** that names a predicate of the vocabulary, rules/predicates.tsv) and is
+** made only where one of the trigger rule's frames matches: a pattern over
+** the sentence with its mentions and cues written as typed slots (below,
+** "slotted text"), which says where the subject, the object, the quantity,
+** the term and the date stand relative to the trigger, in active and
+** passive voice, appositions and relative clauses alike:
+**   frame {ORG:subject} (?:a|va) {T} {ORG:object} pour {MONEY:amount}
+** Of the frames that match around one trigger, the one that fills the most
+** roles wins. A trigger without its frame makes no claim, and no party is
+** ever guessed: a subject is a party of the sentence, or a reference ("the
+** company") resolved to the last organisation named before it, within a
+** few sentences.
+**   event date  the frame's date, else the nearest date of the sentence
+**               that is no claim's content, else the article's date one
+**               step coarser, marked as coming from the article;
+**   source      the medium named by an attribution cue;
 **   negation and hedging as flags, never dropped.
-** A money amount that no trigger claims still becomes a claim (predicate
-** "amount"), so every amount an article states reaches the timeline.
+** A quantity that no claim took (money, a count, a percentage) is a bare
+** claim of its kind (the vocabulary's "bare" predicates), with no party,
+** so every amount an article states reaches the timeline.
 ** Claims come out in sentence order; the work is done sentence by sentence,
 ** so it grows linearly with the article.
-**
-** Not done on purpose: no parsing of syntax; the nearest-mention heuristics
-** are honest about their reach through the confidence field.
 */
 #include "extract_int.h"
 #include <stdio.h>
@@ -33,12 +32,6 @@
 #include <ctype.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
-
-/* Predicates whose whole content is the amount: no amount, no claim. */
-static int needs_amount(const nc_predicate *p)
-{
-    return p->required;
-}
 
 typedef struct claims_out {
     nc_claim *v;
@@ -64,49 +57,20 @@ static nc_claim *new_claim(claims_out *o)
     return c;
 }
 
-static const char *org_kind(const nc_extractor *x, const char *id)
-{
-    const nc_org *o = nc_extractor_org(x, id);
-    return o ? o->kind : "company";
-}
-
+/* A party: an organisation or a person, not a cited medium. The kind is
+** the gazetteer's, else the one discovery gave (the mention's unit). */
 static int is_party(const nc_extractor *x, const nc_mention *m)
 {
     if (m->kind != NC_MENTION_ORG)
         return 0;
-    const char *k = org_kind(x, m->value);
-    return strcmp(k, "media") != 0;
+    const nc_org *o = nc_extractor_org(x, m->value);
+    return strcmp(o ? o->kind : m->unit, "media") != 0;
 }
 
-/* The company the article is about: most mentions, earliest first. */
-static const char *main_company(const nc_extractor *x, const nc_extraction *ex)
+static int is_person(const nc_extractor *x, const nc_mention *m)
 {
-    /* a few hundred distinct organisations at most: a small table, linear scan */
-    const char *ids[256];
-    size_t counts[256], n = 0;
-    for (size_t i = 0; i < ex->n_mentions; i++) {
-        const nc_mention *m = &ex->mentions[i];
-        if (m->kind != NC_MENTION_ORG || strcmp(org_kind(x, m->value), "company"))
-            continue;
-        size_t k = 0;
-        while (k < n && strcmp(ids[k], m->value))
-            k++;
-        if (k == n) {
-            if (n == 256)
-                continue;
-            ids[n] = m->value;
-            counts[n++] = 0;
-        }
-        counts[k]++;
-    }
-    const char *best = NULL;
-    size_t best_n = 0;
-    for (size_t k = 0; k < n; k++)      /* ids are in first-mention order: ties go to the first */
-        if (counts[k] > best_n) {
-            best_n = counts[k];
-            best = ids[k];
-        }
-    return best;
+    const nc_org *o = nc_extractor_org(x, m->value);
+    return !strcmp(o ? o->kind : m->unit, "person");
 }
 
 static size_t distance(size_t a0, size_t a1, size_t b0, size_t b1, int *is_after)
@@ -180,13 +144,6 @@ static void set_date(const nc_extraction *ex, int di, nc_claim *c)
     snprintf(c->event_date_source, sizeof c->event_date_source, "sentence");
 }
 
-static size_t weighted(const cue *t, const nc_mention *m)
-{
-    int after;
-    size_t d = distance(t->start, t->end, m->start, m->end, &after);
-    return after ? d : d + d / 2 + 1;     /* prefer what follows the trigger */
-}
-
 /* Is the cue in the scope of the trigger: close, and no clause boundary
 ** (comma, semicolon, parenthesis, spaced dash) between them? */
 static int in_scope(const char *text, const cue *q, const cue *t)
@@ -210,106 +167,6 @@ static int in_scope(const char *text, const cue *q, const cue *t)
     return 1;
 }
 
-/* Can the trigger take this quantity: within 100 bytes, and not across a
-** semicolon, a parenthesis or a spaced dash ("... nicht bereit - das
-** Unternehmen würde auf die Zahlung der 70 Millionen bestehen")? */
-static int amount_in_scope(const char *text, const cue *t, const nc_mention *m)
-{
-    size_t a = m->end <= t->start ? m->end : t->end;
-    size_t b = m->end <= t->start ? t->start : m->start;
-    if (m->start < t->end && t->start < m->end)
-        return 1;
-    if (b < a || b - a > 100)
-        return 0;
-    for (size_t i = a; i < b; i++)
-        if (text[i] == ';' || text[i] == '(' || text[i] == ')' ||
-            (text[i] == '-' && i > a && text[i - 1] == ' ' && i + 1 < b && text[i + 1] == ' '))
-            return 0;
-    return 1;
-}
-
-static int is_name_byte(unsigned char ch)
-{
-    return ch >= 0x80 || isalnum(ch) || ch == '&' || ch == '-' || ch == '\'';
-}
-
-static int starts_upper(const char *s, size_t n)
-{
-    UChar32 cp;
-    int32_t i = 0;
-    U8_NEXT((const uint8_t *)s, i, (int32_t)n, cp);
-    return cp > 0 && u_isupper(cp);
-}
-
-/* A run of one to four capitalised words ending at end (going back) or
-** starting at start (going forward) that overlaps no mention: the name of an
-** organisation outside the gazetteer, in the subject or object position of
-** a trigger. A lone capitalised word that opens the sentence is only the
-** sentence's first word; a leading article ("Le", "The") is not the name. */
-static int capitalised_run(const ruleset *rs, const nc_article *a, const nc_extraction *ex, size_t m0, size_t m1,
-                           size_t s0, size_t s1, size_t at, int backwards, char *id, size_t idsize)
-{
-    size_t b = at, e = at, words = 0;
-    if (backwards) {
-        while (e > s0 && a->text[e - 1] == ' ')
-            e--;
-        b = e;
-        while (words < 4) {
-            size_t w = b;
-            while (w > s0 && is_name_byte((unsigned char)a->text[w - 1]))
-                w--;
-            if (w == b || !starts_upper(a->text + w, b - w))
-                break;
-            b = w;
-            words++;
-            if (b > s0 && a->text[b - 1] == ' ' && b - 1 > s0 && is_name_byte((unsigned char)a->text[b - 2]))
-                b--;
-            else
-                break;
-        }
-        while (b < e && a->text[b] == ' ')
-            b++;
-    } else {
-        while (b < s1 && a->text[b] == ' ')
-            b++;
-        e = b;
-        while (words < 4) {
-            size_t w = e;
-            while (w < s1 && is_name_byte((unsigned char)a->text[w]))
-                w++;
-            if (w == e || !starts_upper(a->text + e, w - e))
-                break;
-            size_t end_word = w;
-            words++;
-            if (w < s1 && a->text[w] == ' ' && w + 1 < s1 && starts_upper(a->text + w + 1, s1 - w - 1)) {
-                e = w + 1;
-                continue;
-            }
-            e = end_word;
-            break;
-        }
-        while (e > b && a->text[e - 1] == ' ')
-            e--;
-    }
-    if (!words || e <= b)
-        return 0;
-    /* a leading article is not part of the name */
-    size_t sp = b;
-    while (sp < e && a->text[sp] != ' ')
-        sp++;
-    if (sp < e && lex_lookup(rs, "det", a->text + b, sp - b)) {
-        b = sp + 1;
-        words--;
-    }
-    if (!words || (b == s0 && words == 1))
-        return 0;
-    for (size_t i = m0; i < m1; i++)
-        if (ex->mentions[i].start < e && b < ex->mentions[i].end)
-            return 0;
-    discovered_id(a->text + b, e - b, id, idsize);
-    return 1;
-}
-
 /* Is another trigger between a cue and this trigger? "won't renegotiate the
 ** deal": the negation belongs to "renegotiate", not to "deal". */
 static int trigger_between(const cue *cues, size_t c0, size_t c1, const cue *q, const cue *t)
@@ -323,78 +180,377 @@ static int trigger_between(const cue *cues, size_t c0, size_t c1, const cue *q, 
     return 0;
 }
 
+/* ------------------------------------------------------------ slotted text
+** A sentence as frames see it: each mention and each trigger or reference
+** cue replaced by a slot, U+E000, a letter, a number, U+E001 (triggers:
+** "t", the rule's index in its file, ".", the number), the words between
+** kept as written. "UBS a racheté Credit Suisse pour 3 milliards de francs"
+** becomes "<o0> a <t41.1> <o2> pour <m3>": the frames of the trigger's rule
+** (rules/README.md, "Frames") then say which slot is the subject, the object
+** and the quantity. Letters: o a party, r a reference ("the company"),
+** s a cited medium, m money, c a count, p a percentage, d a date, u a
+** duration, t a trigger. */
+typedef struct slot {
+    char letter;
+    int mention;        /* index into ex->mentions, or -1 */
+    int cue;            /* index into the cues, or -1 */
+    size_t start;       /* in the article text */
+} slot;
+
+typedef struct slotted {
+    char *buf;
+    size_t len, cap;
+    slot *v;
+    size_t n, capv;
+    int is_oom;
+} slotted;
+
+static void sl_add(slotted *s, const char *p, size_t n)
+{
+    if (s->is_oom)
+        return;
+    if (s->len + n + 1 > s->cap) {
+        size_t cap = s->cap ? s->cap : 256;
+        while (cap < s->len + n + 1)
+            cap *= 2;
+        char *b = realloc(s->buf, cap);
+        if (!b) {
+            s->is_oom = 1;
+            return;
+        }
+        s->buf = b;
+        s->cap = cap;
+    }
+    memcpy(s->buf + s->len, p, n);
+    s->len += n;
+    s->buf[s->len] = 0;
+}
+
+static char mention_letter(const nc_extractor *x, const nc_mention *m)
+{
+    if (m->flags & (NC_MF_UNQUANTIFIED | NC_MF_CONTEXT))
+        return 0;              /* "the dollar", "within a few days": words, not values */
+    switch (m->kind) {
+    case NC_MENTION_ORG: return is_party(x, m) ? 'o' : 's';
+    case NC_MENTION_MONEY: return 'm';
+    case NC_MENTION_COUNT: return 'c';
+    case NC_MENTION_PERCENT: return 'p';
+    case NC_MENTION_DATE: return 'd';
+    case NC_MENTION_DURATION: return 'u';
+    default: return 0;
+    }
+}
+
+static int cmp_slot(const void *a, const void *b)
+{
+    const slot *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Index of rule r in its rule set (the slot of its triggers). */
+static size_t rule_index(const nc_extractor *x, const rule *r)
+{
+    for (size_t i = 0; i < x->n_sets; i++)
+        if (r >= x->sets[i].rules && r < x->sets[i].rules + x->sets[i].n_rules)
+            return (size_t)(r - x->sets[i].rules);
+    return 0;
+}
+
+static void slot_sentence(const nc_extractor *x, const nc_article *a, const nc_extraction *ex, size_t m0, size_t m1,
+                          const cue *cues, size_t c0, size_t c1, size_t s0, size_t s1, slotted *s)
+{
+    s->len = 0;
+    s->n = 0;
+    size_t need = (m1 - m0) + (c1 - c0) + 1;
+    if (need > s->capv) {
+        slot *v = realloc(s->v, need * sizeof *v);
+        if (!v) {
+            s->is_oom = 1;
+            return;
+        }
+        s->v = v;
+        s->capv = need;
+    }
+    for (size_t i = m0; i < m1; i++) {
+        char l = mention_letter(x, &ex->mentions[i]);
+        if (l)
+            s->v[s->n++] = (slot){ l, (int)i, -1, ex->mentions[i].start };
+    }
+    size_t nm = s->n;
+    for (size_t k = c0; k < c1; k++) {
+        const cue *q = &cues[k];
+        if (q->kind != RK_TRIGGER && q->kind != RK_REFERENCE)
+            continue;
+        int overlaps = 0;
+        for (size_t i = 0; i < s->n && !overlaps; i++) {
+            size_t b = s->v[i].mention >= 0 ? ex->mentions[s->v[i].mention].start : cues[s->v[i].cue].start;
+            size_t e = s->v[i].mention >= 0 ? ex->mentions[s->v[i].mention].end : cues[s->v[i].cue].end;
+            overlaps = q->start < e && b < q->end;
+        }
+        if (!overlaps)
+            s->v[s->n++] = (slot){ q->kind == RK_TRIGGER ? 't' : 'r', -1, (int)k, q->start };
+    }
+    (void)nm;
+    qsort(s->v, s->n, sizeof *s->v, cmp_slot);
+    size_t at = s0;
+    for (size_t i = 0; i < s->n; i++) {
+        const slot *t = &s->v[i];
+        size_t b = t->start, e = t->mention >= 0 ? ex->mentions[t->mention].end : cues[t->cue].end;
+        if (b > at)
+            sl_add(s, a->text + at, b - at);
+        char tag[48];
+        int n = t->letter == 't'
+                    ? snprintf(tag, sizeof tag, SLOT_OPEN "t%zu.%zu" SLOT_CLOSE, rule_index(x, cues[t->cue].r), i)
+                    : snprintf(tag, sizeof tag, SLOT_OPEN "%c%zu" SLOT_CLOSE, t->letter, i);
+        sl_add(s, tag, (size_t)n);
+        at = e > at ? e : at;
+    }
+    if (s1 > at)
+        sl_add(s, a->text + at, s1 - at);
+    if (!s->buf)
+        sl_add(s, "", 0);
+}
+
+/* The slot a frame group holds: its number, or -1. */
+static int slot_at(const slotted *s, const PCRE2_SIZE *ov, int g)
+{
+    if (g < 0)
+        return -1;
+    size_t p = ov[2 * g] + 3, e = ov[2 * g + 1];
+    if (p < e && s->buf[p] == 't') {
+        while (p < e && s->buf[p] != '.')
+            p++;
+    }
+    p++;
+    long v = 0;
+    for (; p < e && s->buf[p] >= '0' && s->buf[p] <= '9'; p++)
+        v = v * 10 + (s->buf[p] - '0');
+    return v < (long)s->n ? (int)v : -1;
+}
+
+/* What the best frame match of one trigger gave: slot numbers per role. */
+typedef struct fmatch {
+    int score;                 /* 0: no frame matched */
+    int subj, obj, amount, term, when;   /* slots, -1 when absent */
+} fmatch;
+
+static int role_weight(int role)
+{
+    return role == FR_SUBJECT || role == FR_AMOUNT ? 3 : role == FR_OBJECT ? 2 : 1;
+}
+
+/* Does slot t fill the role for predicate p? */
+static int fits(const nc_extraction *ex, const slotted *s, int t, int role, const nc_predicate *p)
+{
+    if (t < 0)
+        return 0;
+    char l = s->v[t].letter;
+    switch (role) {
+    case FR_SUBJECT:
+    case FR_OBJECT:
+        return l == 'o' || l == 'r';
+    case FR_AMOUNT:
+        if (l == 'd')
+            return (p->kinds & (1u << NC_MENTION_DATE)) && can_date(&ex->mentions[s->v[t].mention]);
+        if (l == 'm' || l == 'c' || l == 'p' || l == 'u')
+            return (p->kinds >> ex->mentions[s->v[t].mention].kind) & 1;
+        return 0;
+    case FR_TERM:
+        return l == 'u' || (l == 'd' && serves(&ex->mentions[s->v[t].mention], NC_MENTION_DURATION));
+    case FR_WHEN:
+        return l == 'd' && can_date(&ex->mentions[s->v[t].mention]);
+    }
+    return 0;
+}
+
+/* Run the frames of every trigger rule that fired in the sentence; keep,
+** per trigger cue, the match that fills the most (weighted) roles, the first
+** frame written winning ties. best is indexed by cue. */
+static void run_frames(const nc_extractor *x, const nc_extraction *ex, const cue *cues, size_t c0, size_t c1,
+                       const slotted *s, pcre2_match_data *md, fmatch *best, size_t *limit_hits)
+{
+    for (size_t k = c0; k < c1; k++) {
+        const rule *r = cues[k].r;
+        if (cues[k].kind != RK_TRIGGER || !r->n_frames)
+            continue;
+        int seen = 0;     /* this rule's frames already ran for an earlier cue */
+        for (size_t j = c0; j < k && !seen; j++)
+            seen = cues[j].kind == RK_TRIGGER && cues[j].r == r;
+        if (seen)
+            continue;
+        const nc_predicate *p = nc_extractor_predicate(x, r->predicate);
+        for (size_t fi = 0; fi < r->n_frames; fi++) {
+            const frame *f = &r->frames[fi];
+            size_t off = 0;
+            for (int guard = 0; guard < 64 && off < s->len; guard++) {
+                int rc = f->jit ? pcre2_jit_match(f->code, (PCRE2_SPTR)s->buf, s->len, off, 0, md, x->mctx)
+                                : pcre2_match(f->code, (PCRE2_SPTR)s->buf, s->len, off, PCRE2_NO_UTF_CHECK, md, x->mctx);
+                if (rc == PCRE2_ERROR_NOMATCH)
+                    break;
+                if (rc < 0) {
+                    (*limit_hits)++;
+                    break;
+                }
+                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+                int ts = slot_at(s, ov, frame_group(f, FR_TRIGGER, ov, rc));
+                if (ts >= 0 && s->v[ts].cue >= 0) {
+                    fmatch m = { 0, -1, -1, -1, -1, -1 };
+                    int *dst[] = { &m.subj, &m.obj, &m.amount, &m.term, &m.when };
+                    for (int role = 0; role < FR_TRIGGER; role++) {
+                        int t = slot_at(s, ov, frame_group(f, role, ov, rc));
+                        if (fits(ex, s, t, role, p)) {
+                            *dst[role] = t;
+                            m.score += role_weight(role);
+                        }
+                    }
+                    m.score += 1;     /* the trigger itself: a frame matched */
+                    fmatch *b = &best[s->v[ts].cue];
+                    if (m.score > b->score)
+                        *b = m;
+                }
+                /* the next match may start inside this one (another trigger's) */
+                off = ov[0] + 1;
+                while (off < s->len && ((unsigned char)s->buf[off] & 0xC0) == 0x80)
+                    off++;
+            }
+        }
+    }
+}
+
+/* The party a reference ("the company", "l'entreprise", "der Konzern")
+** stands for: the one its rule names, else the last organisation named
+** before it, in its sentence or up to three sentences back. People are
+** not "the company"; a medium is not a party. NULL if none. */
+static const char *resolve_reference(const nc_extractor *x, const nc_extraction *ex, const cue *q)
+{
+    if (q->org[0])
+        return q->org;
+    for (size_t i = ex->n_mentions; i-- > 0;) {
+        const nc_mention *m = &ex->mentions[i];
+        if (m->start >= q->start)
+            continue;
+        if (m->sentence + 3 < q->sentence)
+            break;
+        if (is_party(x, m) && !is_person(x, m))
+            return m->value;
+    }
+    return NULL;
+}
+
+/* The id a subject or object slot names, NULL if none. */
+static const char *slot_party(const nc_extractor *x, const nc_extraction *ex, const cue *cues, const slotted *s, int t,
+                              int *is_ref)
+{
+    if (t < 0)
+        return NULL;
+    if (s->v[t].letter == 'r') {
+        *is_ref = 1;
+        return resolve_reference(x, ex, &cues[s->v[t].cue]);
+    }
+    return ex->mentions[s->v[t].mention].value;
+}
+
+static void date_claim(const nc_article *a, const nc_extraction *ex, size_t m0, size_t m1, const unsigned char *is_content,
+                       size_t t0, size_t t1, nc_claim *c)
+{
+    if (c->event_date[0])
+        return;
+    int di = -1;
+    size_t dd = (size_t)-1;
+    for (size_t i = m0; i < m1; i++) {
+        const nc_mention *m = &ex->mentions[i];
+        if (!can_date(m) || is_content[i])
+            continue;
+        int after;
+        size_t d = distance(t0, t1, m->start, m->end, &after);
+        if (d < dd) {
+            dd = d;
+            di = (int)i;
+        }
+    }
+    if (di >= 0)
+        set_date(ex, di, c);
+    else
+        article_date(a, c);
+}
+
 int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
                  nc_extraction *ex, const cue *cues, size_t n_cues, nc_error *err)
 {
+    (void)rs;
     claims_out o = { 0 };
-    const char *main_org = main_company(x, ex);
+    slotted sl = { 0 };
     size_t nm = ex->n_mentions ? ex->n_mentions : 1;
     unsigned char *taken = calloc(nm, 1);           /* serves some claim */
     unsigned char *is_content = calloc(nm, 1);      /* a date that is a claim's content */
-    int *assigned = malloc((n_cues ? n_cues : 1) * sizeof *assigned);
-    if (!taken || !is_content || !assigned) {
+    fmatch *best = malloc((n_cues ? n_cues : 1) * sizeof *best);
+    pcre2_match_data *md = pcre2_match_data_create(64, NULL);
+    if (!taken || !is_content || !best || !md) {
         free(taken);
         free(is_content);
-        free(assigned);
+        free(best);
+        if (md)
+            pcre2_match_data_free(md);
         return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
     }
-    for (size_t t = 0; t < n_cues; t++)
-        assigned[t] = -1;
     /* Mentions and cues are sorted by position, so each sentence owns a
-    ** contiguous range of both: everything below works inside one sentence,
-    ** which keeps the whole linear in the article's length. */
+    ** contiguous range of both: everything below works inside one sentence
+    ** (a reference looks a few sentences back), which keeps the whole linear
+    ** in the article's length. */
     size_t M0 = 0, M1 = 0, C0 = 0, C1 = 0;
-    for (size_t si = 0; si < a->n_sentences && !o.is_oom; si++) {
+    for (size_t si = 0; si < a->n_sentences && !o.is_oom && !sl.is_oom; si++) {
     M0 = M1;
     while (M1 < ex->n_mentions && ex->mentions[M1].sentence == si)
         M1++;
     C0 = C1;
     while (C1 < n_cues && cues[C1].sentence == si)
         C1++;
-    size_t first_claim = o.n;
-    /* each quantity goes to the nearest trigger that wants its kind */
-    for (size_t i = M0; i < M1; i++) {
-        const nc_mention *m = &ex->mentions[i];
-        if (m->kind == NC_MENTION_ORG || (m->flags & (NC_MF_UNQUANTIFIED | NC_MF_CONTEXT)))
-            continue;              /* "the dollar", "within a few days": no value to claim */
-        if (m->kind == NC_MENTION_DATE && !can_date(m) && !is_span(m))
-            continue;
-        int bt = -1;
-        size_t bd = (size_t)-1;
-        for (size_t t = C0; t < C1; t++) {
-            const cue *tc = &cues[t];
-            if (tc->kind != RK_TRIGGER)
-                continue;
-            if (!serves(m, nc_extractor_predicate(x, tc->r->predicate)->content))
-                continue;
-            if (!amount_in_scope(a->text, tc, m))
-                continue;
-            size_t d = weighted(tc, m);
-            if (d < bd) {
-                bd = d;
-                bt = (int)t;
-            }
-        }
-        if (bt >= 0 && (assigned[bt] < 0 || weighted(&cues[bt], m) < weighted(&cues[bt], &ex->mentions[assigned[bt]])))
-            assigned[bt] = (int)i;
-    }
-    for (size_t t = C0; t < C1; t++)
-        if (assigned[t] >= 0 && ex->mentions[assigned[t]].kind == NC_MENTION_DATE)
-            is_content[assigned[t]] = 1;   /* a date that is a claim's content (or a span its term) dates nothing */
+    int has_trigger = 0;
     for (size_t t = C0; t < C1; t++) {
+        best[t] = (fmatch){ 0, -1, -1, -1, -1, -1 };
+        has_trigger |= cues[t].kind == RK_TRIGGER && cues[t].r->n_frames;
+    }
+    if (has_trigger) {
+        slot_sentence(x, a, ex, M0, M1, cues, C0, C1, a->sentences[si].start, a->sentences[si].end, &sl);
+        if (sl.is_oom)
+            break;
+        run_frames(x, ex, cues, C0, C1, &sl, md, best, &ex->limit_hits);
+        for (size_t t = C0; t < C1; t++) {
+            if (!best[t].score)
+                continue;
+            const nc_predicate *p = nc_extractor_predicate(x, cues[t].r->predicate);
+            int q = best[t].amount >= 0 ? best[t].amount : p->content == NC_MENTION_DATE ? best[t].when : -1;
+            if (q >= 0 && sl.v[q].letter == 'd')
+                is_content[sl.v[q].mention] = 1;   /* a date that is a claim's content dates nothing else */
+            if (best[t].term >= 0 && sl.v[best[t].term].letter == 'd')
+                is_content[sl.v[best[t].term].mention] = 1;
+        }
+    }
+    size_t first_claim = o.n;
+    for (size_t t = C0; t < C1 && has_trigger; t++) {
         const cue *tc = &cues[t];
-        if (tc->kind != RK_TRIGGER)
-            continue;
+        const fmatch *fm = &best[t];
+        if (tc->kind != RK_TRIGGER || !fm->score)
+            continue;     /* a trigger without its frame makes no claim */
         const nc_predicate *pred = nc_extractor_predicate(x, tc->r->predicate);
-        int best = assigned[t];
-        if (best < 0 && needs_amount(pred))
+        int qslot = fm->amount;
+        if (qslot < 0 && pred->content == NC_MENTION_DATE)
+            qslot = fm->when;
+        int qm = qslot >= 0 ? sl.v[qslot].mention : -1;
+        if (qm < 0 && pred->required)
             continue;
-        /* two triggers of one predicate in a sentence with nothing to tell them apart: one claim */
+        int subj_ref = 0, obj_ref = 0;
+        const char *subj = slot_party(x, ex, cues, &sl, fm->subj, &subj_ref);
+        const char *obj = slot_party(x, ex, cues, &sl, fm->obj, &obj_ref);
+        if (obj && subj && !strcmp(obj, subj))
+            obj = NULL;
+        /* one fact stated once: the same predicate, parties and quantity */
         int dup = 0;
-        for (size_t k = first_claim; k < o.n; k++)
-            if (!strcmp(o.v[k].predicate, pred->name) &&
-                (best < 0 || (o.v[k].amount < 0 && o.v[k].duration < 0 && o.v[k].date < 0)))
-                dup = 1;
+        for (size_t k = first_claim; k < o.n && !dup; k++) {
+            const nc_claim *d = &o.v[k];
+            int dq = d->amount >= 0 ? d->amount : d->duration >= 0 ? d->duration : d->date;
+            dup = !strcmp(d->predicate, pred->name) && !strcmp(d->subject, subj ? subj : "") && dq == qm;
+        }
         if (dup)
             continue;
         nc_claim *c = new_claim(&o);
@@ -402,6 +558,11 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
             break;
         c->sentence = tc->sentence;
         c->rule = tc->r->id;
+        snprintf(c->predicate, sizeof c->predicate, "%s", pred->name);
+        if (subj)
+            snprintf(c->subject, sizeof c->subject, "%s", subj);
+        if (obj)
+            snprintf(c->object, sizeof c->object, "%s", obj);
         if (tc->name_end > tc->name_start) {
             size_t n = tc->name_end - tc->name_start;
             if (n >= sizeof c->object_text)
@@ -409,117 +570,24 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
             memcpy(c->object_text, a->text + tc->name_start, n);
             c->object_text[n] = 0;
         }
-        snprintf(c->predicate, sizeof c->predicate, "%s", pred->name);
-        double conf = 0.7;
-        if (best >= 0) {
-            taken[best] = 1;
-            if (pred->content == NC_MENTION_DURATION)
-                c->duration = best;
-            else if (pred->content == NC_MENTION_DATE)
-                set_date(ex, best, c);
+        double conf = subj ? (subj_ref ? 0.8 : 0.9) : 0.6;
+        if (qm >= 0) {
+            taken[qm] = 1;
+            const nc_mention *m = &ex->mentions[qm];
+            if (m->kind == NC_MENTION_DATE && pred->content == NC_MENTION_DATE)
+                set_date(ex, qm, c);
+            else if (m->kind == NC_MENTION_DURATION)
+                c->duration = qm;
             else
-                c->amount = best;
-            conf += 0.1;
+                c->amount = qm;
         }
-        /* subject: a party (or a reference such as "the company") before the
-        ** trigger, in its clause first, else in the sentence; the nearest one
-        ** for languages whose subject precedes the verb closely (English,
-        ** French), the first one where objects come between (German:
-        ** "Twitter soll Amazon 70 Millionen Dollar schulden") */
-        int subj = -1, obj = -1, subj_ref = -1;
-        size_t od = (size_t)-1;
-        size_t s0 = a->sentences[tc->sentence].start, clause = s0;
-        for (size_t i = s0; i < tc->start; i++)
-            if (a->text[i] == ',' || a->text[i] == ';' || a->text[i] == ':' || a->text[i] == '(' ||
-                (a->text[i] == '-' && i > s0 && a->text[i - 1] == ' '))
-                clause = i + 1;
-        for (int pass = 0; pass < 2 && subj < 0 && subj_ref < 0; pass++) {
-            size_t from = pass == 0 ? clause : s0, best_pos = 0;
-            int have = 0;
-            for (size_t i = M0; i < M1; i++) {
-                const nc_mention *m = &ex->mentions[i];
-                if (!is_party(x, m) || m->start < from || m->end > tc->start + 1)
-                    continue;
-                /* contracts are between organisations: "vor dem Kauf durch Elon Musk
-                ** schloss Twitter einen Vertrag" is not a contract of Musk's */
-                if (!strcmp(pred->family, "contract") && !strcmp(org_kind(x, m->value), "person"))
-                    continue;
-                if (!have || (rs->is_subject_first ? m->start < best_pos : m->start > best_pos)) {
-                    have = 1;
-                    best_pos = m->start;
-                    subj = (int)i;
-                    subj_ref = -1;
-                }
-            }
-            for (size_t k = C0; k < C1; k++) {
-                const cue *q = &cues[k];
-                if (q->kind != RK_REFERENCE || q->start < from || q->end > tc->start)
-                    continue;
-                if (!have || (rs->is_subject_first ? q->start < best_pos : q->start > best_pos)) {
-                    have = 1;
-                    best_pos = q->start;
-                    subj = -1;
-                    subj_ref = (int)k;
-                }
-            }
+        if (fm->term >= 0 && c->duration < 0) {
+            c->duration = sl.v[fm->term].mention;
+            taken[c->duration] = 1;
         }
-        if (subj >= 0) {
-            snprintf(c->subject, sizeof c->subject, "%s", ex->mentions[subj].value);
-        } else if (subj_ref >= 0) {
-            /* "the company": the organisation the rule names, else the article's main company */
-            const char *to = cues[subj_ref].org[0] ? cues[subj_ref].org : main_org;
-            if (to)
-                snprintf(c->subject, sizeof c->subject, "%s", to);
-            conf -= 0.1;
-        } else if (rs->has_capitalised_names &&
-                   capitalised_run(rs, a, ex, M0, M1, a->sentences[si].start, a->sentences[si].end, tc->start, 1,
-                                   c->subject, sizeof c->subject)) {
-            conf -= 0.15;    /* a name the gazetteer does not know */
-        } else {
-            if (main_org)
-                snprintf(c->subject, sizeof c->subject, "%s", main_org);
-            conf -= 0.25;
-        }
-        for (size_t i = M0; i < M1; i++) {
-            const nc_mention *m = &ex->mentions[i];
-            /* objects are organisations or products: people act, they are not contracted with */
-            if (!is_party(x, m) || (int)i == subj ||
-                !strcmp(m->value, c->subject) || !strcmp(org_kind(x, m->value), "person"))
-                continue;
-            int after;
-            size_t d = distance(tc->start, tc->end, m->start, m->end, &after);
-            if (!after)
-                d += 10000;     /* after the trigger first */
-            if (d < od) {
-                od = d;
-                obj = (int)i;
-            }
-        }
-        if (obj >= 0)
-            snprintf(c->object, sizeof c->object, "%s", ex->mentions[obj].value);
-        else if (rs->has_capitalised_names)
-            capitalised_run(rs, a, ex, M0, M1, a->sentences[si].start, a->sentences[si].end, tc->end, 0,
-                            c->object, sizeof c->object);
-        /* event date */
-        if (!c->event_date[0]) {
-            int di = -1;
-            size_t dd = (size_t)-1;
-            for (size_t i = M0; i < M1; i++) {
-                const nc_mention *m = &ex->mentions[i];
-                if (!can_date(m) || is_content[i])
-                    continue;
-                int after;
-                size_t d = distance(tc->start, tc->end, m->start, m->end, &after);
-                if (d < dd) {
-                    dd = d;
-                    di = (int)i;
-                }
-            }
-            if (di >= 0)
-                set_date(ex, di, c);
-            else
-                article_date(a, c);
-        }
+        if (fm->when >= 0 && !c->event_date[0])
+            set_date(ex, sl.v[fm->when].mention, c);
+        date_claim(a, ex, M0, M1, is_content, tc->start, tc->end, c);
         /* attribution, negation, hedging */
         for (size_t k = C0; k < C1; k++) {
             const cue *q = &cues[k];
@@ -533,12 +601,16 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         }
         if (c->is_hedged)
             conf -= 0.1;
-        c->confidence = conf < 0.05 ? 0.05 : conf > 1 ? 1 : conf;
+        c->confidence = conf;
     }
-    /* every money amount reaches the timeline */
+    /* every quantity no frame took is a bare claim of its kind, with no
+    ** guessed party */
     for (size_t i = M0; i < M1 && !o.is_oom; i++) {
         const nc_mention *m = &ex->mentions[i];
-        if (m->kind != NC_MENTION_MONEY || taken[i] || (m->flags & NC_MF_UNQUANTIFIED))
+        if (taken[i] || (m->flags & (NC_MF_UNQUANTIFIED | NC_MF_CONTEXT)))
+            continue;
+        const nc_predicate *bare = nc_extractor_bare_predicate(x, m->kind);
+        if (!bare)
             continue;
         nc_claim *c = new_claim(&o);
         if (!c)
@@ -546,33 +618,8 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         c->sentence = m->sentence;
         c->amount = (int)i;
         c->rule = m->rule;
-        snprintf(c->predicate, sizeof c->predicate, "amount");
-        int subj = -1;
-        size_t sd = (size_t)-1;
-        for (size_t k = M0; k < M1; k++) {
-            const nc_mention *s = &ex->mentions[k];
-            if (!is_party(x, s))
-                continue;
-            int after;
-            size_t d = distance(m->start, m->end, s->start, s->end, &after);
-            if (d < sd) {
-                sd = d;
-                subj = (int)k;
-            }
-        }
-        if (subj >= 0)
-            snprintf(c->subject, sizeof c->subject, "%s", ex->mentions[subj].value);
-        else if (main_org)
-            snprintf(c->subject, sizeof c->subject, "%s", main_org);
-        for (size_t k = M0; k < M1; k++) {
-            const nc_mention *d = &ex->mentions[k];
-            if (can_date(d) && !is_content[k]) {
-                set_date(ex, (int)k, c);
-                break;
-            }
-        }
-        if (!c->event_date[0])
-            article_date(a, c);
+        snprintf(c->predicate, sizeof c->predicate, "%s", bare->name);
+        date_claim(a, ex, M0, M1, is_content, m->start, m->end, c);
         for (size_t k = C0; k < C1; k++)
             if (cues[k].kind == RK_ATTRIBUTION && cues[k].org[0] && !c->source[0])
                 snprintf(c->source, sizeof c->source, "%s", cues[k].org);
@@ -581,10 +628,14 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         c->confidence = 0.3;
     }
     }   /* sentences */
+    int oom = o.is_oom || sl.is_oom;
     free(taken);
     free(is_content);
-    free(assigned);
-    if (o.is_oom) {
+    free(best);
+    free(sl.buf);
+    free(sl.v);
+    pcre2_match_data_free(md);
+    if (oom) {
         free(o.v);
         return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
     }

@@ -948,46 +948,6 @@ int nc_extract_article(const nc_extractor *x, const nc_article *a, const char *l
 
 /* ------------------------------------------------------------- selftest */
 
-/* "money 70000000 USD at_least": compare with the mentions of the text. */
-static int example_ok(const nc_extraction *ex, const char *expect, char *got, size_t gsize)
-{
-    char kind[32] = "", value[64] = "", unit[32] = "", qual[32] = "";
-    int n = sscanf(expect, "%31s %63s %31s %31s", kind, value, unit, qual);
-    got[0] = 0;
-    size_t k = 0;
-    for (size_t i = 0; i < ex->n_mentions; i++) {
-        const nc_mention *m = &ex->mentions[i];
-        k += (size_t)snprintf(got + k, k < gsize ? gsize - k : 0, "%s%s %s%s%s%s%s",
-                              i ? "; " : "", nc_mention_kind_name(m->kind), m->value,
-                              m->unit[0] ? " " : "", m->unit, m->qualifier[0] ? " " : "", m->qualifier);
-        if (k >= gsize)
-            k = gsize - 1;
-    }
-    if (!strcmp(kind, "none"))
-        return ex->n_mentions == 0;
-    if (!strcmp(kind, "claim")) {
-        for (size_t i = 0; i < ex->n_claims; i++)
-            if (!strcmp(ex->claims[i].predicate, value))
-                return 1;
-        k += (size_t)snprintf(got + k, k < gsize ? gsize - k : 0, "; claims:");
-        for (size_t i = 0; i < ex->n_claims && k < gsize; i++)
-            k += (size_t)snprintf(got + k, gsize - k, " %s", ex->claims[i].predicate);
-        return 0;
-    }
-    for (size_t i = 0; i < ex->n_mentions; i++) {
-        const nc_mention *m = &ex->mentions[i];
-        /* "-": no value ("money - USD": a currency named with no amount) */
-        if (strcmp(nc_mention_kind_name(m->kind), kind) || strcmp(m->value, strcmp(value, "-") ? value : ""))
-            continue;
-        if (n >= 3 && strcmp(unit, "-") && strcmp(m->unit, unit))
-            continue;
-        if (n >= 4 && strcmp(m->qualifier, qual))
-            continue;
-        return 1;
-    }
-    return 0;
-}
-
 int nc_extractor_selftest(const nc_extractor *x, size_t *n_run, nc_report_fn report, void *ud)
 {
     int failed = 0;
@@ -1025,10 +985,11 @@ int nc_extractor_selftest(const nc_extractor *x, size_t *n_run, nc_report_fn rep
                         report(ud, where, err.msg);
                     continue;
                 }
-                if (!example_ok(&out, ex->expect, got, sizeof got)) {
+                int ok = nc_extraction_expect(x, &out, ex->expect, got, sizeof got);
+                if (ok != 1) {
                     failed++;
-                    snprintf(msg, sizeof msg, "rule %s: \"%s\": want %s, got [%s]", ru->id, ex->text,
-                             ex->expect, got);
+                    snprintf(msg, sizeof msg, "rule %s: \"%s\": %s %s, got [%s]", ru->id, ex->text,
+                             ok < 0 ? "malformed expectation" : "want", ex->expect, got);
                     if (report)
                         report(ud, where, msg);
                 }

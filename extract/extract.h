@@ -231,6 +231,14 @@ typedef struct nc_extraction {
 ** lives. */
 const char *nc_claim_duration(const nc_extraction *ex, const nc_claim *c);
 
+/* Check one expectation line (a rule file's "example ... => LINE", a line
+** of a case file: the syntax is in expect.c and tests/cases/README.md)
+** against an extraction made with x. Returns 1 when it holds, 0 when it
+** does not, -1 when the line is malformed (an unknown kind, predicate or
+** field). If got is not NULL, what the extraction holds is written there
+** (truncated to gsize), for a failure's message. */
+int nc_extraction_expect(const nc_extractor *x, const nc_extraction *ex, const char *expect, char *got, size_t gsize);
+
 /* Extract mentions and claims from an article. lang defaults to the
 ** article's; an unsupported language gives NC_E_USAGE with a message. On
 ** success *out is filled (free with nc_extraction_free); rules that hit a

@@ -68,6 +68,23 @@ typedef struct word_set {
     int    digit;            /* an ASCII digit (where a run of digits begins) */
 } word_set;
 
+/* A frame: where a trigger's subject, object and quantity stand, as a
+** pattern over the sentence with its mentions and cues written as slots
+** (claims.c, "slotted text"; rules/README.md, "Frames"). */
+enum frame_role { FR_SUBJECT, FR_OBJECT, FR_AMOUNT, FR_TERM, FR_WHEN, FR_TRIGGER, FR_ROLE_COUNT };
+typedef struct frame {
+    char *src;               /* as written, then expanded */
+    pcre2_code *code;
+    int jit;
+    int group[FR_ROLE_COUNT][NC_MAX_SAME_ROLE];   /* group numbers per role, 0 where absent */
+    int line;
+} frame;
+
+/* Slots of the slotted text: U+E000, a letter, the slot's number, U+E001
+** (triggers: "t", the rule's index, ".", the number). */
+#define SLOT_OPEN "\xEE\x80\x80"
+#define SLOT_CLOSE "\xEE\x80\x81"
+
 typedef struct rule {
     char  *id;
     rule_kind kind;
@@ -94,6 +111,8 @@ typedef struct rule {
     int    no_claim;         /* "claims no": its mentions are no claim's value (NC_MF_CONTEXT) */
     example *examples;
     size_t n_examples;
+    frame *frames;           /* triggers: the frames that make its claims */
+    size_t n_frames;
     int    line;
     const char *file;        /* borrowed from the ruleset */
 } rule;
@@ -260,6 +279,9 @@ typedef struct cue {
     char org[64];        /* attribution: the medium's org id; reference: target */
     size_t name_start, name_end;   /* triggers: what the claim is about ("Twitter Spaces"), if named */
 } cue;
+
+/* Index of the group set in this frame match for a role, or -1. */
+int frame_group(const frame *f, int role, const PCRE2_SIZE *ov, int n_groups);
 
 /* Index of the group set in this match for a role, or -1. */
 int role_group(const rule *r, int role, const PCRE2_SIZE *ov, int n_groups);

@@ -601,6 +601,22 @@ static void rule_free(rule *r)
         free(r->examples[i].expect);
     }
     free(r->examples);
+    for (size_t i = 0; i < r->n_frames; i++) {
+        free(r->frames[i].src);
+        if (r->frames[i].code)
+            pcre2_code_free(r->frames[i].code);
+    }
+    free(r->frames);
+}
+
+int frame_group(const frame *f, int role, const PCRE2_SIZE *ov, int n_groups)
+{
+    for (int k = 0; k < NC_MAX_SAME_ROLE; k++) {
+        int g = f->group[role][k];
+        if (g > 0 && g < n_groups && ov[2 * g] != PCRE2_UNSET)
+            return g;
+    }
+    return -1;
 }
 
 int role_group(const rule *r, int role, const PCRE2_SIZE *ov, int n_groups)
@@ -841,8 +857,155 @@ static int resolve_anchor(loader *ld, rule *r, nc_error *err)
     return NC_OK;
 }
 
+/* Frames ----------------------------------------------------------------
+** A frame is written over the slotted text (claims.c): {T} is the rule's
+** own trigger, {ORG:subject} a party (an organisation, a person or a
+** reference such as "the company") in the subject role, and so on:
+**   ORG (or PARTY)  a party               MONEY, COUNT, PERCENT  a quantity
+**   DATE            a date                DURATION               a duration
+**   QTY             money, count, percent or duration
+**   MEDIA           a cited medium        ANY                    any slot
+** A slot with ":role" is captured in that role: subject, object, amount (the
+** quantity), term (a duration), when (the date of the event). The rest of
+** the pattern is a pattern as elsewhere, {def}s and {lexicons} included. */
+static const char *const frame_role_names[FR_ROLE_COUNT] = { "subject", "object", "amount", "term", "when", "trigger" };
+
+static char *frame_slots(loader *ld, const rule *r, const char *raw, nc_error *err)
+{
+    static const struct { const char *name, *letters; } kinds[] = {
+        { "ORG", "[or]" }, { "PARTY", "[or]" }, { "MONEY", "m" }, { "COUNT", "c" }, { "PERCENT", "p" },
+        { "DATE", "d" }, { "DURATION", "u" }, { "QTY", "[mcpu]" }, { "MEDIA", "s" }, { "ANY", "[a-z]" },
+    };
+    sb b = { 0 };
+    int has_t = 0;
+    size_t ri = (size_t)(r - ld->rs->rules);
+    for (const char *p = raw; *p;) {
+        if (*p == '\\' && p[1]) {
+            sb_add(&b, p, 2);
+            p += 2;
+            continue;
+        }
+        if (*p == '{' && isupper((unsigned char)p[1])) {
+            const char *e = strchr(p, '}');
+            char name[64];
+            if (!e || e - p > 60) {
+                free(b.p);
+                nc_error_set(err, NC_E_RULES, ld->where, "rule %s: unclosed {SLOT} in a frame", r->id);
+                return NULL;
+            }
+            snprintf(name, sizeof name, "%.*s", (int)(e - p - 1), p + 1);
+            char *colon = strchr(name, ':');
+            const char *role = NULL;
+            if (colon) {
+                *colon = 0;
+                role = colon + 1;
+                int ok = 0;
+                for (int k = 0; k < FR_TRIGGER; k++)
+                    ok |= !strcmp(role, frame_role_names[k]);
+                if (!ok) {
+                    free(b.p);
+                    nc_error_set(err, NC_E_RULES, ld->where, "rule %s: frame role \"%s\" (subject, object, amount, term, when)", r->id, role);
+                    return NULL;
+                }
+            }
+            char re[160];
+            if (!strcmp(name, "T")) {
+                snprintf(re, sizeof re, "(?<trigger>" SLOT_OPEN "t%zu\\.\\d+" SLOT_CLOSE ")", ri);
+                has_t = 1;
+            } else {
+                const char *letters = NULL;
+                for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+                    if (!strcmp(name, kinds[k].name))
+                        letters = kinds[k].letters;
+                if (!letters) {
+                    free(b.p);
+                    nc_error_set(err, NC_E_RULES, ld->where, "rule %s: unknown slot {%s} in a frame", r->id, name);
+                    return NULL;
+                }
+                if (role)
+                    snprintf(re, sizeof re, "(?<%s>" SLOT_OPEN "%s\\d+" SLOT_CLOSE ")", role, letters);
+                else
+                    snprintf(re, sizeof re, "(?:" SLOT_OPEN "%s\\d+" SLOT_CLOSE ")", letters);
+            }
+            sb_adds(&b, re);
+            p = e + 1;
+            continue;
+        }
+        sb_add(&b, p, 1);
+        p++;
+    }
+    if (!has_t) {
+        free(b.p);
+        nc_error_set(err, NC_E_RULES, ld->where, "rule %s: a frame without {T} (the trigger)", r->id);
+        return NULL;
+    }
+    if (b.is_oom) {
+        free(b.p);
+        nc_error_set(err, NC_E_NOMEM, ld->where, "out of memory");
+        return NULL;
+    }
+    char *out = expand(ld, b.p, err);
+    free(b.p);
+    return out;
+}
+
+static int compile_frame(loader *ld, rule *r, frame *f, nc_error *err)
+{
+    snprintf(ld->where, sizeof ld->where, "%s:%d", ld->rs->path, f->line);
+    char *src = frame_slots(ld, r, f->src, err);
+    if (!src)
+        return NC_E_RULES;
+    int ec;
+    PCRE2_SIZE eo;
+    f->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+                            PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES, &ec, &eo, NULL);
+    if (!f->code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        nc_error_set(err, NC_E_RULES, ld->where, "rule %s: frame: offset %zu of the expanded pattern: %s",
+                     r->id, (size_t)eo, (char *)msg);
+        free(src);
+        return NC_E_RULES;
+    }
+    free(f->src);
+    f->src = src;
+    if (!ld->x->opts.no_jit)
+        f->jit = pcre2_jit_compile(f->code, PCRE2_JIT_COMPLETE) == 0;
+    uint32_t count = 0, esize = 0;
+    PCRE2_SPTR table = NULL;
+    pcre2_pattern_info(f->code, PCRE2_INFO_NAMECOUNT, &count);
+    pcre2_pattern_info(f->code, PCRE2_INFO_NAMEENTRYSIZE, &esize);
+    pcre2_pattern_info(f->code, PCRE2_INFO_NAMETABLE, &table);
+    for (uint32_t i = 0; i < count; i++) {
+        PCRE2_SPTR e = table + i * esize;
+        int num = (e[0] << 8) | e[1];
+        const char *name = (const char *)e + 2;
+        int role = -1;
+        for (int k = 0; k < FR_ROLE_COUNT; k++)
+            if (!strcmp(name, frame_role_names[k]))
+                role = k;
+        if (role < 0)
+            return nc_error_set(err, NC_E_RULES, ld->where, "rule %s: frame group name \"%s\" has no meaning", r->id, name);
+        int k = 0;
+        while (k < NC_MAX_SAME_ROLE && f->group[role][k])
+            k++;
+        if (k == NC_MAX_SAME_ROLE)
+            return nc_error_set(err, NC_E_RULES, ld->where, "rule %s: more than %d groups named \"%s\"", r->id,
+                                NC_MAX_SAME_ROLE, name);
+        f->group[role][k] = num;
+    }
+    return NC_OK;
+}
+
 static int compile_rule(loader *ld, rule *r, const char *raw, nc_error *err)
 {
+    for (size_t i = 0; i < r->n_frames; i++) {
+        if (r->kind != RK_TRIGGER)
+            return nc_error_set(err, NC_E_RULES, ld->where, "rule %s: frames belong to trigger rules", r->id);
+        int rc = compile_frame(ld, r, &r->frames[i], err);
+        if (rc != NC_OK)
+            return rc;
+    }
     snprintf(ld->where, sizeof ld->where, "%s:%d", ld->rs->path, r->line);
     char *src = expand(ld, raw, err);
     if (!src)
@@ -1208,6 +1371,17 @@ static int load_rules_file(nc_extractor *x, const char *path, ruleset *rs, nc_er
                 rc = nc_error_set(err, NC_E_RULES, ld.where, "predicate \"%s\" is not in the vocabulary (predicates.tsv)", val);
             free(cur->predicate);
             cur->predicate = dup(val);
+        } else if (!strcmp(dir, "frame")) {
+            frame *v = realloc(cur->frames, (cur->n_frames + 1) * sizeof *v);
+            if (!v) {
+                rc = nc_error_set(err, NC_E_NOMEM, ld.where, "out of memory");
+                break;
+            }
+            cur->frames = v;
+            memset(&v[cur->n_frames], 0, sizeof *v);
+            v[cur->n_frames].src = dup(val);
+            v[cur->n_frames].line = lineno;
+            cur->n_frames++;
         } else if (!strcmp(dir, "unit")) {
             free(cur->unit);
             cur->unit = dup(val);

@@ -23,19 +23,6 @@ void t_extract_rule_examples(void)
     CHECK(n > 100);
 }
 
-static int mention_matches(const nc_mention *m, const char *kind, const char *value, const char *unit,
-                           const char *qual)
-{
-    /* "-" as VALUE: a mention with no value ("the dollar") */
-    if (strcmp(nc_mention_kind_name(m->kind), kind) || strcmp(m->value, strcmp(value, "-") ? value : ""))
-        return 0;
-    if (unit && strcmp(unit, "-") && strcmp(m->unit, unit))
-        return 0;
-    if (qual && strcmp(m->qualifier, qual))
-        return 0;
-    return 1;
-}
-
 static nc_article one_sentence(const char *text, const char *lang)
 {
     nc_article a;
@@ -54,43 +41,11 @@ static nc_article one_sentence(const char *text, const char *lang)
     return a;
 }
 
-static int check_expect(const nc_extraction *ex, const char *line)
+/* One matcher for case lines and rule examples (extract/expect.c): a
+** malformed line fails the case. */
+static int check_expect(const nc_extraction *ex, const char *line, char *got, size_t gsize)
 {
-    char kind[32] = "", value[64] = "", unit[32] = "", qual[32] = "";
-    int n = sscanf(line, "%31s %63s %31s %31s", kind, value, unit, qual);
-    if (!strcmp(kind, "none"))
-        return ex->n_mentions == 0;
-    if (!strcmp(kind, "claim") || !strcmp(kind, "!claim")) {
-        /* "claim owes", "claim owes !negated", "claim may_cut_off hedged !negated" */
-        int want = kind[0] != '!';
-        const char *flags[2] = { n >= 3 ? unit : "", n >= 4 ? qual : "" };
-        for (int f = 0; f < 2; f++) {
-            const char *fl = flags[f] + (flags[f][0] == '!');
-            if (fl[0] && strcmp(fl, "negated") && strcmp(fl, "hedged"))
-                return 0;            /* a flag this runner does not know: the case is wrong */
-        }
-        for (size_t i = 0; i < ex->n_claims; i++) {
-            if (strcmp(ex->claims[i].predicate, value))
-                continue;
-            int ok = 1;
-            for (int f = 0; f < 2; f++) {
-                const char *fl = flags[f] + (flags[f][0] == '!');
-                int on = flags[f][0] != '!';
-                if (!strcmp(fl, "negated"))
-                    ok &= ex->claims[i].is_negated == on;
-                else if (!strcmp(fl, "hedged"))
-                    ok &= ex->claims[i].is_hedged == on;
-            }
-            if (ok)
-                return want;
-        }
-        return !want;
-    }
-    int negate = kind[0] == '!';
-    for (size_t i = 0; i < ex->n_mentions; i++)
-        if (mention_matches(&ex->mentions[i], kind + negate, value, n >= 3 ? unit : NULL, n >= 4 ? qual : NULL))
-            return !negate;
-    return negate;
+    return nc_extraction_expect(t_extractor(), ex, line, got, gsize) == 1;
 }
 
 static void run_case_file(const char *path, const char *lang, size_t *n_cases)
@@ -141,16 +96,10 @@ static void run_case_file(const char *path, const char *lang, size_t *n_cases)
             state = 0;
             continue;
         }
-        if (!check_expect(&ex, line)) {
+        static char got[8192];
+        if (!check_expect(&ex, line, got, sizeof got)) {
             t_failures++;
-            fprintf(stderr, "FAIL %s:%d: \"%s\": want %s; got:", path, start_line, input, line);
-            for (size_t i = 0; i < ex.n_mentions; i++)
-                fprintf(stderr, " [%s %s %s %s]", nc_mention_kind_name(ex.mentions[i].kind), ex.mentions[i].value,
-                        ex.mentions[i].unit, ex.mentions[i].qualifier);
-            for (size_t i = 0; i < ex.n_claims; i++)
-                fprintf(stderr, " (claim %s%s%s)", ex.claims[i].predicate, ex.claims[i].is_negated ? " negated" : "",
-                        ex.claims[i].is_hedged ? " hedged" : "");
-            fputc('\n', stderr);
+            fprintf(stderr, "FAIL %s:%d: \"%s\": want %s; got: [%s]\n", path, start_line, input, line, got);
         }
     }
     nc_extraction_free(&ex);
