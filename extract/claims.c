@@ -419,19 +419,21 @@ static void run_frames(const nc_extractor *x, const nc_extraction *ex, const cue
 
 /* The party a reference ("the company", "l'entreprise", "der Konzern")
 ** stands for: the one its rule names, else the last organisation named
-** before it, in its sentence or up to three sentences back. People are
-** not "the company"; a medium is not a party. NULL if none. */
+** before it, in its sentence or up to three sentences back; for a rule of
+** unit "person" ("the billionaire", "le milliardaire"), the last person.
+** People are not "the company"; a medium is not a party. NULL if none. */
 static const char *resolve_reference(const nc_extractor *x, const nc_extraction *ex, const cue *q)
 {
     if (q->org[0])
         return q->org;
+    int want_person = q->r->unit && !strcmp(q->r->unit, "person");
     for (size_t i = ex->n_mentions; i-- > 0;) {
         const nc_mention *m = &ex->mentions[i];
         if (m->start >= q->start)
             continue;
         if (m->sentence + 3 < q->sentence)
             break;
-        if (is_party(x, m) && !is_person(x, m))
+        if (is_party(x, m) && is_person(x, m) == want_person)
             return m->value;
     }
     return NULL;

@@ -517,7 +517,7 @@ void t_extract_unknown_organisations(void)
     CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_OK);
     int found = 0;
     for (size_t i = 0; i < ex.n_claims; i++)
-        if (!strcmp(ex.claims[i].predicate, "paid")) {
+        if (!strcmp(ex.claims[i].predicate, "pays")) {
             found = 1;
             CHECK_STR(ex.claims[i].subject, "~Nimbus_Data");
             CHECK_STR(ex.claims[i].object, "~Acme_Robotics_Inc");
@@ -693,10 +693,12 @@ void t_extract_lexicon_trie(void)
     };
     size_t n = sizeof surfaces / sizeof *surfaces;
     char *dir = t_tmpdir(), path[600], *orgs = t_read("extract/rules/orgs.tsv", NULL);
-    CHECK(dir != NULL && orgs != NULL);
-    if (!dir || !orgs) {
+    char *preds = t_read("extract/rules/predicates.tsv", NULL);
+    CHECK(dir != NULL && orgs != NULL && preds != NULL);
+    if (!dir || !orgs || !preds) {
         free(dir);
         free(orgs);
+        free(preds);
         return;
     }
     char rules[2048] = "lang xx\nlocale en_US\nsubject nearest\nlex probe P";
@@ -706,6 +708,8 @@ void t_extract_lexicon_trie(void)
                   "rule probe.cs\nkind negation\npattern (?-i:{probe})\n");
     snprintf(path, sizeof path, "%s/orgs.tsv", dir);
     CHECK(write_text(path, orgs));
+    snprintf(path, sizeof path, "%s/predicates.tsv", dir);
+    CHECK(write_text(path, preds));
     snprintf(path, sizeof path, "%s/xx.rules", dir);
     CHECK(write_text(path, rules));
     nc_extract_opts o = nc_extract_default_opts();
@@ -722,6 +726,7 @@ void t_extract_lexicon_trie(void)
         nc_extractor_free(x);
         free(dir);
         free(orgs);
+        free(preds);
         return;
     }
     CHECK(strstr(ci, "even(?:") != NULL);  /* written as a trie: "seven" read once */
@@ -782,4 +787,5 @@ void t_extract_lexicon_trie(void)
     nc_extractor_free(x);
     free(dir);
     free(orgs);
+    free(preds);
 }

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Draw the claim audit sample: N typed claims per language (not bare amounts,
+# counts or percentages) from a database of ../shared/corpus-bench, each with
+# its sentence, as a TSV for a reader to judge (tests/audit/README.md).
+#   sh tests/audit/sample.sh [DB] [N] > sample.tsv
+# Without DB, ingests ../shared/corpus-bench into /tmp/audit.db first; skipped
+# with a message where ../shared is absent.
+set -eu
+db=${1:-}
+n=${2:-20}
+bin=${NEWSCLAIMS_BIN:-./newsclaims}
+if [ -z "$db" ]; then
+    if [ ! -d ../shared/corpus-bench ]; then
+        echo "audit: ../shared/corpus-bench is absent; nothing to sample" >&2
+        exit 0
+    fi
+    db=/tmp/audit.db
+    rm -f "$db" "$db-wal" "$db-shm"
+    "$bin" ingest ../shared/corpus-bench --db "$db" --quiet >&2
+fi
+printf 'claim_id\tlang\tpath\tpredicate\tsubject\tobject\tamount\tcurrency\tduration\tevent_date\tsentence\tpredicate_ok\tsubject_ok\tobject_ok\tvalue_ok\tnote\n'
+for lang in de en fr; do
+    # a fixed pseudo-random order over the claims' content (not their ids), so
+    # the same database gives the same sample
+    sqlite3 -separator '	' "$db" "
+      SELECT c.claim_id, c.lang, c.path, c.predicate, coalesce(c.subject, c.subject_org, ''),
+             coalesce(c.object, c.object_org, ''), coalesce(c.amount, ''), coalesce(c.currency, ''),
+             coalesce(c.duration, ''), coalesce(c.event_date, ''), replace(replace(c.sentence, char(9), ' '), char(10), ' '),
+             '', '', '', '', ''
+      FROM v_claims c JOIN predicates p ON p.name = c.predicate
+      WHERE c.lang = '$lang' AND p.bare = 0
+      ORDER BY (length(c.sentence) * 7919 + unicode(substr(c.path, -6)) * 104729 + c.sentence_idx * 31 + unicode(c.predicate)) % 1000003, c.claim_id
+      LIMIT $n"
+done
