@@ -161,7 +161,8 @@ enum {
     W_START = 8,     /* opens the sentence or a clause (after ':', a quote, a bracket) */
     W_JOIN = 16,     /* only spaces between it and the next word */
     W_POSS = 32,     /* ends with 's or ' (a possessive, a genitive): ends a name */
-    W_LOWER = 64     /* starts with a small letter */
+    W_LOWER = 64,    /* starts with a small letter */
+    W_SHOUT = 128    /* all capitals */
 };
 
 typedef struct pword {
@@ -327,12 +328,28 @@ static void words_of(pstate *st, const struct party_lex *p, size_t s0, size_t s1
         }
         if (!lower && upper >= 2 && alnum >= 2 && alnum <= 6 && alnum == (size_t)(w->e - w->s))   /* ASCII only */
             w->flags |= W_ACRO;
+        if (letters < 2 && alnum < 2)
+            w->flags &= ~(unsigned)W_CAP;          /* "U" of "U.S.", initials */
+        if (!lower && upper >= 2)
+            w->flags |= W_SHOUT;
         /* inside a mention? */
         while (mi < nm && ms[mi].end <= w->s)
             mi++;
         if (mi < nm && ms[mi].start < e)
             w->flags |= W_INM;
         i = e;
+    }
+    /* words in capitals next to one another, or longer than an acronym, are
+    ** a headline's or a dateline's ("NEW YORK", "REINE ÉLIZABETH"): no names */
+    for (size_t k = 0; k < st->nw; k++) {
+        pword *w = &st->w[k];
+        if (!(w->flags & W_SHOUT))
+            continue;
+        int next = k + 1 < st->nw && (w->flags & W_JOIN) && (st->w[k + 1].flags & W_SHOUT);
+        int prev = k > 0 && (st->w[k - 1].flags & W_JOIN) && (st->w[k - 1].flags & W_SHOUT);
+        int dateline = (w->flags & W_START) && !(w->flags & W_JOIN);
+        if (next || prev || dateline || !(w->flags & W_ACRO))
+            w->flags |= W_INM;   /* treated as taken */
     }
 }
 
@@ -467,6 +484,13 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
             if (n->flags & W_CAP) {
                 if (!p->names && (wbits(p, t, n) & (P_NOTNAME | P_PLACE)))
                     break;
+                /* "Treasury Secretary James Baker", "CFDT Laurent Berger": a title
+                ** or a first name starts another name */
+                const char *nk = NULL;
+                if ((wbits(p, t, n) & P_ROLE) && (nk = n->kind) && !strcmp(nk, "person"))
+                    break;
+                if ((wbits(p, t, n) & P_FIRST) && !(wbits(p, t, &st->w[j]) & P_FIRST))
+                    break;
                 j++;
                 content++;
                 continue;
@@ -509,6 +533,12 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
                 b++;
                 continue;
             }
+            /* "Successivement UDF": a clause's first word before an acronym */
+            if ((st->w[b].flags & W_START) && b + 1 <= j && (st->w[b + 1].flags & W_ACRO) &&
+                !(wbits(p, t, &st->w[b]) & P_FIRST)) {
+                b++;
+                continue;
+            }
             /* "Shares of Boeing": a clause's first word before a connector */
             if ((st->w[b].flags & W_START) && b + 1 <= j && (wbits(p, t, &st->w[b + 1]) & P_CONNECT)) {
                 b += 2;
@@ -533,6 +563,8 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
         }
         const char *kind = NULL;
         int evidence = 1;
+        if (nwords > 1 && (lookup(p, t + st->w[b].s, st->w[e].e - st->w[b].s, NULL) & (P_PLACE | P_NOTNAME)))
+            places = nwords;   /* "Hong Kong", "Los Angeles" */
         if (places == nwords || (nwords == 1 && is_roman(t + st->w[b].s, st->w[b].e - st->w[b].s))) {
             i = next;
             continue;
@@ -550,8 +582,8 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
         } else if (p->names && !title) {
             kind = "name";
             evidence = 0;
-            if (nwords == 1 && (st->w[b].flags & W_START))
-                kind = NULL;   /* a lone word opening a clause */
+            if (nwords == 1)
+                kind = NULL;   /* a lone capitalised word: a place as often as a name */
         }
         if (!p->names && !role && nwords > 1)
             kind = NULL;       /* German: a run of capitals alone is no name */
