@@ -328,8 +328,8 @@ static void words_of(pstate *st, const struct party_lex *p, size_t s0, size_t s1
         }
         if (!lower && upper >= 2 && alnum >= 2 && alnum <= 6 && alnum == (size_t)(w->e - w->s))   /* ASCII only */
             w->flags |= W_ACRO;
-        if (letters < 2 && alnum < 2)
-            w->flags &= ~(unsigned)W_CAP;          /* "U" of "U.S.", initials */
+        if ((letters < 2 && alnum < 2) || alnum != letters)
+            w->flags &= ~(unsigned)(W_CAP | W_ACRO);   /* "U" of "U.S.", initials; "X5", "COP21": models, events */
         if (!lower && upper >= 2)
             w->flags |= W_SHOUT;
         /* inside a mention? */
