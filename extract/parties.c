@@ -38,7 +38,8 @@ enum {
     P_PLACE = 2,     /* countries, nationalities, cities */
     P_ROLE = 4,      /* a role noun: value the kind of the name after it */
     P_CONNECT = 8,   /* inside a multiword name: of, de, du, & */
-    P_FIRST = 16     /* a first name */
+    P_FIRST = 16,    /* a first name */
+    P_ROLEEND = 32   /* the last word of a role noun ("maker" of "aircraft maker") */
 };
 
 struct pslot {
@@ -111,6 +112,12 @@ static void padd(struct party_lex *p, const lexicon *lx, unsigned bits)
         s->bits |= bits;
         if ((bits & P_ROLE) && !s->kind)
             s->kind = lx->v[i].value;
+        const char *sp = (bits & P_ROLE) ? strrchr(f, ' ') : NULL;
+        if (sp) {
+            struct pslot *l = pslot_at(p, fnv(sp + 1, strlen(sp + 1), FNV0));
+            l->hash = fnv(sp + 1, strlen(sp + 1), FNV0);
+            l->bits |= P_ROLEEND;
+        }
     }
 }
 
@@ -192,6 +199,9 @@ typedef struct pstate {
 
 static int is_word_cp(UChar32 c)
 {
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '&' ||
+               c == '-' || c == '\'';
     return u_isalnum(c) || c == '&' || c == '-' || c == '\'' || c == 0x2019 || u_charType(c) == U_NON_SPACING_MARK;
 }
 
@@ -313,17 +323,26 @@ static void words_of(pstate *st, const struct party_lex *p, size_t s0, size_t s1
         int first = 1;
         while ((size_t)k < w->e) {
             U8_NEXT((const uint8_t *)t, k, (int32_t)w->e, c);
-            if (u_isalpha(c)) {
-                letters++;
-                if (u_isupper(c) || u_istitle(c))
-                    upper++;
-                else if (u_islower(c))
-                    lower++;
-                if (first)
-                    w->flags |= (u_isupper(c) || u_istitle(c)) ? W_CAP : u_islower(c) ? W_LOWER : 0;
+            int al, up, lo, dg;
+            if (c < 0x80) {
+                up = c >= 'A' && c <= 'Z';
+                lo = c >= 'a' && c <= 'z';
+                al = up || lo;
+                dg = c >= '0' && c <= '9';
+            } else {
+                al = u_isalpha(c);
+                up = al && (u_isupper(c) || u_istitle(c));
+                lo = al && !up && u_islower(c);
+                dg = !al && u_isdigit(c);
             }
-            if (u_isalnum(c))
-                alnum++;
+            if (al) {
+                letters++;
+                upper += up;
+                lower += lo;
+                if (first)
+                    w->flags |= up ? W_CAP : lo ? W_LOWER : 0;
+            }
+            alnum += al || dg;
             first = 0;
         }
         if (!lower && upper >= 2 && alnum >= 2 && alnum <= 6 && alnum == (size_t)(w->e - w->s))   /* ASCII only */
@@ -473,7 +492,11 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
             i++;
             continue;
         }
-        const char *role = role_before(p, st, i);
+        /* a role noun before it? only where the word before can end one */
+        const char *role = NULL;
+        if (i > 0 && (p->suffix || t[st->w[i - 1].e] == '.' ||
+                      (wbits(p, t, &st->w[i - 1]) & (P_ROLE | P_ROLEEND | P_PLACE))))
+            role = role_before(p, st, i);
         /* the run of capitalised words from i (connectors inside) */
         size_t j = i, content = 1;
         size_t maxw = p->names ? 4 : (role ? 2 : 1);
@@ -680,8 +703,17 @@ static const ruleset *rules_of(const nc_extractor *x, const ruleset *article_rs,
 int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_article *a, nc_mention **pms,
                  size_t *pnm)
 {
+    /* the work arrays, kept by each thread from one article to the next */
+    static _Thread_local pword *keep_w;
+    static _Thread_local size_t keep_capw;
+    static _Thread_local found *keep_f;
+    static _Thread_local size_t keep_capf;
     pstate st = { 0 };
     st.a = a;
+    st.w = keep_w;
+    st.capw = keep_capw;
+    st.f = keep_f;
+    st.capf = keep_capf;
     nc_mention *ms = *pms;
     size_t nm = *pnm;
     size_t mi = 0;
@@ -701,7 +733,10 @@ int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_arti
     found *known = nk ? malloc(nk * sizeof *known) : NULL;
     if (nk && !known)
         st.oom = 1;
-    if (nk && known) {
+    size_t repeatable = 0;
+    for (size_t k = 0; k < nk; k++)
+        repeatable += st.f[k].evidence || st.f[k].nwords >= 2;
+    if (nk && known && repeatable) {
         memcpy(known, st.f, nk * sizeof *known);
         mi = 0;
         for (size_t si = 0; si < a->n_sentences && !st.oom; si++) {
@@ -716,11 +751,12 @@ int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_arti
         }
     }
     free(known);
-    if (st.oom || !st.nf) {
-        free(st.w);
-        free(st.f);
+    keep_w = st.w;
+    keep_capw = st.capw;
+    keep_f = st.f;
+    keep_capf = st.capf;
+    if (st.oom || !st.nf)
         return st.oom ? NC_E_NOMEM : NC_OK;
-    }
     qsort(st.f, st.nf, sizeof *st.f, cmp_found);
     /* one id per name in the article: a genitive s dropped where the bare
     ** form is found too ("Boeings"), the most telling kind for all */
@@ -742,8 +778,6 @@ int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_arti
     /* into the mentions, in order; found names never overlap one another */
     nc_mention *v = realloc(ms, (nm + st.nf) * sizeof *v);
     if (!v) {
-        free(st.w);
-        free(st.f);
         return NC_E_NOMEM;
     }
     ms = v;
@@ -769,8 +803,6 @@ int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_arti
         nc_mention *merged = malloc((nm + add) * sizeof *merged);
         if (!merged) {
             *pms = ms;
-            free(st.w);
-            free(st.f);
             return NC_E_NOMEM;
         }
         size_t p = 0, q = nm, k = 0;
@@ -781,7 +813,5 @@ int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_arti
     }
     *pms = ms;
     *pnm = nm + add;
-    free(st.w);
-    free(st.f);
     return NC_OK;
 }
