@@ -6,7 +6,7 @@
 **   KIND VALUE [UNIT [QUALIFIER]]   a mention ("money 70000000 USD at_least";
 **                                   "-" as UNIT: any; "-" as VALUE: no value)
 **   !KIND VALUE [UNIT [QUALIFIER]]  no such mention
-**   none                            no mention at all
+**   none [KIND]                     no mention at all (of that kind)
 **   claim PRED [FIELD=VALUE...] [FLAG...]    a claim with all of these
 **   !claim PRED [FIELD=VALUE...] [FLAG...]   no such claim
 ** FIELDs: subject, object (an org id, its gazetteer name, or a discovered
@@ -212,8 +212,14 @@ int nc_extraction_expect(const nc_extractor *x, const nc_extraction *ex, const c
     int n = sscanf(expect, "%31s %63s %31s %31s", kind, value, unit, qual);
     if (n < 1)
         return -1;
-    if (!strcmp(kind, "none"))
-        return ex->n_mentions == 0;
+    if (!strcmp(kind, "none")) {
+        if (n < 2)
+            return ex->n_mentions == 0;
+        for (size_t i = 0; i < ex->n_mentions; i++)   /* "none date": no mention of that kind */
+            if (!strcmp(nc_mention_kind_name(ex->mentions[i].kind), value))
+                return 0;
+        return 1;
+    }
     if (n < 2)
         return -1;
     int negate = kind[0] == '!';

@@ -19,6 +19,8 @@
 #include <pthread.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+#include <unicode/utf16.h>
+#include <unicode/unorm2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -453,22 +455,55 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* "~" + a name as written, spaces as '_', a final period dropped: the id of
-** an organisation found outside the gazetteer ("~Acme_Robotics_Inc"). */
+/* "~" + a name as written, spaces as '_', a final period dropped, accents
+** folded ("Crédit Suisse" and "Credit Suisse" are "~Credit_Suisse"): the id
+** of an organisation found outside the gazetteer ("~Acme_Robotics_Inc"). */
 void discovered_id(const char *s, size_t n, char *out, size_t size)
 {
     size_t k = 0;
     out[k++] = '~';
     int sp = 0;
-    for (size_t i = 0; i < n && k + 2 < size; i++) {
-        if (s[i] == ' ' || s[i] == '\n') {
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
+    if (U_FAILURE(st))
+        nfd = NULL;
+    for (int32_t i = 0; (size_t)i < n && k + 2 < size;) {
+        UChar32 c;
+        U8_NEXT((const uint8_t *)s, i, (int32_t)n, c);
+        if (c == ' ' || c == '\n' || c == 0xA0) {
             sp = 1;
             continue;
         }
         if (sp && k > 1)
             out[k++] = '_';
         sp = 0;
-        out[k++] = s[i];
+        UChar d[8];
+        int32_t nd = 0;
+        if (c >= 0x80 && nfd)
+            nd = unorm2_getDecomposition(nfd, c, d, 8, &st);
+        if (nd <= 0 || U_FAILURE(st)) {
+            st = U_ZERO_ERROR;
+            d[0] = 0;
+            nd = 0;
+        }
+        /* the code point, or its decomposition without its marks */
+        UChar32 cps[8];
+        int32_t ncp = 0;
+        if (nd > 0) {
+            for (int32_t j = 0; j < nd && ncp < 8;) {
+                UChar32 e;
+                U16_NEXT(d, j, nd, e);
+                if (u_charType(e) != U_NON_SPACING_MARK)
+                    cps[ncp++] = e;
+            }
+        } else if (c >= 0 && u_charType(c) != U_NON_SPACING_MARK) {
+            cps[ncp++] = c;
+        }
+        for (int32_t j = 0; j < ncp; j++) {
+            if (k + U8_LENGTH(cps[j]) + 1 >= size)
+                break;
+            U8_APPEND_UNSAFE(out, k, cps[j]);
+        }
     }
     while (k > 1 && (out[k - 1] == '.' || out[k - 1] == ','))
         k--;
@@ -527,8 +562,8 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
         for (size_t ri = 0; ri < rs->n_rules; ri++) {
             const rule *r = &rs->rules[ri];
             /* mention rule kinds are numbered like nc_mention_kind */
-            if (r->kind <= RK_NUMBER && !(kinds & (1u << r->kind)))
-                continue;
+            if ((r->kind <= RK_NUMBER && !(kinds & (1u << r->kind))) || !r->code)
+                continue;          /* not asked for, or a party rule (no pattern) */
             size_t off = s0;
             /* measuring aid (NEWSCLAIMS_PROFILE), kept by one thread */
             struct rule_prof *prof = x->profile ? &x->profile[prof_base + ri] : NULL;
@@ -925,6 +960,12 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
     ** resolved, so the bound's word never makes a date outrank another */
     for (size_t i = 0; i < nm; i++)
         bound_of(x, rs, a, ms, i, &ms[i]);
+    /* names outside the gazetteer: in the gaps the mentions leave */
+    if ((kinds & (1u << NC_MENTION_ORG)) && parties_find(x, rs, a, &ms, &nm) != NC_OK) {
+        free(ms);
+        scratch_give(x, sc);
+        return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
+    }
     if (w->nq > 1)
         qsort(w->q, w->nq, sizeof *w->q, cmp_cue);
     out->mentions = ms;

@@ -50,7 +50,9 @@ enum group_role {
 
 typedef enum rule_kind {
     RK_MONEY, RK_PERCENT, RK_COUNT, RK_DATE, RK_DURATION, RK_ORG, RK_NUMBER,
-    RK_TRIGGER, RK_NEGATION, RK_HEDGE, RK_ATTRIBUTION, RK_REFERENCE, RK_KIND_COUNT
+    RK_TRIGGER, RK_NEGATION, RK_HEDGE, RK_ATTRIBUTION, RK_REFERENCE,
+    RK_PARTY,          /* no pattern: examples of the party pass (parties.c) */
+    RK_KIND_COUNT
 } rule_kind;
 
 typedef struct example {
@@ -151,6 +153,7 @@ typedef struct ruleset {
     struct anchor_slot *ntab, *nptab;
     size_t ntab_size, nptab_size;
     uint64_t need_digit_mask[NC_ANCHOR_WORDS];   /* rules a digit lets be tried */
+    struct party_lex *party; /* the party pass's lexicons, hashed (parties.c) */
 } ruleset;
 
 /* NEWSCLAIMS_PROFILE: what one rule cost over a run (one thread) */
@@ -288,6 +291,19 @@ int role_group(const rule *r, int role, const PCRE2_SIZE *ov, int n_groups);
 
 /* "~Name as written": the id of an organisation outside the gazetteer. */
 void discovered_id(const char *s, size_t n, char *out, size_t size);
+
+/* parties.c: names of organisations and people outside the gazetteer. */
+/* Hash the lexicons the pass reads (rolenoun, notname, place, ...) into
+** rs->party, once the file is loaded; parties_free releases it. */
+int  parties_prepare(ruleset *rs);
+void parties_free(ruleset *rs);
+/* Add ORG mentions for the names found in the article's sentences (acronyms,
+** role-noun appositions, person cues, capitalised runs where the language
+** has capitalised names, and their repetitions), never overlapping one of
+** the *nm mentions (sorted by start; *ms may be reallocated, kept sorted).
+** Returns NC_OK or NC_E_NOMEM. */
+int  parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_article *a,
+                  nc_mention **ms, size_t *nm);
 
 /* claims.c: build claims from the mentions and cues of one article. */
 int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,

@@ -42,7 +42,7 @@ static const char *const role_names[G_ROLE_COUNT] = {
 
 static const char *const kind_names[RK_KIND_COUNT] = {
     "money", "percent", "count", "date", "duration", "org", "number",
-    "trigger", "negation", "hedge", "attribution", "reference"
+    "trigger", "negation", "hedge", "attribution", "reference", "party"
 };
 
 const char *rule_kind_name(rule_kind k)
@@ -1121,7 +1121,7 @@ static void mark_anchored(const nc_extractor *x, ruleset *rs)
         rule *r = &rs->rules[i];
         r->anchored = r->code_anchored && !x->no_anchor && (i < NC_ANCHOR_BITS || !r->anchors.n_prefix);
         r->needs_used = r->needs_spec && !x->no_anchor && i < NC_ANCHOR_BITS;
-        if (!r->anchored && !r->jit && !x->opts.no_jit)
+        if (r->code && !r->anchored && !r->jit && !x->opts.no_jit)
             r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
     }
 }
@@ -1221,6 +1221,7 @@ void anchor_mask(const ruleset *rs, uint64_t hash, int is_digit, uint64_t out[NC
 
 static void ruleset_free(ruleset *rs)
 {
+    parties_free(rs);
     free(rs->atab);
     free(rs->ptab);
     free(rs->ntab);
@@ -1282,7 +1283,9 @@ static int load_rules_file(nc_extractor *x, const char *path, ruleset *rs, nc_er
             }
         }
         /* a new rule, or the end, finishes the current one */
-        if (cur && (!s || !strcmp(dir, "rule"))) {
+        if (cur && (!s || !strcmp(dir, "rule")) && cur->kind == RK_PARTY && !pat.p) {
+            cur = NULL;            /* a party rule: examples of the party pass (parties.c), no pattern */
+        } else if (cur && (!s || !strcmp(dir, "rule"))) {
             if (!pat.p) {
                 rc = nc_error_set(err, NC_E_RULES, ld.where, "rule %s has no pattern", cur->id);
                 break;
@@ -1473,6 +1476,8 @@ int rules_load_all(nc_extractor *x, nc_error *err)
             snprintf(path, sizeof path, "%s/%s", x->rules_dir, names[i]);
             rc = load_rules_file(x, path, &x->sets[x->n_sets], err);
             int at = rc == NC_OK ? anchor_table(&x->sets[x->n_sets]) : 1;
+            if (at == 1 && rc == NC_OK && !parties_prepare(&x->sets[x->n_sets]))
+                at = 0;
             if (at != 1) {
                 ruleset_free(&x->sets[x->n_sets]);
                 rc = at < 0 ? nc_error_set(err, NC_E_RULES, path, "prefix anchors of more than %d lengths",

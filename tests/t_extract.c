@@ -530,7 +530,7 @@ void t_extract_unknown_organisations(void)
     CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_OK);
     int has_gmbh = 0;
     for (size_t i = 0; i < ex.n_mentions; i++)
-        if (ex.mentions[i].kind == NC_MENTION_ORG && !strcmp(ex.mentions[i].value, "~Müller_Logistik_GmbH"))
+        if (ex.mentions[i].kind == NC_MENTION_ORG && !strcmp(ex.mentions[i].value, "~Muller_Logistik_GmbH"))
             has_gmbh = 1;
     CHECK(has_gmbh);
     for (size_t i = 0; i < ex.n_claims; i++)

@@ -1,0 +1,817 @@
+/*
+** parties.c — names of organisations and people that the gazetteer does not
+** know, found in the gaps the other mentions leave: the parties claims need.
+**
+** Evidence for a name (language knowledge in <lang>.rules lexicons; this
+** file reads only their names):
+**   - an acronym: an all-capital word of 2 to 6 letters and digits (UBS,
+**     FINMA, SAP), not in a sentence written in capitals, not a roman
+**     numeral, not a word of a lexicon (currency codes, units, `notname`)
+**   - a role noun just before it (`rolenoun`, whose value is the kind:
+**     "the bank UBS", "la banque suisse UBS", "der Konzern Siemens"; German
+**     compounds through `rolesuffix`, "der Großbank UBS"), perhaps with a
+**     `place` word (a nationality) between them ("le constructeur américain
+**     Boeing"); a person cue ("Mr", "M.", "Herr", "chief executive") makes
+**     the name a person
+**   - a known first name (`firstname`) opening two capitalised words: a person
+**   - where the rule file says `capitalised_names yes` (French, English), a
+**     run of one to four capitalised words, `nameconnector` words inside
+**     ("Bank of America", "Banque de France"), leading determiners and
+**     `notname` words dropped, not a lone word that opens a clause, not
+**     only `place` words
+**   - a name found so, written again in the same article (German too, where
+**     every noun is capitalised and a capital alone is no evidence)
+** Each becomes an ORG mention, value "~" + the name (diacritics folded,
+** spaces as "_": discovered_id), unit its kind: "company", "organisation",
+** "person", or "name" when nothing says which.
+*/
+#include "extract_int.h"
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+/* --------------------------------------------------------- the lexicons */
+
+enum {
+    P_NOTNAME = 1,   /* capitalised but no name: determiners, pronouns, months, currencies */
+    P_PLACE = 2,     /* countries, nationalities, cities */
+    P_ROLE = 4,      /* a role noun: value the kind of the name after it */
+    P_CONNECT = 8,   /* inside a multiword name: of, de, du, & */
+    P_FIRST = 16,    /* a first name */
+    P_ROLEEND = 32   /* the last word of a role noun ("maker" of "aircraft maker") */
+};
+
+struct pslot {
+    uint64_t hash;   /* 0: empty */
+    unsigned bits;
+    const char *kind;   /* P_ROLE: borrowed from the lexicon */
+};
+
+struct party_lex {
+    struct pslot *tab;
+    size_t size;                 /* a power of two */
+    const lexicon *suffix;       /* rolesuffix (compounds: "Großbank") */
+    int names;                   /* capitalised runs are names (capitalised_names yes) */
+};
+
+static uint64_t fnv(const char *s, size_t n, uint64_t h)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+#define FNV0 1469598103934665603ULL
+
+/* Case-fold UTF-8 (simple folding, per code point; ’ as '), into out;
+** returns the length (0 when it does not fit). */
+static size_t pfold(const char *s, size_t n, char *out, size_t size)
+{
+    size_t k = 0;
+    int32_t i = 0;
+    while ((size_t)i < n) {
+        UChar32 c;
+        U8_NEXT((const uint8_t *)s, i, (int32_t)n, c);
+        if (c < 0)
+            c = 0xFFFD;
+        if (c == 0x2019)
+            c = '\'';
+        if (u_isUWhiteSpace(c) || c == 0xA0)
+            c = ' ';
+        c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+        if (k + 4 >= size)
+            return 0;
+        UBool err = 0;
+        U8_APPEND((uint8_t *)out, k, size, c, err);
+        if (err)
+            return 0;
+    }
+    out[k] = 0;
+    return k;
+}
+
+static struct pslot *pslot_at(const struct party_lex *p, uint64_t h)
+{
+    size_t i = h & (p->size - 1);
+    while (p->tab[i].hash && p->tab[i].hash != h)
+        i = (i + 1) & (p->size - 1);
+    return &p->tab[i];
+}
+
+static void padd(struct party_lex *p, const lexicon *lx, unsigned bits)
+{
+    for (size_t i = 0; lx && i < lx->n; i++) {
+        char f[256];
+        size_t n = pfold(lx->v[i].surface, strlen(lx->v[i].surface), f, sizeof f);
+        if (!n)
+            continue;
+        struct pslot *s = pslot_at(p, fnv(f, n, FNV0));
+        s->hash = fnv(f, n, FNV0);
+        s->bits |= bits;
+        if ((bits & P_ROLE) && !s->kind)
+            s->kind = lx->v[i].value;
+        const char *sp = (bits & P_ROLE) ? strrchr(f, ' ') : NULL;
+        if (sp) {
+            struct pslot *l = pslot_at(p, fnv(sp + 1, strlen(sp + 1), FNV0));
+            l->hash = fnv(sp + 1, strlen(sp + 1), FNV0);
+            l->bits |= P_ROLEEND;
+        }
+    }
+}
+
+int parties_prepare(ruleset *rs)
+{
+    static const char *const notname[] = { "notname", "det", "month", "monthshort", "weekday",
+                                           "currency", "scale", "numword", "unit", "qual", "tense" };
+    struct party_lex *p = calloc(1, sizeof *p);
+    if (!p)
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < rs->n_lex; i++)
+        n += rs->lex[i].n;
+    p->size = 64;
+    while (p->size < 2 * n + 16)
+        p->size *= 2;
+    if (!(p->tab = calloc(p->size, sizeof *p->tab))) {
+        free(p);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof notname / sizeof *notname; i++)
+        padd(p, lex_find(rs, notname[i]), P_NOTNAME);
+    padd(p, lex_find(rs, "place"), P_PLACE);
+    padd(p, lex_find(rs, "rolenoun"), P_ROLE);
+    padd(p, lex_find(rs, "nameconnector"), P_CONNECT);
+    padd(p, lex_find(rs, "firstname"), P_FIRST);
+    p->suffix = lex_find(rs, "rolesuffix");
+    p->names = rs->has_capitalised_names;
+    rs->party = p;
+    return 1;
+}
+
+void parties_free(ruleset *rs)
+{
+    if (rs->party) {
+        free(rs->party->tab);
+        free(rs->party);
+        rs->party = NULL;
+    }
+}
+
+/* ------------------------------------------------------------ the words */
+
+enum {
+    W_CAP = 1,       /* starts with a capital */
+    W_ACRO = 2,      /* all capitals, 2-6 letters and digits, 2 letters at least */
+    W_INM = 4,       /* inside a mention already found */
+    W_START = 8,     /* opens the sentence or a clause (after ':', a quote, a bracket) */
+    W_JOIN = 16,     /* only spaces between it and the next word */
+    W_POSS = 32,     /* ends with 's or ' (a possessive, a genitive): ends a name */
+    W_LOWER = 64,    /* starts with a small letter */
+    W_SHOUT = 128    /* all capitals */
+};
+
+typedef struct pword {
+    size_t s, e;       /* the word, a final possessive 's or apostrophe left out */
+    unsigned flags;
+    unsigned bits;     /* P_* of its folded form (looked up lazily) */
+    int looked;
+    const char *kind;  /* P_ROLE */
+} pword;
+
+typedef struct found {
+    size_t start, end, sentence;
+    char id[64];
+    char kind[32];
+    int evidence;      /* not a bare capitalised run */
+    int nwords;
+} found;
+
+typedef struct pstate {
+    const nc_article *a;
+    pword *w;
+    size_t nw, capw;
+    found *f;
+    size_t nf, capf;
+    int oom;
+} pstate;
+
+static int is_word_cp(UChar32 c)
+{
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '&' ||
+               c == '-' || c == '\'';
+    return u_isalnum(c) || c == '&' || c == '-' || c == '\'' || c == 0x2019 || u_charType(c) == U_NON_SPACING_MARK;
+}
+
+static int is_apos(const char *t, size_t i, size_t e)
+{
+    return t[i] == '\'' || (i + 3 <= e && (unsigned char)t[i] == 0xE2 && (unsigned char)t[i + 1] == 0x80 &&
+                            (unsigned char)t[i + 2] == 0x99);
+}
+
+static unsigned lookup(const struct party_lex *p, const char *s, size_t n, const char **kind)
+{
+    char f[256];
+    size_t k = pfold(s, n, f, sizeof f);
+    if (!k)
+        return 0;
+    const struct pslot *sl = pslot_at(p, fnv(f, k, FNV0));
+    if (!sl->hash)
+        return 0;
+    if (kind && sl->kind)
+        *kind = sl->kind;
+    return sl->bits;
+}
+
+static unsigned wbits(const struct party_lex *p, const char *t, pword *w)
+{
+    if (!w->looked) {
+        w->looked = 1;
+        w->bits = lookup(p, t + w->s, w->e - w->s, &w->kind);
+    }
+    return w->bits;
+}
+
+static pword *push_word(pstate *st)
+{
+    if (st->nw == st->capw) {
+        size_t cap = st->capw ? st->capw * 2 : 128;
+        pword *v = realloc(st->w, cap * sizeof *v);
+        if (!v) {
+            st->oom = 1;
+            return NULL;
+        }
+        st->w = v;
+        st->capw = cap;
+    }
+    pword *w = &st->w[st->nw++];
+    memset(w, 0, sizeof *w);
+    return w;
+}
+
+/* The words of text[s0, s1); French elisions ("l'", "d'") that a lexicon
+** knows are words of their own. ms[*mi..] are the mentions from s0 on. */
+static void words_of(pstate *st, const struct party_lex *p, size_t s0, size_t s1, const nc_mention *ms,
+                     size_t nm, size_t mi)
+{
+    const char *t = st->a->text;
+    st->nw = 0;
+    size_t i = s0;
+    int start = 1;
+    while (i < s1) {
+        UChar32 c;
+        int32_t j = (int32_t)i;
+        U8_NEXT((const uint8_t *)t, j, (int32_t)s1, c);
+        if (!is_word_cp(c) || c == '\'' || c == 0x2019 || c == '-') {
+            if (c == ':' || c == '"' || c == 0xAB || c == 0x201C || c == '(' || c == 0x2014 || c == 0x2013 ||
+                c == ';' || c == 0x201E)
+                start = 1;
+            if (!u_isUWhiteSpace(c) && c != 0xA0 && st->nw && !(c == '&'))
+                st->w[st->nw - 1].flags &= ~(unsigned)W_JOIN;
+            i = (size_t)j;
+            continue;
+        }
+        size_t b = i, e = (size_t)j;
+        while (e < s1) {
+            int32_t k = (int32_t)e;
+            U8_NEXT((const uint8_t *)t, k, (int32_t)s1, c);
+            if (!is_word_cp(c))
+                break;
+            e = (size_t)k;
+        }
+        /* an elision the lexicons know ("l'", "d'", "qu'") is a word of its own */
+        for (size_t q = b; q < e && q < b + 4; q++)
+            if (is_apos(t, q, e) && q > b) {
+                size_t ae = q + (t[q] == '\'' ? 1 : 3);
+                if (ae < e && lookup(p, t + b, ae - b, NULL) & (P_NOTNAME | P_CONNECT)) {
+                    pword *w = push_word(st);
+                    if (!w)
+                        return;
+                    w->s = b;
+                    w->e = ae;
+                    w->flags = W_LOWER | W_JOIN | (start ? W_START : 0);
+                    start = 0;
+                    b = ae;
+                }
+                break;
+            }
+        pword *w = push_word(st);
+        if (!w)
+            return;
+        w->s = b;
+        w->e = e;
+        /* a final possessive or genitive apostrophe ends the name: "Boeing's", "UBS'" */
+        size_t pe = e;
+        if (pe - b > 2 && (t[pe - 1] == 's' || t[pe - 1] == 'S') && is_apos(t, pe - 2, pe))
+            pe -= 2;
+        else if (pe - b > 4 && (t[pe - 1] == 's' || t[pe - 1] == 'S') && is_apos(t, pe - 4, pe))
+            pe -= 4;
+        while (pe > b && (t[pe - 1] == '\'' || t[pe - 1] == '-'))
+            pe--;
+        while (pe > b + 3 && is_apos(t, pe - 3, pe))
+            pe -= 3;
+        if (pe < e)
+            w->flags |= W_POSS;
+        w->e = pe > b ? pe : e;
+        w->flags |= W_JOIN | (start ? W_START : 0);
+        start = 0;
+        /* the letters' case */
+        int32_t k = (int32_t)w->s;
+        size_t letters = 0, alnum = 0, upper = 0, lower = 0;
+        int first = 1;
+        while ((size_t)k < w->e) {
+            U8_NEXT((const uint8_t *)t, k, (int32_t)w->e, c);
+            int al, up, lo, dg;
+            if (c < 0x80) {
+                up = c >= 'A' && c <= 'Z';
+                lo = c >= 'a' && c <= 'z';
+                al = up || lo;
+                dg = c >= '0' && c <= '9';
+            } else {
+                al = u_isalpha(c);
+                up = al && (u_isupper(c) || u_istitle(c));
+                lo = al && !up && u_islower(c);
+                dg = !al && u_isdigit(c);
+            }
+            if (al) {
+                letters++;
+                upper += up;
+                lower += lo;
+                if (first)
+                    w->flags |= up ? W_CAP : lo ? W_LOWER : 0;
+            }
+            alnum += al || dg;
+            first = 0;
+        }
+        if (!lower && upper >= 2 && alnum >= 2 && alnum <= 6 && alnum == (size_t)(w->e - w->s))   /* ASCII only */
+            w->flags |= W_ACRO;
+        if ((letters < 2 && alnum < 2) || alnum != letters)
+            w->flags &= ~(unsigned)(W_CAP | W_ACRO);   /* "U" of "U.S.", initials; "X5", "COP21": models, events */
+        if (!lower && upper >= 2)
+            w->flags |= W_SHOUT;
+        /* inside a mention? */
+        while (mi < nm && ms[mi].end <= w->s)
+            mi++;
+        if (mi < nm && ms[mi].start < e)
+            w->flags |= W_INM;
+        i = e;
+    }
+    /* words in capitals next to one another, or longer than an acronym, are
+    ** a headline's or a dateline's ("NEW YORK", "REINE ÉLIZABETH"): no names */
+    for (size_t k = 0; k < st->nw; k++) {
+        pword *w = &st->w[k];
+        if (!(w->flags & W_SHOUT))
+            continue;
+        int next = k + 1 < st->nw && (w->flags & W_JOIN) && (st->w[k + 1].flags & W_SHOUT);
+        int prev = k > 0 && (st->w[k - 1].flags & W_JOIN) && (st->w[k - 1].flags & W_SHOUT);
+        int dateline = (w->flags & W_START) && !(w->flags & W_JOIN);
+        if (next || prev || dateline || !(w->flags & W_ACRO))
+            w->flags |= W_INM;   /* treated as taken */
+    }
+}
+
+static int is_roman(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("IVXLCDM", s[i]))
+            return 0;
+    return 1;
+}
+
+/* The role noun (or person cue) just before word i: its kind, or NULL. Up
+** to three words back, one `place` word allowed between ("la banque suisse
+** UBS"); a German compound by its `rolesuffix` ("Großbank"). */
+static const char *role_before(const struct party_lex *p, pstate *st, size_t i)
+{
+    const char *t = st->a->text;
+    size_t j = i;
+    for (int skip = 0; skip < 2 && j > 0; skip++) {
+        /* the words j-k .. j-1, k = 3, 2, 1: the text between them as written */
+        for (size_t k = j < 3 ? j : 3; k >= 1; k--) {
+            size_t b = st->w[j - k].s, e = st->w[j - 1].e;
+            int ok = 1;
+            for (size_t q = j - k; q + 1 < j; q++)
+                ok &= (st->w[q].flags & W_JOIN) != 0;
+            if (!ok || (st->w[j - 1].flags & W_INM))
+                continue;
+            /* "Mr. Smith", "M. Dupont": the period is the word's */
+            size_t pe = e;
+            if (pe < st->w[j].s && t[pe] == '.')
+                pe++;
+            else if (!(st->w[j - 1].flags & W_JOIN))
+                continue;
+            const char *kind = NULL;
+            if (lookup(p, t + b, pe - b, &kind) & P_ROLE)
+                return kind;
+            if (pe != e && (lookup(p, t + b, e - b, &kind) & P_ROLE) && (st->w[j - 1].flags & W_JOIN))
+                return kind;
+        }
+        pword *w = &st->w[j - 1];
+        if (p->suffix && (w->flags & W_JOIN)) {
+            char f[256];
+            size_t n = pfold(t + w->s, w->e - w->s, f, sizeof f);
+            for (size_t s = 0; n && s < p->suffix->n; s++) {
+                size_t l = strlen(p->suffix->v[s].folded);
+                if (l < n && !memcmp(f + n - l, p->suffix->v[s].folded, l))
+                    return p->suffix->v[s].value;
+            }
+        }
+        /* one nationality between the role noun and the name */
+        if (skip == 0 && (wbits(p, t, w) & P_PLACE) && (w->flags & W_JOIN))
+            j--;
+        else
+            break;
+    }
+    return NULL;
+}
+
+static found *push_found(pstate *st)
+{
+    if (st->nf == st->capf) {
+        size_t cap = st->capf ? st->capf * 2 : 32;
+        found *v = realloc(st->f, cap * sizeof *v);
+        if (!v) {
+            st->oom = 1;
+            return NULL;
+        }
+        st->f = v;
+        st->capf = cap;
+    }
+    found *f = &st->f[st->nf++];
+    memset(f, 0, sizeof *f);
+    return f;
+}
+
+static void add_found(pstate *st, size_t si, size_t b, size_t e, const char *kind, int evidence, int nwords)
+{
+    found *f = push_found(st);
+    if (!f)
+        return;
+    f->start = b;
+    f->end = e;
+    f->sentence = si;
+    discovered_id(st->a->text + b, e - b, f->id, sizeof f->id);
+    snprintf(f->kind, sizeof f->kind, "%s", kind);
+    f->evidence = evidence;
+    f->nwords = nwords;
+}
+
+/* Is the sentence written in capitals (a headline), or in Title Case? */
+static void sentence_case(const pstate *st, int *caps, int *title)
+{
+    size_t acro = 0, lower = 0, cap = 0, longw = 0;
+    for (size_t i = 0; i < st->nw; i++) {
+        const pword *w = &st->w[i];
+        if (w->flags & W_LOWER)
+            lower++;
+        if (w->flags & W_ACRO)
+            acro++;
+        if (w->e - w->s >= 4) {
+            longw++;
+            cap += (w->flags & W_CAP) != 0;
+        }
+    }
+    *caps = st->nw >= 2 && (lower == 0 || acro * 2 > st->nw);
+    *title = longw >= 3 && cap * 10 > longw * 7;
+}
+
+/* The names of one sentence. */
+static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
+{
+    const char *t = st->a->text;
+    int caps, title;
+    sentence_case(st, &caps, &title);
+    if (caps)
+        return;
+    size_t i = 0;
+    while (i < st->nw) {
+        pword *w = &st->w[i];
+        if ((w->flags & W_INM) || !(w->flags & W_CAP)) {
+            i++;
+            continue;
+        }
+        /* a role noun before it? only where the word before can end one */
+        const char *role = NULL;
+        if (i > 0 && (p->suffix || t[st->w[i - 1].e] == '.' ||
+                      (wbits(p, t, &st->w[i - 1]) & (P_ROLE | P_ROLEEND | P_PLACE))))
+            role = role_before(p, st, i);
+        /* the run of capitalised words from i (connectors inside) */
+        size_t j = i, content = 1;
+        size_t maxw = p->names ? 4 : (role ? 2 : 1);
+        while (content < maxw && (st->w[j].flags & W_JOIN) && !(st->w[j].flags & W_POSS) && j + 1 < st->nw) {
+            pword *n = &st->w[j + 1];
+            if (n->flags & W_INM)
+                break;
+            if (n->flags & W_CAP) {
+                if (!p->names && (wbits(p, t, n) & (P_NOTNAME | P_PLACE)))
+                    break;
+                /* "Treasury Secretary James Baker", "CFDT Laurent Berger": a title
+                ** or a first name starts another name */
+                const char *nk = NULL;
+                if ((wbits(p, t, n) & P_ROLE) && (nk = n->kind) && !strcmp(nk, "person"))
+                    break;
+                if ((wbits(p, t, n) & P_FIRST) && !(wbits(p, t, &st->w[j]) & P_FIRST))
+                    break;
+                j++;
+                content++;
+                continue;
+            }
+            if (p->names && (n->flags & W_JOIN) && j + 2 < st->nw && (wbits(p, t, n) & P_CONNECT) &&
+                (st->w[j + 2].flags & W_CAP) && !(st->w[j + 2].flags & W_INM)) {
+                j += 2;
+                content++;
+                continue;
+            }
+            break;
+        }
+        size_t next = j + 1;
+        /* drop leading words that are no name: determiners, "However", role
+        ** nouns ("President", "Chief Executive": cues for what follows) */
+        size_t b = i;
+        while (b <= j) {
+            const char *kind = NULL;
+            size_t took = 0;
+            for (size_t k = (j - b + 1 < 3 ? j - b + 1 : 3); k >= 1 && !took; k--) {
+                if (k > 1) {
+                    int ok = 1;
+                    for (size_t q = b; q + 1 < b + k; q++)
+                        ok &= (st->w[q].flags & W_JOIN) != 0;
+                    if (!ok)
+                        continue;
+                }
+                size_t e = st->w[b + k - 1].e;
+                if (k == 1 && e < st->a->text_len && t[e] == '.' && (lookup(p, t + st->w[b].s, e + 1 - st->w[b].s, &kind) & P_ROLE))
+                    took = 1;
+                else if (lookup(p, t + st->w[b].s, e - st->w[b].s, &kind) & P_ROLE)
+                    took = k;
+            }
+            if (took && kind && !strcmp(kind, "person")) {   /* "President", "Chief Executive" */
+                role = kind;
+                b += took;
+                continue;
+            }
+            if (wbits(p, t, &st->w[b]) & P_NOTNAME) {
+                b++;
+                continue;
+            }
+            /* "Successivement UDF": a clause's first word before an acronym */
+            if ((st->w[b].flags & W_START) && b + 1 <= j && (st->w[b + 1].flags & W_ACRO) &&
+                !(wbits(p, t, &st->w[b]) & P_FIRST)) {
+                b++;
+                continue;
+            }
+            /* "Shares of Boeing": a clause's first word before a connector */
+            if ((st->w[b].flags & W_START) && b + 1 <= j && (wbits(p, t, &st->w[b + 1]) & P_CONNECT)) {
+                b += 2;
+                continue;
+            }
+            break;
+        }
+        size_t e = j;
+        while (e >= b && e > 0 && ((wbits(p, t, &st->w[e]) & (P_CONNECT | P_NOTNAME)) || !(st->w[e].flags & (W_CAP))))
+            e--;
+        if (b > j || e < b || e > j) {
+            i = next;
+            continue;
+        }
+        size_t nwords = 0, places = 0, acros = 0;
+        for (size_t q = b; q <= e; q++) {
+            if (wbits(p, t, &st->w[q]) & P_CONNECT)
+                continue;
+            nwords++;
+            places += (wbits(p, t, &st->w[q]) & (P_PLACE | P_NOTNAME)) != 0;
+            acros += (st->w[q].flags & W_ACRO) && !is_roman(t + st->w[q].s, st->w[q].e - st->w[q].s);
+        }
+        const char *kind = NULL;
+        int evidence = 1;
+        if (nwords > 1 && (lookup(p, t + st->w[b].s, st->w[e].e - st->w[b].s, NULL) & (P_PLACE | P_NOTNAME)))
+            places = nwords;   /* "Hong Kong", "Los Angeles" */
+        if (places == nwords || (nwords == 1 && is_roman(t + st->w[b].s, st->w[b].e - st->w[b].s))) {
+            i = next;
+            continue;
+        }
+        if (role) {
+            kind = role;
+            if (!strcmp(kind, "person") && nwords > 3) {
+                i = next;
+                continue;
+            }
+        } else if (nwords >= 2 && (wbits(p, t, &st->w[b]) & P_FIRST)) {
+            kind = "person";
+        } else if (acros) {
+            kind = "organisation";
+        } else if (p->names && !title) {
+            kind = "name";
+            evidence = 0;
+            if (nwords == 1)
+                kind = NULL;   /* a lone capitalised word: a place as often as a name */
+        }
+        if (!p->names && !role && nwords > 1)
+            kind = NULL;       /* German: a run of capitals alone is no name */
+        if (kind)
+            add_found(st, si, st->w[b].s, st->w[e].e, kind, evidence, (int)nwords);
+        i = next;
+    }
+}
+
+/* A name found in the article written again where nothing else says so:
+** "Boeing said" after "the aircraft maker Boeing"; a person's surname alone
+** after the full name; German genitives ("Boeings") of a name found. */
+static void repeats(const struct party_lex *p, pstate *st, size_t si, const found *known, size_t nk)
+{
+    const char *t = st->a->text;
+    (void)p;
+    for (size_t i = 0; i < st->nw; i++) {
+        pword *w = &st->w[i];
+        if ((w->flags & W_INM) || !(w->flags & W_CAP))
+            continue;
+        /* covered already? */
+        int covered = 0;
+        for (size_t q = 0; q < st->nf && !covered; q++)
+            covered = st->f[q].sentence == si && st->f[q].start <= w->s && w->s < st->f[q].end;
+        if (covered)
+            continue;
+        const found *best = NULL;
+        size_t best_end = 0;
+        for (size_t k = 0; k < nk; k++) {
+            const found *f = &known[k];
+            if (!f->evidence && f->nwords < 2)
+                continue;
+            size_t n = f->end - f->start;
+            const char *name = t + f->start;
+            size_t end = 0;
+            if (w->s + n <= st->a->text_len && !memcmp(t + w->s, name, n)) {
+                end = w->s + n;
+            } else if (!strcmp(f->kind, "person") && f->nwords >= 2) {
+                /* the surname alone */
+                size_t ls = f->end;
+                while (ls > f->start && t[ls - 1] != ' ')
+                    ls--;
+                if (w->e - w->s == f->end - ls && !memcmp(t + w->s, t + ls, f->end - ls))
+                    end = w->e;
+            }
+            if (!end)
+                continue;
+            /* a whole word (or run) ends there; a German genitive s is allowed */
+            size_t we = i;
+            while (we < st->nw && st->w[we].e < end)
+                we++;
+            if (we >= st->nw)
+                continue;
+            if (st->w[we].e != end && !(st->w[we].e == end + 1 && t[end] == 's' && !p->names))
+                continue;
+            int clean = 1;
+            for (size_t q = i; q <= we; q++)
+                clean &= !(st->w[q].flags & W_INM);
+            if (clean && end > best_end) {
+                best = f;
+                best_end = end;
+            }
+        }
+        if (best) {
+            found *f = push_found(st);
+            if (!f)
+                return;
+            *f = *best;
+            f->start = w->s;
+            f->end = best_end;
+            f->sentence = si;
+        }
+    }
+}
+
+static int cmp_found(const void *a, const void *b)
+{
+    const found *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int kind_rank(const char *k)
+{
+    return !strcmp(k, "name") ? 0 : !strcmp(k, "organisation") ? 1 : 2;
+}
+
+static const ruleset *rules_of(const nc_extractor *x, const ruleset *article_rs, const nc_article *a, size_t si)
+{
+    const char *sl = a->sentences[si].lang;
+    const ruleset *other = sl[0] && strcmp(sl, article_rs->lang) ? ruleset_find(x, sl) : NULL;
+    return other ? other : article_rs;
+}
+
+int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_article *a, nc_mention **pms,
+                 size_t *pnm)
+{
+    /* the work arrays, kept by each thread from one article to the next */
+    static _Thread_local pword *keep_w;
+    static _Thread_local size_t keep_capw;
+    static _Thread_local found *keep_f;
+    static _Thread_local size_t keep_capf;
+    pstate st = { 0 };
+    st.a = a;
+    st.w = keep_w;
+    st.capw = keep_capw;
+    st.f = keep_f;
+    st.capf = keep_capf;
+    nc_mention *ms = *pms;
+    size_t nm = *pnm;
+    size_t mi = 0;
+    /* the names with evidence, sentence by sentence */
+    for (size_t si = 0; si < a->n_sentences && !st.oom; si++) {
+        const ruleset *rs = rules_of(x, article_rs, a, si);
+        if (!rs->party)
+            continue;
+        size_t s0 = a->sentences[si].start, s1 = a->sentences[si].end;
+        while (mi < nm && ms[mi].end <= s0)
+            mi++;
+        words_of(&st, rs->party, s0, s1, ms, nm, mi);
+        sentence_parties(rs->party, &st, si);
+    }
+    /* their repetitions */
+    size_t nk = st.nf;
+    found *known = nk ? malloc(nk * sizeof *known) : NULL;
+    if (nk && !known)
+        st.oom = 1;
+    size_t repeatable = 0;
+    for (size_t k = 0; k < nk; k++)
+        repeatable += st.f[k].evidence || st.f[k].nwords >= 2;
+    if (nk && known && repeatable) {
+        memcpy(known, st.f, nk * sizeof *known);
+        mi = 0;
+        for (size_t si = 0; si < a->n_sentences && !st.oom; si++) {
+            const ruleset *rs = rules_of(x, article_rs, a, si);
+            if (!rs->party)
+                continue;
+            size_t s0 = a->sentences[si].start, s1 = a->sentences[si].end;
+            while (mi < nm && ms[mi].end <= s0)
+                mi++;
+            words_of(&st, rs->party, s0, s1, ms, nm, mi);
+            repeats(rs->party, &st, si, known, nk);
+        }
+    }
+    free(known);
+    keep_w = st.w;
+    keep_capw = st.capw;
+    keep_f = st.f;
+    keep_capf = st.capf;
+    if (st.oom || !st.nf)
+        return st.oom ? NC_E_NOMEM : NC_OK;
+    qsort(st.f, st.nf, sizeof *st.f, cmp_found);
+    /* one id per name in the article: a genitive s dropped where the bare
+    ** form is found too ("Boeings"), the most telling kind for all */
+    for (size_t i = 0; i < st.nf; i++) {
+        found *f = &st.f[i];
+        size_t l = strlen(f->id);
+        if (l > 2 && f->id[l - 1] == 's')
+            for (size_t k = 0; k < st.nf; k++)
+                if (strlen(st.f[k].id) == l - 1 && !strncmp(st.f[k].id, f->id, l - 1) &&
+                    !rules_of(x, article_rs, a, f->sentence)->has_capitalised_names) {
+                    f->id[l - 1] = 0;
+                    break;
+                }
+    }
+    for (size_t i = 0; i < st.nf; i++)
+        for (size_t k = 0; k < st.nf; k++)
+            if (!strcmp(st.f[i].id, st.f[k].id) && kind_rank(st.f[k].kind) > kind_rank(st.f[i].kind))
+                memcpy(st.f[i].kind, st.f[k].kind, sizeof st.f[i].kind);
+    /* into the mentions, in order; found names never overlap one another */
+    nc_mention *v = realloc(ms, (nm + st.nf) * sizeof *v);
+    if (!v) {
+        return NC_E_NOMEM;
+    }
+    ms = v;
+    size_t add = 0;
+    size_t last_end = 0;
+    for (size_t i = 0; i < st.nf; i++) {
+        const found *f = &st.f[i];
+        if (f->start < last_end)
+            continue;
+        last_end = f->end;
+        nc_mention *m = &ms[nm + add++];
+        memset(m, 0, sizeof *m);
+        m->kind = NC_MENTION_ORG;
+        m->start = m->core_start = f->start;
+        m->end = f->end;
+        m->sentence = f->sentence;
+        snprintf(m->value, sizeof m->value, "%s", f->id);
+        snprintf(m->unit, sizeof m->unit, "%s", f->kind);
+        m->rule = f->evidence ? "org.party" : "org.party_capitalised";
+    }
+    /* merge: both parts are sorted by start */
+    if (add) {
+        nc_mention *merged = malloc((nm + add) * sizeof *merged);
+        if (!merged) {
+            *pms = ms;
+            return NC_E_NOMEM;
+        }
+        size_t p = 0, q = nm, k = 0;
+        while (p < nm || q < nm + add)
+            merged[k++] = (q >= nm + add || (p < nm && ms[p].start <= ms[q].start)) ? ms[p++] : ms[q++];
+        free(ms);
+        ms = merged;
+    }
+    *pms = ms;
+    *pnm = nm + add;
+    return NC_OK;
+}
