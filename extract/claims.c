@@ -190,11 +190,15 @@ static int trigger_between(const cue *cues, size_t c0, size_t c1, const cue *q, 
 ** and the quantity. Letters: o a party, r a reference ("the company"),
 ** s a cited medium, m money, c a count, p a percentage, d a date, u a
 ** duration, t a trigger. */
+#define SLOT_CUES 6
 typedef struct slot {
     char letter;
     int mention;        /* index into ex->mentions, or -1 */
     int cue;            /* index into the cues, or -1 */
-    size_t start;       /* in the article text */
+    size_t start, end;  /* in the article text */
+    int cues[SLOT_CUES];   /* triggers: every trigger cue the slot stands for ("deal"
+                              is a contract's value and its term), cue the first */
+    int ncues;
 } slot;
 
 typedef struct slotted {
@@ -274,36 +278,48 @@ static void slot_sentence(const nc_extractor *x, const nc_article *a, const nc_e
     for (size_t i = m0; i < m1; i++) {
         char l = mention_letter(x, &ex->mentions[i]);
         if (l)
-            s->v[s->n++] = (slot){ l, (int)i, -1, ex->mentions[i].start };
+            s->v[s->n++] = (slot){ l, (int)i, -1, ex->mentions[i].start, ex->mentions[i].end, { 0 }, 0 };
     }
-    size_t nm = s->n;
     for (size_t k = c0; k < c1; k++) {
         const cue *q = &cues[k];
         if (q->kind != RK_TRIGGER && q->kind != RK_REFERENCE)
             continue;
-        int overlaps = 0;
-        for (size_t i = 0; i < s->n && !overlaps; i++) {
-            size_t b = s->v[i].mention >= 0 ? ex->mentions[s->v[i].mention].start : cues[s->v[i].cue].start;
-            size_t e = s->v[i].mention >= 0 ? ex->mentions[s->v[i].mention].end : cues[s->v[i].cue].end;
-            overlaps = q->start < e && b < q->end;
+        int overlaps = -1;
+        for (size_t i = 0; i < s->n && overlaps < 0; i++)
+            if (q->start < s->v[i].end && s->v[i].start < q->end)
+                overlaps = (int)i;
+        if (overlaps < 0) {
+            s->v[s->n++] = (slot){ q->kind == RK_TRIGGER ? 't' : 'r', -1, (int)k, q->start, q->end, { (int)k }, 1 };
+        } else if (q->kind == RK_TRIGGER && s->v[overlaps].letter == 't' && s->v[overlaps].ncues < SLOT_CUES) {
+            /* triggers of several rules on one word: one slot that is each of them */
+            slot *t = &s->v[overlaps];
+            t->cues[t->ncues++] = (int)k;
+            if (q->start < t->start)
+                t->start = q->start;
+            if (q->end > t->end)
+                t->end = q->end;
         }
-        if (!overlaps)
-            s->v[s->n++] = (slot){ q->kind == RK_TRIGGER ? 't' : 'r', -1, (int)k, q->start };
     }
-    (void)nm;
     qsort(s->v, s->n, sizeof *s->v, cmp_slot);
     size_t at = s0;
     for (size_t i = 0; i < s->n; i++) {
         const slot *t = &s->v[i];
-        size_t b = t->start, e = t->mention >= 0 ? ex->mentions[t->mention].end : cues[t->cue].end;
-        if (b > at)
-            sl_add(s, a->text + at, b - at);
-        char tag[48];
-        int n = t->letter == 't'
-                    ? snprintf(tag, sizeof tag, SLOT_OPEN "t%zu.%zu" SLOT_CLOSE, rule_index(x, cues[t->cue].r), i)
-                    : snprintf(tag, sizeof tag, SLOT_OPEN "%c%zu" SLOT_CLOSE, t->letter, i);
+        if (t->start < at)
+            continue;          /* a trigger slot that grew over the next one: not written */
+        if (t->start > at)
+            sl_add(s, a->text + at, t->start - at);
+        char tag[128];
+        int n;
+        if (t->letter == 't') {
+            n = snprintf(tag, sizeof tag, SLOT_OPEN "t");
+            for (int c = 0; c < t->ncues; c++)
+                n += snprintf(tag + n, sizeof tag - (size_t)n, "%s%zu", c ? "," : "", rule_index(x, cues[t->cues[c]].r));
+            n += snprintf(tag + n, sizeof tag - (size_t)n, ".%zu" SLOT_CLOSE, i);
+        } else {
+            n = snprintf(tag, sizeof tag, SLOT_OPEN "%c%zu" SLOT_CLOSE, t->letter, i);
+        }
         sl_add(s, tag, (size_t)n);
-        at = e > at ? e : at;
+        at = t->end;
     }
     if (s1 > at)
         sl_add(s, a->text + at, s1 - at);
@@ -392,8 +408,11 @@ static void run_frames(const nc_extractor *x, const nc_extraction *ex, const cue
                     break;
                 }
                 PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-                int ts = slot_at(s, ov, frame_group(f, FR_TRIGGER, ov, rc));
-                if (ts >= 0 && s->v[ts].cue >= 0) {
+                int ts = slot_at(s, ov, frame_group(f, FR_TRIGGER, ov, rc)), tcue = -1;
+                for (int c = 0; ts >= 0 && c < s->v[ts].ncues; c++)
+                    if (cues[s->v[ts].cues[c]].r == r)
+                        tcue = s->v[ts].cues[c];
+                if (tcue >= 0) {
                     fmatch m = { 0, -1, -1, -1, -1, -1 };
                     int *dst[] = { &m.subj, &m.obj, &m.amount, &m.term, &m.when };
                     for (int role = 0; role < FR_TRIGGER; role++) {
@@ -404,7 +423,7 @@ static void run_frames(const nc_extractor *x, const nc_extraction *ex, const cue
                         }
                     }
                     m.score += 1;     /* the trigger itself: a frame matched */
-                    fmatch *b = &best[s->v[ts].cue];
+                    fmatch *b = &best[tcue];
                     if (m.score > b->score)
                         *b = m;
                 }

@@ -908,9 +908,9 @@ static char *frame_slots(loader *ld, const rule *r, const char *raw, nc_error *e
                     return NULL;
                 }
             }
-            char re[160];
+            char re[200];
             if (!strcmp(name, "T")) {
-                snprintf(re, sizeof re, "(?<trigger>" SLOT_OPEN "t%zu\\.\\d+" SLOT_CLOSE ")", ri);
+                snprintf(re, sizeof re, "(?<trigger>" SLOT_OPEN "t(?:\\d+,)*%zu(?:,\\d+)*\\.\\d+" SLOT_CLOSE ")", ri);
                 has_t = 1;
             } else {
                 const char *letters = NULL;
