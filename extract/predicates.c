@@ -204,9 +204,3 @@ const nc_predicate *nc_extractor_bare_predicate(const nc_extractor *x, nc_mentio
             return &x->preds[i];
     return NULL;
 }
-
-/* TRANSITIONAL (removed when the store reads its predicates table): the
-** vocabulary of the last extractor made, for store code that has none. */
-static const nc_extractor *last_x;
-void predicates_register(const nc_extractor *x) { last_x = x; }
-const nc_predicate *nc_predicate_find(const char *name) { return nc_extractor_predicate(last_x, name); }

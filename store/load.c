@@ -282,7 +282,7 @@ static int load_line(loader *l, const char *line, size_t len, const char *where,
             c->rule = arena_keep(&keep, column_dup(q, 15));
             long nm = (long)ex.n_mentions;
             if (c->sentence >= a.n_sentences || c->amount >= nm || c->duration >= nm || c->date >= nm ||
-                !nc_predicate_find(c->predicate) || !c->rule)
+                !store_pred_find(l->s, c->predicate, NULL) || !c->rule)
                 bad = "a claim that does not fit its article";
         }
         sqlite3_reset(q);
