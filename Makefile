@@ -136,7 +136,7 @@ install: newsclaims $(BUILD)/libnewsclaims.a
 	install -m 644 store/store.h $(DESTDIR)$(PREFIX)/include/newsclaims/store/store.h
 	printf '/* newsclaims: the pipeline as a library (ingest -> extract -> store). */\n#ifndef NEWSCLAIMS_H\n#define NEWSCLAIMS_H\n#include "store/store.h"\n#endif\n' \
 	  > $(DESTDIR)$(PREFIX)/include/newsclaims/newsclaims.h
-	install -m 644 extract/rules/*.rules extract/rules/orgs.tsv extract/rules/README.md $(DESTDIR)$(PREFIX)/share/newsclaims/rules/
+	install -m 644 extract/rules/*.rules extract/rules/orgs.tsv extract/rules/predicates.tsv extract/rules/README.md $(DESTDIR)$(PREFIX)/share/newsclaims/rules/
 	install -m 644 ingest/data/*.lang ingest/data/README.md $(DESTDIR)$(PREFIX)/share/newsclaims/ingest/
 	install -m 644 store/SCHEMA.md README.md $(DESTDIR)$(PREFIX)/share/doc/newsclaims/
 	install -m 644 cli/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
