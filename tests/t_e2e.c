@@ -932,6 +932,82 @@ void t_e2e_progress(void)
     free(d);
 }
 
+/* A database of schema 5, whose claims, groups and members' copies name
+** the predicates of before the vocabulary moved to predicates.tsv (paid,
+** closed, ...) and that has no predicates table, is upgraded in place by
+** an ingest that stores nothing: the new names, the table, the families
+** the vocabulary gives, and the same timeline as a new database's. */
+void t_e2e_predicates_upgrade(void)
+{
+    char *d = t_tmpdir();
+    char cmd[1600], db[600];
+    snprintf(db, sizeof db, "%s/p.db", d);
+    snprintf(cmd, sizeof cmd, "%s ingest corpus --db '%s' --quiet", t_bin(), db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    CHECK(qint(db, "SELECT count(*) FROM predicates") > 40);
+    CHECK_INT(qint(db, "SELECT count(*) FROM predicates WHERE name = 'owes' AND family = 'debt' AND directed = 1"
+                       " AND bare = 0 AND content = 'money' AND record IS NULL"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM predicates WHERE name = 'contract_signed' AND record = 'signed'"
+                       " AND content = 'date'"), 1);
+    char *want = timeline(db, "--format json"), *want_md = timeline(db, "--format md");
+    char *want_groups = qstr(db, "SELECT group_concat(id || predicate || family || n_claims, ',') FROM claim_groups");
+    /* as schema 5 wrote it */
+    sqlite3 *h = NULL;
+    CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
+    static const char *const renames =
+        "CREATE TEMP TABLE r(new TEXT PRIMARY KEY, old TEXT);"
+        "INSERT INTO temp.r VALUES('closes_sites', 'closed'), ('pays', 'paid'), ('acquires', 'acquired'),"
+        " ('result_change', 'revenue_change'), ('users', 'subscribers'), ('loses_customers', 'advertisers_lost'),"
+        " ('spends', 'ad_spend'), ('threatens', 'threatened'), ('cuts_off', 'may_cut_off'),"
+        " ('negotiates', 'renegotiating'), ('delays_payment', 'payments_delayed');"
+        "UPDATE claims SET predicate = (SELECT old FROM temp.r WHERE new = predicate) WHERE predicate IN (SELECT new FROM temp.r);"
+        "UPDATE claim_groups SET predicate = (SELECT old FROM temp.r WHERE new = predicate) WHERE predicate IN (SELECT new FROM temp.r);"
+        "UPDATE claim_group_members SET predicate = (SELECT old FROM temp.r WHERE new = predicate)"
+        " WHERE predicate IN (SELECT new FROM temp.r);"
+        "UPDATE claims SET family = 'mention' WHERE predicate = 'amount';"
+        "UPDATE claims SET family = 'finance' WHERE predicate IN ('revenue', 'profit', 'revenue_change');"
+        "DROP TABLE predicates; DELETE FROM store_meta WHERE key = 'predicates';"
+        "PRAGMA user_version = 5;";
+    CHECK_INT(sqlite3_exec(h, renames, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    CHECK(qint(db, "SELECT count(*) FROM claims WHERE predicate = 'paid'") > 0);
+    char *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s timeline --db '%s' 2>&1", t_bin(), db);
+    CHECK(t_run(cmd, &out) != 0);
+    CHECK(out && strstr(out, "run 'newsclaims ingest' once to upgrade it"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s ingest corpus --db '%s' 2>&1", t_bin(), db);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && strstr(out, "0 stored, 0 replaced, 5 unchanged, 0 failed"));
+    free(out);
+    CHECK_INT(qint(db, "PRAGMA user_version"), nc_store_schema_version());
+    CHECK(qint(db, "SELECT count(*) FROM predicates") > 40);
+    /* no name of before anywhere; every stored claim's predicate described, with its family */
+    const char *old_in = "IN ('closed', 'paid', 'acquired', 'revenue_change', 'subscribers', 'advertisers_lost',"
+                         " 'ad_spend', 'threatened', 'may_cut_off', 'renegotiating', 'payments_delayed')";
+    char sql[1200];
+    snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM claims WHERE predicate %s) + (SELECT count(*) FROM claim_groups"
+                              " WHERE predicate %s) + (SELECT count(*) FROM claim_group_members WHERE predicate %s)",
+             old_in, old_in, old_in);
+    CHECK_INT(qint(db, sql), 0);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims c LEFT JOIN predicates p ON p.name = c.predicate"
+                       " WHERE p.family IS NOT c.family"), 0);
+    CHECK(qint(db, "SELECT count(*) FROM claims WHERE predicate = 'pays'") > 0);
+    CHECK_INT(qint(db, stale_members_sql), 0);
+    char *got = timeline(db, "--format json"), *got_md = timeline(db, "--format md");
+    char *got_groups = qstr(db, "SELECT group_concat(id || predicate || family || n_claims, ',') FROM claim_groups");
+    CHECK(want && got && !strcmp(want, got));
+    CHECK(want_md && got_md && !strcmp(want_md, got_md));
+    CHECK_STR(got_groups, want_groups);
+    /* --predicate is checked against the table */
+    snprintf(cmd, sizeof cmd, "%s timeline --db '%s' --predicate paid 2>&1", t_bin(), db);
+    CHECK(t_run(cmd, &out) != 0);
+    CHECK(out && strstr(out, "unknown predicate \"paid\""));
+    free(out);
+    free(want); free(got); free(want_md); free(got_md); free(want_groups); free(got_groups);
+    free(d);
+}
+
 /* make install: the installed binary finds its data from anywhere, and a
 ** program embedding the library builds with pkg-config and runs. */
 void t_e2e_install(void)
