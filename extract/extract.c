@@ -74,7 +74,6 @@ nc_extractor *nc_extractor_new(const nc_extract_opts *opts, nc_error *err)
     /* the gazetteer first: rules refer to it as {orgs} */
     if (orgs_load(x, err) != NC_OK || predicates_load(x, err) != NC_OK || rules_load_all(x, err) != NC_OK)
         goto fail;
-    predicates_register(x);
     x->mctx = pcre2_match_context_create(NULL);
     if (!x->mctx) {
         nc_error_set(err, NC_E_NOMEM, NULL, "out of memory");

@@ -141,9 +141,6 @@ size_t nc_extractor_predicates(const nc_extractor *x, const nc_predicate **list)
 /* The bare predicate for quantities of kind k ("amount" for money), NULL if
 ** the vocabulary has none (borrowed). */
 const nc_predicate *nc_extractor_bare_predicate(const nc_extractor *x, nc_mention_kind k);
-/* TRANSITIONAL: the last extractor's predicate named name (store code being
-** moved to its predicates table). */
-const nc_predicate *nc_predicate_find(const char *name);
 /* The kind named s ("money", ...), or NC_MENTION_KIND_COUNT. */
 nc_mention_kind nc_mention_kind_of(const char *s);
 

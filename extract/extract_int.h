@@ -186,7 +186,6 @@ struct nc_extractor {
 /* predicates.c: rules/predicates.tsv */
 int  predicates_load(nc_extractor *x, nc_error *err);
 void predicates_free(nc_extractor *x);
-void predicates_register(const nc_extractor *x);   /* TRANSITIONAL */
 
 /* rules.c */
 int  rules_load_all(nc_extractor *x, nc_error *err);

@@ -172,10 +172,8 @@ int predicates_load(nc_extractor *x, nc_error *err)
     return NC_OK;
 }
 
-void predicates_unregister(const nc_extractor *x);
 void predicates_free(nc_extractor *x)
 {
-    predicates_unregister(x);
     free(x->preds);
     free(x->preds_text);
     x->preds = NULL;
@@ -206,10 +204,3 @@ const nc_predicate *nc_extractor_bare_predicate(const nc_extractor *x, nc_mentio
             return &x->preds[i];
     return NULL;
 }
-
-/* TRANSITIONAL (removed when the store reads its predicates table): the
-** vocabulary of the last extractor made, for store code that has none. */
-static const nc_extractor *last_x;
-void predicates_register(const nc_extractor *x) { if (!last_x) last_x = x; }
-void predicates_unregister(const nc_extractor *x) { if (last_x == x) last_x = NULL; }
-const nc_predicate *nc_predicate_find(const char *name) { return nc_extractor_predicate(last_x, name); }

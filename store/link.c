@@ -3,21 +3,23 @@
 **
 ** Claims that state the same fact form one group. Two claims are the same
 ** fact when:
-**   - their predicates are of the same family (owes and refuses_to_pay are
-**     both a debt; a contract's value, term and signing are one contract),
-**     or one is a bare "amount" claim and the other has the same amount;
+**   - their predicates are of the same family (the predicates table, from
+**     extract/rules/predicates.tsv: a debt owed, refused or delayed; a
+**     contract's value, term and signing are one contract), or one is a
+**     bare quantity (a predicate marked bare) and the other has the same
+**     amount;
 **   - subjects and objects are compatible: equal, one an ancestor of the
 **     other in the gazetteer (AWS matches Amazon), or one unknown; the two
-**     parties may come in either order, except for debts, payments and
-**     deals, where who owes or pays whom is the fact;
+**     parties may come in either order, except for directed predicates,
+**     where who owes or pays whom is the fact;
 **   - amounts, where both have one, are equal within 2% (rounding),
 **     whatever their qualifiers ("at least $70M" and "$70M"); vague amounts
 **     only match vague ones; claims with amounts come first in the canonical
 **     order, so each group is represented by one that has its amount;
 **   - dates stated in the sentences are compatible at their precision
 **     (2023-03 and 2023-03-15), except for predicates whose content is a
-**     date (contract_signed, may_cut_off), where differing dates are a
-**     conflict rather than another fact.
+**     date (when a contract was signed, by when services are cut off),
+**     where differing dates are a conflict rather than another fact.
 ** Within a group, fields on which sources disagree become conflict rows:
 ** qualifier, event_date, duration, negated, and service (what the claim is
 ** about as written: "Twitter Spaces" against "Places").
@@ -67,6 +69,7 @@ typedef struct crow {
     int has_amount, is_vague, is_negated;
     int subj_ix, obj_ix;  /* organisations as indices into the sorted orgs: -1 none, -2 unknown id */
     int fam_ix;           /* family, interned */
+    const store_pred *pred;  /* its predicate's properties, NULL if the table lacks it */
     int is_bare, is_datepred, date_in_sentence;
     int fam_dirty;        /* its family is relinked (else its group is kept as stored) */
     sqlite3_int64 old_group;  /* the stored group of a claim of a family kept, 0 if none */
@@ -189,10 +192,10 @@ static long period_days(const char *iso)
     return nc_day_number(atoi(e0), atoi(e0 + 5), atoi(e0 + 8)) - nc_day_number(atoi(s0), atoi(s0 + 5), atoi(s0 + 8)) + 1;
 }
 
-static int is_date_predicate(const char *p)
+/* Is who is subject and who is object part of the fact (who pays whom)? */
+static int is_directed(const crow *c)
 {
-    const nc_predicate *pr = nc_predicate_find(p);
-    return pr && pr->content == NC_MENTION_DATE;
+    return c->pred && c->pred->directed;
 }
 
 static int compatible(const org_row *orgs, const crow *a, const crow *b)
@@ -217,7 +220,7 @@ static int compatible(const org_row *orgs, const crow *a, const crow *b)
         const crow *bare = a_bare ? a : b, *typed = a_bare ? b : a;
         parties = !bare->subject || org_compat_ix(orgs, bare->subj_ix, bare->subject, typed->subj_ix, typed->subject) ||
                   org_compat_ix(orgs, bare->subj_ix, bare->subject, typed->obj_ix, typed->object);
-    } else if (strcmp(a->family, "debt") && strcmp(a->family, "payment") && strcmp(a->family, "deal"))
+    } else if (!is_directed(a) && !is_directed(b))
         parties = (org_compat_ix(orgs, a->subj_ix, a->subject, b->subj_ix, b->subject) &&
                    org_compat_ix(orgs, a->obj_ix, a->object, b->obj_ix, b->object)) ||
                   (org_compat_ix(orgs, a->subj_ix, a->subject, b->obj_ix, b->object) &&
@@ -309,6 +312,11 @@ static void pool_free(strpool *p)
     memset(p, 0, sizeof *p);
 }
 
+/* Predicates as SQL, from the predicates table: the bare ones (a quantity
+** no frame took), and those whose claims name what a contract covers. */
+#define BARE_PREDICATES "(SELECT name FROM predicates WHERE bare)"
+#define COVERS_PREDICATES "(SELECT name FROM predicates WHERE record = 'covers')"
+
 /* The claim columns every query of the link selects first, in this order
 ** (read_claim reads them). */
 #define CLAIM_COLS                                                                                  \
@@ -322,9 +330,11 @@ static const char *col_text(sqlite3_stmt *st, int i)
 }
 
 /* The current row of st (CLAIM_COLS) into w, its strings borrowed from the
-** row (valid until the next step). orgs may be NULL when the organisation
-** indices are not needed. Returns 0 when SQLite ran out of memory. */
-static int read_claim(sqlite3_stmt *st, crow *w, const org_row *orgs, size_t no)
+** row (valid until the next step), its predicate's properties from s's
+** predicates (read before the link starts). orgs may be NULL when the
+** organisation indices are not needed. Returns 0 when SQLite ran out of
+** memory. */
+static int read_claim(nc_store *s, sqlite3_stmt *st, crow *w, const org_row *orgs, size_t no)
 {
     memset(w, 0, sizeof *w);
     w->id = sqlite3_column_int64(st, 0);
@@ -352,8 +362,9 @@ static int read_claim(sqlite3_stmt *st, crow *w, const org_row *orgs, size_t no)
         return 0;           /* NOT NULL columns: SQLite could not convert them */
     w->subj_ix = orgs ? org_index(orgs, no, w->subject) : -1;
     w->obj_ix = orgs ? org_index(orgs, no, w->object) : -1;
-    w->is_bare = !strcmp(w->predicate, "amount");
-    w->is_datepred = is_date_predicate(w->predicate);
+    w->pred = store_pred_find(s, w->predicate, NULL);
+    w->is_bare = w->pred && w->pred->bare;
+    w->is_datepred = w->pred && w->pred->content && !strcmp(w->pred->content, "date");
     w->date_in_sentence = w->event_source && !strcmp(w->event_source, "sentence");
     w->fam_ix = -1;
     return 1;
@@ -497,7 +508,7 @@ static int write_group(ctx *x, group *g, nc_error *err)
     int r;
     members_of(x, g);
     while ((r = sqlite3_step(x->members)) == SQLITE_ROW) {
-        if (!read_claim(x->members, &m, NULL, 0)) {
+        if (!read_claim(x->s, x->members, &m, NULL, 0)) {
             oom = 1;
             break;
         }
@@ -632,7 +643,7 @@ static int write_group(ctx *x, group *g, nc_error *err)
         char v[64];
         members_of(x, g);
         while (rc == NC_OK && (r = sqlite3_step(x->members)) == SQLITE_ROW) {
-            if (!read_claim(x->members, &m, NULL, 0)) {
+            if (!read_claim(x->s, x->members, &m, NULL, 0)) {
                 rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
                 break;
             }
@@ -669,6 +680,21 @@ static int put_field(nc_store *s, sqlite3_stmt *st, sqlite3_int64 cid, const cha
     return r == SQLITE_DONE ? NC_OK : store_err(s, err, "storing a contract field");
 }
 
+/* Does c's predicate fill the contract record's field (predicates.tsv's
+** record column: value, term, signed, ends, covers)? */
+static int is_record(const crow *c, const char *field)
+{
+    return c->pred && c->pred->record && !strcmp(c->pred->record, field);
+}
+
+/* Is a group led by c a contract? Its predicate fills a field of the record
+** other than what it covers (claims that fill covers, what is hosted, name
+** it for the contracts between their parties). */
+static int is_contract(const crow *c)
+{
+    return c->pred && c->pred->record && strcmp(c->pred->record, "covers");
+}
+
 /* A contract group becomes a contract record: its parties, value, term,
 ** signing date and what it covers (the services a hosting claim between the
 ** same parties names, whichever families this link regroups), each value
@@ -684,11 +710,11 @@ static int write_contract(ctx *x, const group *g, nc_error *err)
     const char *signed_date = NULL, *signed_qual = NULL;
     members_of(x, g);
     while ((r = sqlite3_step(x->members)) == SQLITE_ROW) {
-        if (!read_claim(x->members, &m, NULL, 0)) {
+        if (!read_claim(x->s, x->members, &m, NULL, 0)) {
             oom = 1;
             break;
         }
-        if (!strcmp(m.predicate, "contract_signed") && m.event_date && m.date_in_sentence) {
+        if (is_record(&m, "signed") && m.event_date && m.date_in_sentence) {
             signed_date = pool_copy(gp, m.event_date, &oom);
             signed_qual = pool_copy(gp, m.event_qual, &oom);
             break;
@@ -749,7 +775,7 @@ static int write_contract(ctx *x, const group *g, nc_error *err)
     if (rc == NC_OK)
         members_of(x, g);
     while (rc == NC_OK && (r = sqlite3_step(x->members)) == SQLITE_ROW) {
-        if (!read_claim(x->members, &m, NULL, 0)) {
+        if (!read_claim(x->s, x->members, &m, NULL, 0)) {
             rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
             break;
         }
@@ -757,16 +783,20 @@ static int write_contract(ctx *x, const group *g, nc_error *err)
             rc = put_field(s, x->ins_field, cid, "party", m.subject, m.id, err);
         if (rc == NC_OK && m.object)
             rc = put_field(s, x->ins_field, cid, "party", m.object, m.id, err);
-        if (rc == NC_OK && !strcmp(m.predicate, "contract_value") && m.amount) {
+        if (rc == NC_OK && is_record(&m, "value") && m.amount) {
             snprintf(v, sizeof v, "%s %s%s%s", m.amount, m.currency ? m.currency : "", m.qualifier ? " " : "",
                      m.qualifier ? m.qualifier : "");
             rc = put_field(s, x->ins_field, cid, "value", v, m.id, err);
         }
         if (rc == NC_OK && m.duration)
             rc = put_field(s, x->ins_field, cid, "term", m.duration, m.id, err);
-        if (rc == NC_OK && !strcmp(m.predicate, "contract_signed") && m.event_date && m.date_in_sentence) {
+        if (rc == NC_OK && is_record(&m, "signed") && m.event_date && m.date_in_sentence) {
             date_value(m.event_date, m.event_qual, v, sizeof v);
             rc = put_field(s, x->ins_field, cid, "signed", v, m.id, err);
+        }
+        if (rc == NC_OK && is_record(&m, "ends") && m.event_date) {
+            date_value(m.event_date, m.event_qual, v, sizeof v);
+            rc = put_field(s, x->ins_field, cid, "ends", v, m.id, err);
         }
     }
     if (rc == NC_OK && r != SQLITE_DONE)
@@ -937,8 +967,10 @@ static int cmp_int(const void *a, const void *b)
 }
 
 /* Families and currencies marked by the triggers of schema 2, as SQL. The
-** bare-amount family ("mention") is governed by currencies alone. */
-#define DIRTY_FAMILIES "(SELECT substr(key, 8) FROM link_dirty WHERE key GLOB 'family:*' AND key <> 'family:mention')"
+** families of bare predicates (predicates.bare) are governed by currencies
+** alone. */
+#define DIRTY_FAMILIES "(SELECT substr(key, 8) FROM link_dirty WHERE key GLOB 'family:*'" \
+                       " AND substr(key, 8) NOT IN (SELECT family FROM predicates WHERE bare))"
 /* Claims whose amount lies in a range to relink, and groups led by one. */
 #define IN_DIRTY_RANGE_CLAIMS "(SELECT c2.id FROM temp.nc_dirty_range r JOIN claims c2 ON c2.currency IS r.cur" \
                               " AND c2.amount_num BETWEEN r.lo AND r.hi)"
@@ -1066,7 +1098,7 @@ static int renumber(nc_store *s, nc_error *err)
         "INSERT INTO temp.nc_renum(old, new) SELECT id, rk FROM (SELECT g.id, row_number() OVER (ORDER BY"
         "  g.event_start IS NULL, g.event_start, g.event_end DESC, c.predicate, ifnull(c.subject_org, ''),"
         "  ifnull(c.object_org, ''), ifnull(c.amount_num, 0),"
-        "  c.family = 'mention', c.family, c.amount IS NULL, c.predicate, c.subject_org IS NULL,"
+        "  c.predicate IN " BARE_PREDICATES ", c.family, c.amount IS NULL, c.predicate, c.subject_org IS NULL,"
         "  c.object_org IS NULL, ifnull(c.subject_org, ''), ifnull(c.object_org, ''),"
         "  ifnull(c.currency, ''), ifnull(c.amount_num, -1), ifnull(c.event_date, ''), a.path, a.item, s.idx, c.idx) AS rk"
         "  FROM claim_groups g JOIN claims c ON c.id = g.rep_claim JOIN articles a ON a.id = c.article_id"
@@ -1099,6 +1131,9 @@ int nc_store_link(nc_store *s, nc_error *err)
         rc = store_begin(s, err);
     if (rc == NC_OK)
         rc = store_exec(s, "PRAGMA defer_foreign_keys = ON;", err);
+    /* the predicates' properties, read once for the whole link */
+    if (rc == NC_OK && (rc = store_preds_read(s, err)) != NC_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     if (rc != NC_OK)
         return rc;
     memset(&s->last_link, 0, sizeof s->last_link);
@@ -1124,7 +1159,7 @@ int nc_store_link(nc_store *s, nc_error *err)
     if (!all) {
         /* a bare amount with no amount joins by family alone: relink everything */
         sqlite3_stmt *q = NULL;
-        if (sqlite3_prepare_v2(s->db, "SELECT EXISTS(SELECT 1 FROM claims WHERE predicate = 'amount' AND amount IS NULL)",
+        if (sqlite3_prepare_v2(s->db, "SELECT EXISTS(SELECT 1 FROM claims WHERE predicate IN " BARE_PREDICATES " AND amount IS NULL)",
                                -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
             all = sqlite3_column_int(q, 0);
         sqlite3_finalize(q);
@@ -1195,12 +1230,12 @@ int nc_store_link(nc_store *s, nc_error *err)
         " c.family IN " DIRTY_FAMILIES ", (SELECT m.group_id FROM claim_group_members m WHERE m.claim_id = c.id)"
         " FROM claims c JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
         " WHERE c.family IN " DIRTY_FAMILIES
-        "  OR (c.predicate = 'amount' AND c.id IN " IN_DIRTY_RANGE_CLAIMS ")"
-        "  OR (c.predicate <> 'amount' AND c.id IN (SELECT m.claim_id FROM claim_group_members m"
+        "  OR (c.predicate IN " BARE_PREDICATES " AND c.id IN " IN_DIRTY_RANGE_CLAIMS ")"
+        "  OR (c.predicate NOT IN " BARE_PREDICATES " AND c.id IN (SELECT m.claim_id FROM claim_group_members m"
         "      JOIN claim_groups g ON g.id = m.group_id WHERE g.id IN " IN_DIRTY_RANGE_GROUPS
         "      AND g.family NOT IN " DIRTY_FAMILIES "))";
     const char *order_by =
-        " ORDER BY c.family = 'mention', c.family, c.amount IS NULL, c.predicate, c.subject_org IS NULL,"
+        " ORDER BY c.predicate IN " BARE_PREDICATES ", c.family, c.amount IS NULL, c.predicate, c.subject_org IS NULL,"
         " c.object_org IS NULL, ifnull(c.subject_org, ''), ifnull(c.object_org, ''),"
         " ifnull(c.currency, ''), ifnull(c.amount_num, -1),"
         " ifnull(c.event_date, ''), a.path, a.item, s.idx, c.idx";
@@ -1218,7 +1253,7 @@ int nc_store_link(nc_store *s, nc_error *err)
     /* each claim in canonical order joins a group or makes one */
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         size_t i = n++;
-        if (!read_claim(st, &cur, orgs, no)) {
+        if (!read_claim(s, st, &cur, orgs, no)) {
             rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
             goto done;
         }
@@ -1401,7 +1436,8 @@ int nc_store_link(nc_store *s, nc_error *err)
         goto done;
     char *host_sql = sqlite3_mprintf("SELECT c.id, c.subject_org, c.object_org, c.object_text FROM claims c"
                                      " JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id"
-                                     " WHERE c.family = 'hosting' AND c.object_text IS NOT NULL%s", order_by);
+                                     " WHERE c.predicate IN " COVERS_PREDICATES " AND c.object_text IS NOT NULL%s",
+                                     order_by);
     prep = host_sql ? sqlite3_prepare_v2(s->db, host_sql, -1, &x.hosting, NULL) : SQLITE_NOMEM;
     sqlite3_free(host_sql);
     if (prep != SQLITE_OK ||
@@ -1438,7 +1474,7 @@ int nc_store_link(nc_store *s, nc_error *err)
     for (size_t i = 0; rc == NC_OK && i < ng; i++)
         rc = write_group(&x, &g[i], err);
     for (size_t i = 0; rc == NC_OK && i < ng; i++)
-        if (!strcmp(g[i].r.family, "contract"))
+        if (is_contract(&g[i].r))
             rc = write_contract(&x, &g[i], err);
     if (rc == NC_OK)
         rc = renumber(s, err);

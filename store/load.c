@@ -282,7 +282,7 @@ static int load_line(loader *l, const char *line, size_t len, const char *where,
             c->rule = arena_keep(&keep, column_dup(q, 15));
             long nm = (long)ex.n_mentions;
             if (c->sentence >= a.n_sentences || c->amount >= nm || c->duration >= nm || c->date >= nm ||
-                !nc_predicate_find(c->predicate) || !c->rule)
+                !store_pred_find(l->s, c->predicate, NULL) || !c->rule)
                 bad = "a claim that does not fit its article";
         }
         sqlite3_reset(q);
@@ -570,6 +570,13 @@ int nc_store_merge(nc_store *s, const char *const *shards, size_t n_shards, nc_l
         sqlite3_free(q);
         sqlite3_free(u);
     }
+    /* the shards' predicates this database's vocabulary lacks (its own,
+    ** written from the extractor, wins): every merged claim's predicate is described */
+    for (size_t i = 0; i < n_shards && rc == NC_OK; i++) {
+        snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO main.predicates SELECT * FROM sh%zu.predicates", i);
+        rc = store_exec(s, sql, err);
+    }
+    s->preds_read = 0;
     if (rc == NC_OK)
         rc = store_exec(s, "INSERT OR IGNORE INTO link_dirty VALUES('*'); COMMIT;", err);
     if (rc != NC_OK)

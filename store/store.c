@@ -30,6 +30,7 @@
 #define NC_APP_ID 0x6E636C6D   /* "nclm" */
 
 static void log_commit(nc_store *s);
+static void bind_opt(sqlite3_stmt *st, int i, const char *v);
 
 static double mono_now(void)
 {
@@ -348,6 +349,38 @@ static const char *const migrations[] = {
     ** by a row per file and run */
     "DROP INDEX IF EXISTS ingest_log_path;\n"
     "CREATE INDEX ingest_log_path ON ingest_log(path, status);\n",
+    /* 6: the claim vocabulary (extract/rules/predicates.tsv) as a table,
+    ** written from the extractor's vocabulary with the gazetteer
+    ** (nc_store_put_orgs); linking, the timeline and contract records read
+    ** the predicates' properties from it. The predicates of schema 5 had
+    ** other names: stored claims, groups and members' copies are renamed,
+    ** and everything is relinked (the families come with the vocabulary,
+    ** which nc_store_put_orgs writes into claims.family). These old names
+    ** are history, not vocabulary: no code reads them. */
+    "CREATE TABLE IF NOT EXISTS predicates(\n"
+    "  name TEXT PRIMARY KEY,\n"
+    "  family TEXT NOT NULL,\n"
+    "  quantity TEXT,\n"
+    "  content TEXT,\n"
+    "  required INTEGER NOT NULL,\n"
+    "  directed INTEGER NOT NULL,\n"
+    "  bare INTEGER NOT NULL,\n"
+    "  record TEXT,\n"
+    "  line TEXT NOT NULL) WITHOUT ROWID;\n"
+    "CREATE TEMP TABLE nc_renamed(old TEXT PRIMARY KEY, new TEXT NOT NULL);\n"
+    "INSERT INTO temp.nc_renamed VALUES('closed', 'closes_sites'), ('paid', 'pays'), ('acquired', 'acquires'),\n"
+    "  ('revenue_change', 'result_change'), ('subscribers', 'users'), ('advertisers_lost', 'loses_customers'),\n"
+    "  ('ad_spend', 'spends'), ('threatened', 'threatens'), ('may_cut_off', 'cuts_off'),\n"
+    "  ('renegotiating', 'negotiates'), ('payments_delayed', 'delays_payment');\n"
+    "UPDATE claims SET predicate = (SELECT new FROM temp.nc_renamed WHERE old = predicate)\n"
+    "  WHERE predicate IN (SELECT old FROM temp.nc_renamed);\n"
+    "UPDATE claim_groups SET predicate = (SELECT new FROM temp.nc_renamed WHERE old = predicate)\n"
+    "  WHERE predicate IN (SELECT old FROM temp.nc_renamed);\n"
+    "UPDATE claim_group_members SET predicate = (SELECT new FROM temp.nc_renamed WHERE old = predicate)\n"
+    "  WHERE predicate IN (SELECT old FROM temp.nc_renamed);\n"
+    "DROP TABLE temp.nc_renamed;\n"
+    "DELETE FROM store_meta WHERE key = 'predicates';\n"
+    "INSERT OR IGNORE INTO link_dirty VALUES('*');\n",
 };
 
 void bind_period(sqlite3_stmt *st, int i, const char *iso)
@@ -620,6 +653,8 @@ void nc_store_close(nc_store *s)
         sqlite3_finalize(*all[i]);
     if (s->db)
         sqlite3_close(s->db);
+    free(s->preds);
+    str_blocks_free(&s->pred_strs);
     free(s->path);
     free(s);
 }
@@ -745,6 +780,163 @@ int nc_store_is_unchanged(nc_store *s, const char *path, const char *hash, int *
     return NC_OK;
 }
 
+/* ---------------------------------------------------------- vocabulary */
+
+static int cmp_pred(const void *a, const void *b)
+{
+    return strcmp(((const store_pred *)a)->name, ((const store_pred *)b)->name);
+}
+
+int store_preds_read(nc_store *s, nc_error *err)
+{
+    if (s->preds_read)
+        return NC_OK;
+    free(s->preds);
+    s->preds = NULL;
+    s->n_preds = 0;
+    str_blocks_reset(&s->pred_strs);
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT name, family, content, record, line, required, directed, bare FROM predicates",
+                           -1, &q, NULL) != SQLITE_OK)
+        return store_err(s, err, "reading the predicates");
+    size_t cap = 0;
+    int r, oom = 0;
+    while (!oom && (r = sqlite3_step(q)) == SQLITE_ROW) {
+        if (!store_grow(&s->preds, &cap, s->n_preds + 1, sizeof *s->preds)) {
+            oom = 1;
+            break;
+        }
+        store_pred *p = &s->preds[s->n_preds++];
+        const char **f[] = { &p->name, &p->family, &p->content, &p->record, &p->line };
+        for (int i = 0; i < 5; i++) {
+            const char *t = (const char *)sqlite3_column_text(q, i);
+            *f[i] = t ? str_blocks_copy(&s->pred_strs, t, (size_t)sqlite3_column_bytes(q, i), &oom) : NULL;
+        }
+        if (!p->name || !p->family)
+            oom = 1;
+        if (!p->line)
+            p->line = "";
+        p->required = sqlite3_column_int(q, 5);
+        p->directed = sqlite3_column_int(q, 6);
+        p->bare = sqlite3_column_int(q, 7);
+    }
+    int rc = NC_OK;
+    if (oom)
+        rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+    else if (r != SQLITE_DONE)
+        rc = store_err(s, err, "reading the predicates");
+    sqlite3_finalize(q);
+    if (rc != NC_OK) {
+        s->n_preds = 0;
+        return rc;
+    }
+    if (s->n_preds > 1)
+        qsort(s->preds, s->n_preds, sizeof *s->preds, cmp_pred);
+    s->preds_read = 1;
+    return NC_OK;
+}
+
+const store_pred *store_pred_find(nc_store *s, const char *name, nc_error *err)
+{
+    if (!name || store_preds_read(s, err) != NC_OK)
+        return NULL;
+    store_pred key = { 0 };
+    key.name = name;
+    return s->n_preds ? bsearch(&key, s->preds, s->n_preds, sizeof *s->preds, cmp_pred) : NULL;
+}
+
+/* The extractor's vocabulary into the predicates table, in the transaction
+** open, when it is not the one stored (its digest in store_meta): rows of
+** predicates still named by stored claims stay (a shard's, or one the
+** vocabulary dropped) unless the vocabulary redefines them; stored claims
+** take their predicate's family; everything is marked for relinking. */
+static int put_predicates(nc_store *s, const nc_extractor *x, nc_error *err)
+{
+    const nc_predicate *v;
+    size_t n = nc_extractor_predicates(x, &v);
+    char *flat = NULL;
+    size_t flen = 0;
+    FILE *mf = open_memstream(&flat, &flen);
+    if (!mf)
+        return nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+    /* the quantity column: the content kind first, then the others */
+    char (*quantity)[96] = calloc(n ? n : 1, sizeof *quantity);
+    for (size_t i = 0; quantity && i < n; i++) {
+        size_t l = 0;
+        if (v[i].content < NC_MENTION_KIND_COUNT)
+            l += (size_t)snprintf(quantity[i] + l, sizeof quantity[i] - l, "%s", nc_mention_kind_name(v[i].content));
+        for (int k = 0; k < NC_MENTION_KIND_COUNT && l < sizeof quantity[i]; k++)
+            if ((v[i].kinds & (1u << k)) && k != (int)v[i].content)
+                l += (size_t)snprintf(quantity[i] + l, sizeof quantity[i] - l, "%s%s", l ? "," : "",
+                                      nc_mention_kind_name((nc_mention_kind)k));
+        fprintf(mf, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", v[i].name, v[i].family, quantity[i], v[i].required,
+                v[i].directed, v[i].bare, v[i].record ? v[i].record : "", v[i].line);
+    }
+    fclose(mf);
+    if (!quantity) {
+        free(flat);
+        return nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+    }
+    char digest[65];
+    nc_sha256_hex(flat, flen, digest);
+    free(flat);
+    sqlite3_stmt *q = NULL;
+    int same = 0, rc = NC_OK;
+    if (sqlite3_prepare_v2(s->db, "SELECT value = ?1 FROM store_meta WHERE key = 'predicates'", -1, &q, NULL) != SQLITE_OK)
+        rc = store_err(s, err, "reading the stored vocabulary");
+    else {
+        sqlite3_bind_text(q, 1, digest, -1, SQLITE_STATIC);
+        same = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if (rc != NC_OK || same) {
+        free(quantity);
+        return rc;
+    }
+    rc = store_exec(s, "DELETE FROM predicates WHERE name NOT IN (SELECT predicate FROM claims)", err);
+    if (rc == NC_OK &&
+        sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO predicates(name, family, quantity, content, required, directed,"
+                                  " bare, record, line) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &q, NULL) != SQLITE_OK)
+        rc = store_err(s, err, "storing the predicates");
+    for (size_t i = 0; rc == NC_OK && i < n; i++) {
+        sqlite3_bind_text(q, 1, v[i].name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, v[i].family, -1, SQLITE_STATIC);
+        bind_opt(q, 3, quantity[i]);
+        if (v[i].content < NC_MENTION_KIND_COUNT)
+            sqlite3_bind_text(q, 4, nc_mention_kind_name(v[i].content), -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(q, 4);
+        sqlite3_bind_int(q, 5, v[i].required);
+        sqlite3_bind_int(q, 6, v[i].directed);
+        sqlite3_bind_int(q, 7, v[i].bare);
+        bind_opt(q, 8, v[i].record);
+        sqlite3_bind_text(q, 9, v[i].line, -1, SQLITE_STATIC);
+        if (sqlite3_step(q) != SQLITE_DONE)
+            rc = store_err(s, err, "storing the predicates");
+        sqlite3_reset(q);
+        sqlite3_clear_bindings(q);
+    }
+    sqlite3_finalize(q);
+    free(quantity);
+    q = NULL;
+    if (rc == NC_OK && sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO store_meta(key, value) VALUES('predicates', ?1)",
+                                          -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, digest, -1, SQLITE_STATIC);
+        if (sqlite3_step(q) != SQLITE_DONE)
+            rc = store_err(s, err, "storing the predicates");
+    }
+    sqlite3_finalize(q);
+    /* claims take their predicate's family; a new vocabulary may regroup anything */
+    if (rc == NC_OK)
+        rc = store_exec(s, "UPDATE claims SET family = (SELECT p.family FROM predicates p WHERE p.name = claims.predicate)"
+                           " WHERE family IS NOT (SELECT p.family FROM predicates p WHERE p.name = claims.predicate)"
+                           " AND predicate IN (SELECT name FROM predicates);"
+                           "INSERT OR IGNORE INTO link_dirty VALUES('*');", err);
+    s->preds_read = 0;
+    return rc;
+}
+
 int nc_store_put_orgs(nc_store *s, const nc_extractor *x, nc_error *err)
 {
     const nc_org *orgs;
@@ -775,6 +967,13 @@ int nc_store_put_orgs(nc_store *s, const nc_extractor *x, nc_error *err)
         same = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
     }
     sqlite3_finalize(q);
+    /* the claim vocabulary beside it, on its own digest */
+    rc = put_predicates(s, x, err);
+    if (rc != NC_OK) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        s->preds_read = 0;
+        return rc;
+    }
     if (same)
         return store_exec(s, "COMMIT", err);
     /* the gazetteer is replaced; organisations found in articles stay */
@@ -817,8 +1016,10 @@ int nc_store_put_orgs(nc_store *s, const nc_extractor *x, nc_error *err)
         rc = store_exec(s, "INSERT OR IGNORE INTO link_dirty VALUES('*')", err);
     if (rc == NC_OK)
         rc = store_exec(s, "COMMIT", err);
-    if (rc != NC_OK)
+    if (rc != NC_OK) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        s->preds_read = 0;
+    }
     return rc;
 }
 
@@ -937,7 +1138,19 @@ static int put_article(nc_store *s, sqlite3_int64 file_id, const nc_article *a, 
     }
     for (size_t i = 0; rc == NC_OK && ex && i < ex->n_claims; i++) {
         const nc_claim *c = &ex->claims[i];
-        const nc_predicate *p = nc_predicate_find(c->predicate);
+        nc_error pe = { 0 };
+        const store_pred *p = store_pred_find(s, c->predicate, &pe);
+        if (!p) {
+            if (pe.code) {
+                if (err)
+                    *err = pe;
+                rc = pe.code;
+            } else {
+                rc = nc_error_set(err, NC_E_DB, a->path, "claim predicate \"%s\" is not in the database's vocabulary"
+                                  " (its predicates table, which nc_store_put_orgs writes)", c->predicate);
+            }
+            break;
+        }
         const nc_mention *am = c->amount >= 0 ? &ex->mentions[c->amount] : NULL;
         const nc_mention *dm = c->date >= 0 ? &ex->mentions[c->date] : NULL;
         st = s->st_claim_ins;
@@ -945,7 +1158,7 @@ static int put_article(nc_store *s, sqlite3_int64 file_id, const nc_article *a, 
         sqlite3_bind_int64(st, 2, sent_ids[c->sentence]);
         sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
         sqlite3_bind_text(st, 4, c->predicate, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, p ? p->family : "other", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, p->family, -1, SQLITE_STATIC);
         bind_opt(st, 6, c->subject);
         bind_opt(st, 7, c->object);
         bind_opt(st, 8, am ? am->value : NULL);

@@ -45,7 +45,12 @@ int nc_store_is_unchanged(nc_store *s, const char *path, const char *file_hash,
                           int *is_unchanged, nc_error *err);
 
 /* Write the gazetteer of x into the orgs and org_aliases tables (replacing
-** what was there) so the database explains itself. One transaction. */
+** what was there) and its claim vocabulary into the predicates table, each
+** only when it differs from the one stored, so the database explains
+** itself; linking, the timeline and nc_store_put_file read the predicates'
+** properties from that table, so call this before storing claims. A new
+** vocabulary gives stored claims their predicate's family and marks
+** everything for relinking. One transaction. */
 int nc_store_put_orgs(nc_store *s, const nc_extractor *x, nc_error *err);
 
 /* Store one file's articles and their extractions (ex[i] belongs to

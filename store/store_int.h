@@ -27,6 +27,28 @@
     " c.currency, c.qualifier, c.event_date, c.event_qualifier, c.duration, c.source_org, c.is_negated," \
     " c.is_hedged, c.confidence"
 
+/* Strings copied into 64 KiB blocks and dropped together (a string longer
+** than a quarter block gets a block of its own). Zero-initialise; the
+** arena owns every copy until str_blocks_reset or str_blocks_free. */
+typedef struct str_blocks {
+    char **blocks;
+    size_t n_blocks, cap_blocks;
+    size_t left;               /* bytes free in the current block */
+    char *next;                /* where the next string goes in it */
+} str_blocks;
+
+/* A predicate as the predicates table holds it (schema 6; written from the
+** extractor's vocabulary by nc_store_put_orgs): what the link, the timeline,
+** contract records and the load read instead of predicate names. */
+typedef struct store_pred {
+    const char *name, *family;
+    const char *content;   /* the content kind ("money", "date", ...), NULL if none */
+    const char *record;    /* contract record field ("value", "term", "signed", "ends",
+                              "covers"), NULL if none */
+    const char *line;      /* the timeline template */
+    int required, directed, bare;
+} store_pred;
+
 struct nc_store {
     sqlite3 *db;
     char *path;
@@ -42,6 +64,10 @@ struct nc_store {
     size_t batch_n;        /* files in it */
     double batch_t0;       /* when it began (CLOCK_MONOTONIC seconds) */
     int temp_memory;       /* PRAGMA temp_store=MEMORY while group commits run */
+    store_pred *preds;     /* the predicates table, sorted by name, read once */
+    size_t n_preds;
+    int preds_read;        /* preds holds the table (reset when it is rewritten) */
+    str_blocks pred_strs;  /* their strings */
 };
 /* BEGIN IMMEDIATE, or join the transaction nc_store_log left open (so that
 ** the ingest log costs no commit of its own); an open batch of files
@@ -61,17 +87,15 @@ char *column_dup(sqlite3_stmt *st, int i);
 ** array is then left as it was). */
 int store_grow(void *pp, size_t *cap, size_t need, size_t elem);
 
-/* Strings copied into 64 KiB blocks and dropped together (a string longer
-** than a quarter block gets a block of its own). Zero-initialise; the
-** arena owns every copy until str_blocks_reset or str_blocks_free. */
-typedef struct str_blocks {
-    char **blocks;
-    size_t n_blocks, cap_blocks;
-    size_t left;               /* bytes free in the current block */
-    char *next;                /* where the next string goes in it */
-} str_blocks;
+
 /* n bytes in the arena; NULL out of memory. */
 char *str_blocks_alloc(str_blocks *b, size_t n);
+/* The predicate named name in the predicates table (read into s once, by a
+** prepared statement), NULL if the table has none of that name; *err is set
+** (and NULL returned) only when reading the table fails. */
+const store_pred *store_pred_find(nc_store *s, const char *name, nc_error *err);
+/* Read the predicates table into s (once; again after it is rewritten). */
+int store_preds_read(nc_store *s, nc_error *err);
 /* A NUL-terminated copy of the n bytes at s; NULL (and *oom set) out of memory. */
 char *str_blocks_copy(str_blocks *b, const char *s, size_t n, int *oom);
 /* Free every copy; the arena stays usable. */

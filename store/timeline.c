@@ -271,38 +271,90 @@ static int cmp_source_claim(const void *key, const void *elem)
     return (k > c) - (k < c);
 }
 
-/* The one-line English rendering of a group. */
-static void make_line(entry *e)
+/* A line template (predicates.line) rendered: {subject}, {object},
+** {amount}, {term}, {date} replaced by vals[0..4] (NULL or "" when the
+** group has none); a part in [brackets] is left out when a field in it is
+** empty. Appended to out (size bytes, NUL-terminated, cut if too long). */
+static void render_line(const char *t, const char *const vals[5], char *out, size_t size)
 {
-    const nc_predicate *p = nc_predicate_find(e->predicate);
-    const char *subj = e->subject ? e->subject : e->subject_id ? e->subject_id : "(unknown)";
-    const char *obj = e->object ? e->object : e->object_id;
-    char amount[96] = "", dur[64] = "";
-    if (e->amount)
-        format_amount(e->amount, e->currency, amount, sizeof amount);
-    if (e->duration)
-        format_duration(e->duration, dur, sizeof dur);
-    const char *verb = p ? p->name : e->predicate;   /* TRANSITIONAL: the line template comes with the predicates table */
-    char *o = e->line;
-    size_t sz = sizeof e->line;
-    if (!strcmp(e->predicate, "amount")) {
-        snprintf(o, sz, "%s: %s%s reported%s%s", subj, qualifier_words(e->qualifier), amount,
-                 obj ? " with " : "", obj ? obj : "");
-    } else if (!strcmp(e->predicate, "contract_value") || !strcmp(e->predicate, "contract_term")) {
-        snprintf(o, sz, "%s has a contract%s%s%s%s%s%s%s", subj, obj ? " with " : "", obj ? obj : "",
-                 amount[0] ? " worth " : "", qualifier_words(amount[0] ? e->qualifier : NULL), amount,
-                 dur[0] ? " running " : "", dur);
-    } else if (!strcmp(e->predicate, "acquired")) {
-        snprintf(o, sz, "%s was acquired for %s%s", subj, qualifier_words(e->qualifier), amount);
-    } else {
-        snprintf(o, sz, "%s %s%s%s%s%s%s%s", subj, verb, obj ? " " : "", obj ? obj : "",
-                 amount[0] ? " " : "", qualifier_words(amount[0] ? e->qualifier : NULL), amount,
-                 dur[0] ? "" : "");
-        if (dur[0]) {
-            size_t l = strlen(o);
-            snprintf(o + l, sz - l, " (%s)", dur);
+    static const char *const names[5] = { "subject", "object", "amount", "term", "date" };
+    size_t l = strlen(out);
+    char part[512];
+    size_t pl = 0;
+    int in_part = 0, part_ok = 1;
+    for (const char *p = t; *p; p++) {
+        const char *add = NULL;
+        size_t addn = 0;
+        char ch = *p;
+        if (ch == '[' && !in_part) {
+            in_part = 1;
+            part_ok = 1;
+            pl = 0;
+            continue;
+        }
+        if (ch == ']' && in_part) {
+            in_part = 0;
+            if (part_ok && l + pl < size) {
+                memcpy(out + l, part, pl);
+                l += pl;
+            }
+            continue;
+        }
+        if (ch == '{') {
+            const char *e = strchr(p, '}');
+            int f = -1;
+            for (int k = 0; e && k < 5; k++)
+                if ((size_t)(e - p - 1) == strlen(names[k]) && !strncmp(p + 1, names[k], (size_t)(e - p - 1)))
+                    f = k;
+            if (f >= 0) {
+                add = vals[f] ? vals[f] : "";
+                addn = strlen(add);
+                if (!addn)
+                    part_ok = 0;
+                p = e;
+            }
+        }
+        if (!add) {
+            add = p;
+            addn = 1;
+        }
+        if (in_part) {
+            if (pl + addn < sizeof part) {
+                memcpy(part + pl, add, addn);
+                pl += addn;
+            }
+        } else if (l + addn < size) {
+            memcpy(out + l, add, addn);
+            l += addn;
         }
     }
+    out[l < size ? l : size - 1] = 0;
+}
+
+/* The one-line English rendering of a group: its predicate's line template
+** (NULL when the predicates table lacks the predicate: then subject,
+** predicate, object, amount and term). */
+static void make_line(entry *e, const store_pred *p)
+{
+    const char *subj = e->subject ? e->subject : e->subject_id ? e->subject_id : "(unknown)";
+    const char *obj = e->object ? e->object : e->object_id;
+    char amount[160] = "", money[96] = "", dur[64] = "";
+    if (e->amount) {
+        format_amount(e->amount, e->currency, money, sizeof money);
+        snprintf(amount, sizeof amount, "%s%s", qualifier_words(e->qualifier), money);
+    }
+    if (e->duration)
+        format_duration(e->duration, dur, sizeof dur);
+    const char *vals[5] = { subj, obj, amount, dur, e->date };
+    e->line[0] = 0;
+    if (p) {
+        render_line(p->line, vals, e->line, sizeof e->line);
+        return;
+    }
+    render_line("{subject} ", vals, e->line, sizeof e->line);
+    size_t l = strlen(e->line);
+    snprintf(e->line + l, sizeof e->line - l, "%s", e->predicate);
+    render_line("[ {object}][ {amount}][ ({term})]", vals, e->line, sizeof e->line);
 }
 
 typedef struct entries {
@@ -317,8 +369,13 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
         return nc_error_set(err, NC_E_USAGE, NULL, "--from \"%s\" is not a date like 2023, 2023-03 or 2023-03-15", o->from);
     if (o->to && nc_precision_of_iso(o->to) == NC_PREC_NONE)
         return nc_error_set(err, NC_E_USAGE, NULL, "--to \"%s\" is not a date like 2023, 2023-03 or 2023-03-15", o->to);
-    if (o->predicate && !nc_predicate_find(o->predicate))
-        return nc_error_set(err, NC_E_USAGE, NULL, "unknown predicate \"%s\" (see the README for the vocabulary)", o->predicate);
+    int prc = store_preds_read(s, err);
+    if (prc != NC_OK)
+        return prc;
+    if (o->predicate && !store_pred_find(s, o->predicate, NULL))
+        return nc_error_set(err, NC_E_USAGE, NULL,
+                            "unknown predicate \"%s\" (the predicates table lists the vocabulary:"
+                            " sqlite3 DB 'SELECT name FROM predicates')", o->predicate);
     sqlite3_stmt *st = NULL;
     if (o->company) {
         if (sqlite3_prepare_v2(s->db,
@@ -386,7 +443,7 @@ static int load(nc_store *s, const nc_timeline_opts *o, entries *out, nc_error *
         e->n_claims = sqlite3_column_int(st, 18);
         e->has_cf = sqlite3_column_int(st, 19);
         if (!e->predicate) e->predicate = calloc(1, 1);
-        make_line(e);
+        make_line(e, store_pred_find(s, e->predicate, NULL));
     }
     if (rc == NC_OK && r != SQLITE_DONE)
         rc = store_err(s, err, "reading claim groups");

@@ -99,16 +99,16 @@ void t_e2e_groups_and_conflicts(void)
     /* contracts are between organisations, never with a person named nearby */
     CHECK_INT(qint(db, "SELECT count(*) FROM v_contracts WHERE 'musk' IN (party_a_org, party_b_org)"), 0);
     /* $10M paid, in French and English */
-    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'paid' AND amount_num = 10000000 AND langs = 'en,fr'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'pays' AND amount_num = 10000000 AND langs = 'en,fr'"), 1);
     /* the Google cut-off on 30 June 2023 */
-    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'may_cut_off' AND event_date = '2023-06-30'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'cuts_off' AND event_date = '2023-06-30'"), 1);
     /* revenue and profit of the last quarter of 2021, the $44B acquisition */
     CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'revenue' AND amount_num = 1570000000 AND event_date = '2021-Q4'"), 1);
     CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'profit' AND amount_num = 182000000 AND event_date = '2021-Q4'"), 1);
-    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'acquired' AND amount_num = 44000000000"), 1);
-    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'subscribers' AND amount_num = 300000 AND event_date = '2023-02'"), 1);
-    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'advertisers_lost' AND amount_num = 70"), 1);
-    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'closed' AND amount_num = 3 AND langs = 'en,fr'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'acquires' AND amount_num = 44000000000"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'users' AND amount_num = 300000 AND event_date = '2023-02'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'loses_customers' AND amount_num = 70"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'closes_sites' AND amount_num = 3 AND langs = 'en,fr'"), 1);
     /* "signed in 2020" against "signed more than five years ago" in an article of 2023 */
     char *vals = qstr(db, "SELECT group_concat(value, '|') FROM (SELECT DISTINCT value FROM v_conflicts"
                           " WHERE field = 'event_date' AND 'aws' IN (subject_org, object_org) ORDER BY value)");
@@ -120,9 +120,9 @@ void t_e2e_groups_and_conflicts(void)
     CHECK_STR(svc, "Places:de|Twitter Spaces:fr");
     free(svc);
     /* the advertising Amazon threatened to stop paying for: about $1 million in the first quarter */
-    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'ad_spend' AND amount_num = 1000000"
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'spends' AND amount_num = 1000000"
                        " AND qualifier = 'about' AND event_date = '2023-Q1' AND instr(langs, 'en') AND instr(langs, 'fr')"), 1);
-    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'threatened' AND 'amazon' IN (subject_org, object_org)"
+    CHECK_INT(qint(db, "SELECT count(*) FROM v_timeline WHERE predicate = 'threatens' AND 'amazon' IN (subject_org, object_org)"
                        " AND 'twitter' IN (subject_org, object_org) AND n_langs = 3"), 1);
     /* the contract records: every field with the sentence it came from */
     CHECK_INT(qint(db, "SELECT count(*) FROM v_contracts WHERE value_num = 510000000 AND term = 'P5Y6M' AND signed = '2020'"
@@ -226,7 +226,7 @@ void t_e2e_date_parts(void)
                        " WHERE field = 'event_date' ORDER BY value)");
     CHECK_STR(v, "early 2024:en|late 2024:fr");
     free(v);
-    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE predicate = 'paid' AND event_date = '2023' AND event_qualifier = 'mid'"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE predicate = 'pays' AND event_date = '2023' AND event_qualifier = 'mid'"), 1);
     free(d);
 }
 
@@ -260,7 +260,7 @@ void t_e2e_spans(void)
     /* a span back is no term: "the largest contract awarded for the past 10 years" */
     CHECK_INT(qint(db, "SELECT count(*) FROM mentions WHERE rule = 'date.span' AND unit = '-P10Y'"), 1);
     CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE duration = 'P10Y'"), 0);
-    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE predicate = 'paid' AND event_date = '2023-03'"
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims WHERE predicate = 'pays' AND event_date = '2023-03'"
                        " AND event_date_source = 'article'"), 1);
     free(d);
 }
@@ -518,7 +518,7 @@ void t_e2e_member_copy_and_upgrade(void)
     CHECK_INT(t_run(cmd, &out), 0);
     CHECK(out && strstr(out, "0 stored, 0 replaced, 5 unchanged, 0 failed"));
     free(out);
-    CHECK_INT(qint(db, "PRAGMA user_version"), 5);
+    CHECK_INT(qint(db, "PRAGMA user_version"), nc_store_schema_version());
     CHECK_INT(qint(db, stale_members_sql), 0);
     check_views_as_joins(db);
     CHECK(qint(db, "SELECT count(*) FROM sqlite_master WHERE name = 'v_conflicts' AND sql LIKE '%claim_group_members%'"));
@@ -929,6 +929,82 @@ void t_e2e_progress(void)
     CHECK(out && !strstr(out, "MB/s"));
     CHECK(out && strstr(out, "5 stored"));
     free(out);
+    free(d);
+}
+
+/* A database of schema 5, whose claims, groups and members' copies name
+** the predicates of before the vocabulary moved to predicates.tsv (paid,
+** closed, ...) and that has no predicates table, is upgraded in place by
+** an ingest that stores nothing: the new names, the table, the families
+** the vocabulary gives, and the same timeline as a new database's. */
+void t_e2e_predicates_upgrade(void)
+{
+    char *d = t_tmpdir();
+    char cmd[1600], db[600];
+    snprintf(db, sizeof db, "%s/p.db", d);
+    snprintf(cmd, sizeof cmd, "%s ingest corpus --db '%s' --quiet", t_bin(), db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    CHECK(qint(db, "SELECT count(*) FROM predicates") > 40);
+    CHECK_INT(qint(db, "SELECT count(*) FROM predicates WHERE name = 'owes' AND family = 'debt' AND directed = 1"
+                       " AND bare = 0 AND content = 'money' AND record IS NULL"), 1);
+    CHECK_INT(qint(db, "SELECT count(*) FROM predicates WHERE name = 'contract_signed' AND record = 'signed'"
+                       " AND content = 'date'"), 1);
+    char *want = timeline(db, "--format json"), *want_md = timeline(db, "--format md");
+    char *want_groups = qstr(db, "SELECT group_concat(id || predicate || family || n_claims, ',') FROM claim_groups");
+    /* as schema 5 wrote it */
+    sqlite3 *h = NULL;
+    CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
+    static const char *const renames =
+        "CREATE TEMP TABLE r(new TEXT PRIMARY KEY, old TEXT);"
+        "INSERT INTO temp.r VALUES('closes_sites', 'closed'), ('pays', 'paid'), ('acquires', 'acquired'),"
+        " ('result_change', 'revenue_change'), ('users', 'subscribers'), ('loses_customers', 'advertisers_lost'),"
+        " ('spends', 'ad_spend'), ('threatens', 'threatened'), ('cuts_off', 'may_cut_off'),"
+        " ('negotiates', 'renegotiating'), ('delays_payment', 'payments_delayed');"
+        "UPDATE claims SET predicate = (SELECT old FROM temp.r WHERE new = predicate) WHERE predicate IN (SELECT new FROM temp.r);"
+        "UPDATE claim_groups SET predicate = (SELECT old FROM temp.r WHERE new = predicate) WHERE predicate IN (SELECT new FROM temp.r);"
+        "UPDATE claim_group_members SET predicate = (SELECT old FROM temp.r WHERE new = predicate)"
+        " WHERE predicate IN (SELECT new FROM temp.r);"
+        "UPDATE claims SET family = 'mention' WHERE predicate = 'amount';"
+        "UPDATE claims SET family = 'finance' WHERE predicate IN ('revenue', 'profit', 'revenue_change');"
+        "DROP TABLE predicates; DELETE FROM store_meta WHERE key = 'predicates';"
+        "PRAGMA user_version = 5;";
+    CHECK_INT(sqlite3_exec(h, renames, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    CHECK(qint(db, "SELECT count(*) FROM claims WHERE predicate = 'paid'") > 0);
+    char *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s timeline --db '%s' 2>&1", t_bin(), db);
+    CHECK(t_run(cmd, &out) != 0);
+    CHECK(out && strstr(out, "run 'newsclaims ingest' once to upgrade it"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s ingest corpus --db '%s' 2>&1", t_bin(), db);
+    CHECK_INT(t_run(cmd, &out), 0);
+    CHECK(out && strstr(out, "0 stored, 0 replaced, 5 unchanged, 0 failed"));
+    free(out);
+    CHECK_INT(qint(db, "PRAGMA user_version"), nc_store_schema_version());
+    CHECK(qint(db, "SELECT count(*) FROM predicates") > 40);
+    /* no name of before anywhere; every stored claim's predicate described, with its family */
+    const char *old_in = "IN ('closed', 'paid', 'acquired', 'revenue_change', 'subscribers', 'advertisers_lost',"
+                         " 'ad_spend', 'threatened', 'may_cut_off', 'renegotiating', 'payments_delayed')";
+    char sql[1200];
+    snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM claims WHERE predicate %s) + (SELECT count(*) FROM claim_groups"
+                              " WHERE predicate %s) + (SELECT count(*) FROM claim_group_members WHERE predicate %s)",
+             old_in, old_in, old_in);
+    CHECK_INT(qint(db, sql), 0);
+    CHECK_INT(qint(db, "SELECT count(*) FROM claims c LEFT JOIN predicates p ON p.name = c.predicate"
+                       " WHERE p.family IS NOT c.family"), 0);
+    CHECK(qint(db, "SELECT count(*) FROM claims WHERE predicate = 'pays'") > 0);
+    CHECK_INT(qint(db, stale_members_sql), 0);
+    char *got = timeline(db, "--format json"), *got_md = timeline(db, "--format md");
+    char *got_groups = qstr(db, "SELECT group_concat(id || predicate || family || n_claims, ',') FROM claim_groups");
+    CHECK(want && got && !strcmp(want, got));
+    CHECK(want_md && got_md && !strcmp(want_md, got_md));
+    CHECK_STR(got_groups, want_groups);
+    /* --predicate is checked against the table */
+    snprintf(cmd, sizeof cmd, "%s timeline --db '%s' --predicate paid 2>&1", t_bin(), db);
+    CHECK(t_run(cmd, &out) != 0);
+    CHECK(out && strstr(out, "unknown predicate \"paid\""));
+    free(out);
+    free(want); free(got); free(want_md); free(got_md); free(want_groups); free(got_groups);
     free(d);
 }
 

@@ -173,6 +173,8 @@ void t_store_group_commit(void)
     CHECK(s != NULL);
     if (!s)
         return;
+    /* the vocabulary claims are stored with (their families) */
+    CHECK_INT(nc_store_put_orgs(s, t_extractor(), &err), NC_OK);
     nc_store_close(s);
     /* a file the database itself refuses, as a disk or constraint error would */
     CHECK_INT(exec(path, "CREATE TRIGGER refuse_b BEFORE INSERT ON articles WHEN NEW.path = 'b.txt'"
