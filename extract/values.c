@@ -1678,6 +1678,8 @@ int follows_excluded(const ruleset *rs, const rule *r, const char *text, size_t 
             /* a possessive ("Twitter's 300 employees") names who has them */
             int poss = e - b > 2 && text[e - 1] == 's' &&
                        (text[e - 2] == '\'' || (e - b > 4 && !memcmp(text + e - 4, "\xE2\x80\x99", 3)));
+            if (strchr(",;:.!?)", text[e - 1]))
+                continue;    /* "Depuis 2009, deux raffineries": a break between */
             if (t[1] == 'a' && lead == 1 && !poss) {
                 /* the first word blocks too, unless it is in a lexicon named
                 ** after the colon(s): "capitalised:cstop:qual" keeps "Some 300
