@@ -643,6 +643,8 @@ static int run_rules(const nc_extractor *x, const ruleset *article_rs, const nc_
                         }
                     } else {
                         ok = mention_from_match(vc, r, text, ov, rc, &c->m);
+                        if (ok && r->notafter && follows_excluded(rs, r, text, s0, c->m.start))
+                            ok = 0;    /* "Boeing 777 jets", "the top 10 banks" */
                         if (ok)
                             attach_qualifier(rs, text, s0, &c->m);
                         /* a date ends before its abbreviation's point ("on Tues.",

@@ -111,6 +111,8 @@ typedef struct rule {
     char  *value;            /* fixed value (references: the org they point to) */
     char  *qualifier;        /* fixed qualifier */
     int    no_claim;         /* "claims no": its mentions are no claim's value (NC_MF_CONTEXT) */
+    char  *notafter;         /* "notafter": lexicon names (and "capitalised", "code") of
+                                the words a match may not follow ("Boeing 777 jets") */
     example *examples;
     size_t n_examples;
     frame *frames;           /* triggers: the frames that make its claims */
@@ -252,6 +254,9 @@ void value_ctx_free(value_ctx *vc);
 ** sentence starting at s0), setting m->qualifier and m->core_start (where
 ** the quantity itself starts). */
 void attach_qualifier(const ruleset *rs, const char *text, size_t s0, nc_mention *m);
+/* Does the word just before start (spaces between) make a match of rule r
+** part of a name or a code, as its "notafter" line says? s0: the sentence's start. */
+int follows_excluded(const ruleset *rs, const rule *r, const char *text, size_t s0, size_t start);
 /* The same for a date kept after overlaps are resolved (one day, month,
 ** quarter or year with no qualifier, not a span), over a word of the
 ** "datequal" lexicon ("since", "after", "before"), not before s0 (the

@@ -596,6 +596,7 @@ static void rule_free(rule *r)
     free(r->unit);
     free(r->value);
     free(r->qualifier);
+    free(r->notafter);
     for (size_t i = 0; i < r->n_examples; i++) {
         free(r->examples[i].text);
         free(r->examples[i].expect);
@@ -1400,6 +1401,9 @@ static int load_rules_file(nc_extractor *x, const char *path, ruleset *rs, nc_er
         } else if (!strcmp(dir, "qualifier")) {
             free(cur->qualifier);
             cur->qualifier = dup(val);
+        } else if (!strcmp(dir, "notafter")) {
+            free(cur->notafter);
+            cur->notafter = dup(val);
         } else if (!strcmp(dir, "claims")) {
             if (strcmp(val, "no") && strcmp(val, "yes"))
                 rc = nc_error_set(err, NC_E_RULES, ld.where, "claims is \"yes\" or \"no\", not \"%s\"", val);

@@ -27,6 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <unicode/ustring.h>
 
 /* ------------------------------------------------------------ decimals */
@@ -241,7 +243,7 @@ static int parse_digits(value_ctx *vc, const char *s, size_t len, dec *out)
     int32_t k = 0;
     for (int32_t i = 0; i < ulen; i++) {
         UChar c = u[i];
-        if (c == ' ' || c == 0xA0 || c == 0x202F || c == 0x2009 || c == '\'')
+        if (c == ' ' || c == 0xA0 || c == 0x202F || c == 0x2009 || c == '\'' || c == 0x2019)
             c = vc->group_sep;
         /* where the decimal mark is a comma, a point can only group digits
         ** (a rule's NUM lets it through only between groups of three) */
@@ -1611,6 +1613,101 @@ void attach_qualifier(const ruleset *rs, const char *text, size_t s0, nc_mention
     m->start = qualifier_before(rs, "qual", text, s0, m->start, m->qualifier, sizeof m->qualifier);
 }
 
+/* Does a surface of lexicon lx end at e, starting a word (not inside one)? */
+static int lex_ends_at(const lexicon *lx, const char *text, size_t s0, size_t e)
+{
+    for (size_t i = 0; i < lx->n; i++) {
+        size_t n = strlen(lx->v[i].surface);
+        if (n > e - s0 || n > 60)
+            continue;
+        size_t b = e - n;
+        if (b > s0 && ((unsigned char)text[b - 1] >= 0x80 || isalnum((unsigned char)text[b - 1])))
+            continue;
+        char f[256];
+        fold_utf8(text + b, n, f, sizeof f);
+        if (!strcmp(f, lx->v[i].folded))
+            return 1;
+    }
+    return 0;
+}
+
+/* A match of a rule with a "notafter" line may not follow (spaces between)
+** a surface of one of the lexicons it names, nor, for "capitalised", a word
+** that starts with a capital letter and does not start the sentence or a
+** quotation ("Boeing 777 jets", "the FTSE 100 firms"; "Some 300 workers" is
+** kept), nor, for "code", a word with a digit, "&" or two capitals ("S&P
+** 500", "DAX 30"). Words glued to the number are the pattern's business. */
+int follows_excluded(const ruleset *rs, const rule *r, const char *text, size_t s0, size_t start)
+{
+    size_t e = start;
+    while (e > s0 && text[e - 1] == ' ')
+        e--;
+    if (e == start || e == s0)
+        return 0;
+    size_t b = e;                        /* the word before: back to a space */
+    while (b > s0 && text[b - 1] != ' ')
+        b--;
+    /* the sentence's or a quotation's first word: nothing but punctuation before */
+    size_t p = b;
+    while (p > s0 && text[p - 1] == ' ')
+        p--;
+    int first = p == s0 || strchr(":;\"(", text[p - 1]) != NULL ||
+                (p >= s0 + 2 && ((unsigned char)text[p - 2] == 0xC2 && (unsigned char)text[p - 1] == 0xAB)) ||
+                (p >= s0 + 3 && (unsigned char)text[p - 3] == 0xE2 && (unsigned char)text[p - 2] == 0x80 &&
+                 ((unsigned char)text[p - 1] == 0x9C || (unsigned char)text[p - 1] == 0x9E ||
+                  (unsigned char)text[p - 1] == 0x94 || (unsigned char)text[p - 1] == 0x93));
+    char spec[256];
+    snprintf(spec, sizeof spec, "%s", r->notafter);
+    char *save = NULL;
+    for (char *t = strtok_r(spec, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        if (!strncmp(t, "capitalised", 11) || !strcmp(t, "code")) {
+            int upper = 0, digit = 0, amp = 0, lead = -1;
+            int32_t i = 0, n = (int32_t)(e - b);
+            const uint8_t *w = (const uint8_t *)text + b;
+            while (i < n) {
+                UChar32 c;
+                U8_NEXT(w, i, n, c);
+                if (c < 0)
+                    break;
+                if (lead < 0 && u_isalnum(c))
+                    lead = u_isupper(c) ? 1 : 0;
+                upper += u_isupper(c) != 0;
+                digit += u_isdigit(c) != 0;
+                amp += c == '&';
+            }
+            /* a possessive ("Twitter's 300 employees") names who has them */
+            int poss = e - b > 2 && text[e - 1] == 's' &&
+                       (text[e - 2] == '\'' || (e - b > 4 && !memcmp(text + e - 4, "\xE2\x80\x99", 3)));
+            if (strchr(",;:.!?)", text[e - 1]))
+                continue;    /* "Depuis 2009, deux raffineries": a break between */
+            if (t[1] == 'a' && lead == 1 && !poss) {
+                /* the first word blocks too, unless it is in a lexicon named
+                ** after the colon(s): "capitalised:cstop:qual" keeps "Some 300
+                ** workers", "The 30 banks" and drops "Boeing 777 jets" */
+                if (!first)
+                    return 1;
+                int allowed = t[11] != ':';
+                char lexes[128];
+                snprintf(lexes, sizeof lexes, "%s", t + 11);
+                char *save2 = NULL;
+                for (char *l = strtok_r(lexes, ":", &save2); l && !allowed; l = strtok_r(NULL, ":", &save2)) {
+                    const lexicon *lx = lex_find(rs, l);
+                    allowed = lx && lex_ends_at(lx, text, s0, e);
+                }
+                if (!allowed)
+                    return 1;
+            }
+            if (t[1] == 'o' && (digit || amp || upper >= 2))
+                return 1;
+            continue;
+        }
+        const lexicon *lx = lex_find(rs, t);
+        if (lx && lex_ends_at(lx, text, s0, e))
+            return 1;
+    }
+    return 0;
+}
+
 void attach_date_bound(const ruleset *rs, const char *text, size_t s0, nc_mention *m)
 {
     if (m->kind != NC_MENTION_DATE || m->qualifier[0] || m->value_max[0] || m->unit[0] || strstr(m->value, "_REF"))
@@ -1698,7 +1795,23 @@ int mention_from_match(value_ctx *vc, const rule *r, const char *text,
             const char *noun = lex_of(vc, &g, G_NOUN, "noun");
             if (!noun)
                 noun = r->unit;
-            snprintf(m->unit, sizeof m->unit, "%s", noun ? noun : "");
+            const char *ns;
+            size_t nn;
+            if (!noun && get(&g, G_NOUN, &ns, &nn)) {
+                /* a noun outside the lexicon: as written, case-folded ("arbeitsplätze"),
+                ** cut at a character's start where it does not fit */
+                char f[256];
+                fold_utf8(ns, nn, f, sizeof f);
+                size_t k = strlen(f);
+                if (k >= sizeof m->unit) {
+                    k = sizeof m->unit - 1;
+                    while (k > 0 && ((unsigned char)f[k] & 0xC0) == 0x80)
+                        k--;
+                }
+                snprintf(m->unit, sizeof m->unit, "%.*s", (int)k, f);
+            } else {
+                snprintf(m->unit, sizeof m->unit, "%s", noun ? noun : "");
+            }
         }
         return 1;
     }
