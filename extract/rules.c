@@ -882,8 +882,14 @@ static char *frame_slots(loader *ld, const rule *r, const char *raw, nc_error *e
     size_t ri = (size_t)(r - ld->rs->rules);
     for (const char *p = raw; *p;) {
         if (*p == '\\' && p[1]) {
-            sb_add(&b, p, 2);
-            p += 2;
+            /* \x{E000}, \p{L}: the braces belong to the escape */
+            size_t n = 2;
+            if (p[2] == '{' && strchr("xpPgkNo", p[1])) {
+                const char *e = strchr(p + 3, '}');
+                n = e ? (size_t)(e - p) + 1 : 2;
+            }
+            sb_add(&b, p, n);
+            p += n;
             continue;
         }
         if (*p == '{' && isupper((unsigned char)p[1])) {
