@@ -569,6 +569,14 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
             }
             break;
         }
+        /* "PDG de HP France", "chief executive of Boeing": after a person's
+        ** title, a connector names what the person heads, an organisation */
+        if (b > i && b <= j && (wbits(p, t, &st->w[b]) & P_CONNECT)) {
+            while (b <= j && (wbits(p, t, &st->w[b]) & P_CONNECT))
+                b++;
+            if (role && !strcmp(role, "person"))
+                role = "organisation";
+        }
         size_t e = j;
         while (e >= b && e > 0 && ((wbits(p, t, &st->w[e]) & (P_CONNECT | P_NOTNAME)) || !(st->w[e].flags & (W_CAP))))
             e--;
