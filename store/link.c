@@ -6,8 +6,9 @@
 **   - their predicates are of the same family (the predicates table, from
 **     extract/rules/predicates.tsv: a debt owed, refused or delayed; a
 **     contract's value, term and signing are one contract), or one is a
-**     bare quantity (a predicate marked bare) and the other has the same
-**     amount;
+**     bare quantity (a predicate marked bare: "amount", "count", "percent")
+**     and the other, a typed claim of the same sentence, has the same
+**     amount: a bare quantity never joins a group on its number alone;
 **   - subjects and objects are compatible: equal, one an ancestor of the
 **     other in the gazetteer (AWS matches Amazon), or one unknown; the two
 **     parties may come in either order, except for directed predicates,
@@ -28,8 +29,9 @@
 ** their content and file paths only (never on row ids; the most informative
 ** claims first, so they represent their group: with an amount, with both
 ** parties; bare amounts last), each typed claim joins the
-** first compatible group in that order, a bare amount the compatible group
-** that already holds a claim of its article (else the largest), and groups are numbered by date, predicate
+** first compatible group in that order, a bare quantity the compatible group
+** that holds a typed claim of its own sentence (the largest of them), and
+** groups are numbered by date, predicate
 ** and parties. The same set of files gives the same groups, whatever the
 ** order they were ingested in. The whole computation runs in one
 ** transaction after each ingest.
@@ -62,7 +64,7 @@ typedef struct org_row {
 ** are borrowed from the statement's current row; a group's representative
 ** keeps copies interned in the link's string pool. */
 typedef struct crow {
-    sqlite3_int64 id, article_id;
+    sqlite3_int64 id, article_id, sentence_id;
     const char *predicate, *family, *subject, *object, *amount, *currency, *qualifier, *duration, *object_text;
     const char *event_date, *event_precision, *event_source, *event_qual, *lang, *pub_date;
     double amount_num;
@@ -322,7 +324,7 @@ static void pool_free(strpool *p)
 #define CLAIM_COLS                                                                                  \
     "c.id, c.predicate, c.family, c.subject_org, c.object_org, c.amount, c.amount_num,"             \
     " c.currency, c.qualifier, c.is_vague, c.duration, c.event_date, c.event_precision,"            \
-    " c.event_date_source, c.event_qualifier, a.lang, a.pub_date, a.id, c.is_negated, c.object_text"
+    " c.event_date_source, c.event_qualifier, a.lang, a.pub_date, a.id, c.is_negated, c.object_text, c.sentence_id"
 
 static const char *col_text(sqlite3_stmt *st, int i)
 {
@@ -358,6 +360,7 @@ static int read_claim(nc_store *s, sqlite3_stmt *st, crow *w, const org_row *org
     w->article_id = sqlite3_column_int64(st, 17);
     w->is_negated = sqlite3_column_int(st, 18);
     w->object_text = col_text(st, 19);
+    w->sentence_id = sqlite3_column_int64(st, 20);
     if (!w->predicate || !w->family || !w->lang)
         return 0;           /* NOT NULL columns: SQLite could not convert them */
     w->subj_ix = orgs ? org_index(orgs, no, w->subject) : -1;
@@ -1206,12 +1209,13 @@ int nc_store_link(nc_store *s, nc_error *err)
     ** of a million articles reads millions of claims. */
     if ((rc = store_exec(s, "DROP TABLE IF EXISTS temp.nc_assign;"
                             "CREATE TEMP TABLE nc_assign(pos INTEGER PRIMARY KEY, gix INTEGER NOT NULL,"
-                            " claim_id INTEGER NOT NULL, article_id INTEGER NOT NULL);"
-                            "CREATE INDEX temp.nc_assign_article ON nc_assign(article_id, gix);", err)) != NC_OK)
+                            " claim_id INTEGER NOT NULL, article_id INTEGER NOT NULL, typed_sentence INTEGER);"
+                            "CREATE INDEX temp.nc_assign_sentence ON nc_assign(typed_sentence, gix);", err)) != NC_OK)
         goto done;
-    if (sqlite3_prepare_v2(s->db, "INSERT INTO temp.nc_assign(pos, gix, claim_id, article_id) VALUES(?1, ?2, ?3, ?4)",
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO temp.nc_assign(pos, gix, claim_id, article_id, typed_sentence) VALUES(?1, ?2, ?3, ?4, ?5)",
                            -1, &assign, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, "SELECT EXISTS(SELECT 1 FROM temp.nc_assign WHERE article_id = ?1 AND gix = ?2)",
+        sqlite3_prepare_v2(s->db, "SELECT EXISTS(SELECT 1 FROM temp.nc_assign WHERE typed_sentence = ?1 AND gix = ?2)",
                            -1, &same_art, NULL) != SQLITE_OK) {
         rc = store_err(s, err, "prepare");
         goto done;
@@ -1257,8 +1261,8 @@ int nc_store_link(nc_store *s, nc_error *err)
             rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
             goto done;
         }
-        cur.fam_dirty = sqlite3_column_int(st, 20);
-        cur.old_group = sqlite3_column_int64(st, 21);
+        cur.fam_dirty = sqlite3_column_int(st, 21);
+        cur.old_group = sqlite3_column_int64(st, 22);
         for (size_t f = 0; f < n_fams && cur.fam_ix < 0; f++)
             if (!strcmp(fams[f], cur.family))
                 cur.fam_ix = (int)f;
@@ -1284,7 +1288,6 @@ int nc_store_link(nc_store *s, nc_error *err)
             n_fams_alloc = n_fams;
         }
         int found = -1, is_bare = cur.is_bare;
-        int found_same_article = 0;
         if (!is_bare && !cur.fam_dirty) {
             /* a family kept: the claim stays in its stored group; the groups
             ** are re-created in the canonical order of their first member,
@@ -1334,8 +1337,11 @@ int nc_store_link(nc_store *s, nc_error *err)
                 found = (int)k;    /* typed claims: the first compatible group */
                 break;
             }
-            /* a bare amount: the group its own article speaks of, else the largest */
-            sqlite3_bind_int64(same_art, 1, cur.article_id);
+            /* a bare quantity joins a group only beside a typed claim of that
+            ** group in its own sentence ("$70 million" after "Twitter owes
+            ** Amazon"), never on the number alone: two articles that both
+            ** say "$10,000" need not speak of one fact */
+            sqlite3_bind_int64(same_art, 1, cur.sentence_id);
             sqlite3_bind_int(same_art, 2, (int)k);
             int step = sqlite3_step(same_art);
             int same = step == SQLITE_ROW && sqlite3_column_int(same_art, 0);
@@ -1344,10 +1350,8 @@ int nc_store_link(nc_store *s, nc_error *err)
                 rc = store_err(s, err, "reading claim groups");
                 goto done;
             }
-            if (found < 0 || (same && !found_same_article) ||
-                (same == found_same_article && g[k].n > g[found].n)) {
+            if (same && (found < 0 || g[k].n > g[found].n)) {
                 found = (int)k;
-                found_same_article = same;
             }
         }
     new_group:
@@ -1408,6 +1412,10 @@ int nc_store_link(nc_store *s, nc_error *err)
             sqlite3_bind_int(assign, 2, gr->gix);
             sqlite3_bind_int64(assign, 3, cur.id);
             sqlite3_bind_int64(assign, 4, cur.article_id);
+            if (cur.is_bare)
+                sqlite3_bind_null(assign, 5);
+            else
+                sqlite3_bind_int64(assign, 5, cur.sentence_id);
             int step = sqlite3_step(assign);
             sqlite3_reset(assign);
             if (step != SQLITE_DONE) {
