@@ -260,6 +260,31 @@ static size_t rule_index(const nc_extractor *x, const rule *r)
     return 0;
 }
 
+/* Does the reference stand in apposition to the party named just before
+** it ("Dupont SA, le fabricant lyonnais," "UBS, die Schweizer Großbank,")?
+** Then it says something about that name, it is no other subject. */
+static int apposition(const nc_extractor *x, const nc_article *a, const nc_extraction *ex, size_t m0, size_t m1,
+                      const cue *q)
+{
+    for (size_t i = m1; i-- > m0;) {
+        const nc_mention *m = &ex->mentions[i];
+        if (m->end > q->start)
+            continue;
+        if (!is_party(x, m))
+            return 0;
+        size_t p = m->end;
+        while (p < q->start && a->text[p] == ' ')
+            p++;
+        if (p >= q->start || a->text[p] != ',')
+            return 0;
+        p++;
+        while (p < q->start && a->text[p] == ' ')
+            p++;
+        return p == q->start;
+    }
+    return 0;
+}
+
 static void slot_sentence(const nc_extractor *x, const nc_article *a, const nc_extraction *ex, size_t m0, size_t m1,
                           const cue *cues, size_t c0, size_t c1, size_t s0, size_t s1, slotted *s)
 {
@@ -284,6 +309,8 @@ static void slot_sentence(const nc_extractor *x, const nc_article *a, const nc_e
         const cue *q = &cues[k];
         if (q->kind != RK_TRIGGER && q->kind != RK_REFERENCE)
             continue;
+        if (q->kind == RK_REFERENCE && apposition(x, a, ex, m0, m1, q))
+            continue;          /* "Dupont SA, le fabricant lyonnais, a versé": words about the name */
         int overlaps = -1;
         for (size_t i = 0; i < s->n && overlaps < 0; i++)
             if (q->start < s->v[i].end && s->v[i].start < q->end)
