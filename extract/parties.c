@@ -366,7 +366,10 @@ static void words_of(pstate *st, const struct party_lex *p, size_t s0, size_t s1
             continue;
         int next = k + 1 < st->nw && (w->flags & W_JOIN) && (st->w[k + 1].flags & W_SHOUT);
         int prev = k > 0 && (st->w[k - 1].flags & W_JOIN) && (st->w[k - 1].flags & W_SHOUT);
-        int dateline = (w->flags & W_START) && !(w->flags & W_JOIN);
+        /* "LONDON, March 3 -", "PARIS, 12 juin": a dateline; "UBS, la banque
+        ** suisse," goes on in small letters: a name */
+        int dateline = (w->flags & W_START) && !(w->flags & W_JOIN) &&
+                       !(k + 1 < st->nw && (st->w[k + 1].flags & W_LOWER));
         if (next || prev || dateline || !(w->flags & W_ACRO))
             w->flags |= W_INM;   /* treated as taken */
     }
