@@ -48,12 +48,15 @@ static int party_is(const nc_extractor *x, const char *id, const char *want)
         return 1;
     if (id[0] != '~')
         return 0;
-    /* "~Credit_Suisse" is "Credit Suisse" */
-    const char *a = id + 1, *b = want;
-    for (; *a && *b; a++, b++)
-        if (!(*a == *b || (*a == '_' && *b == ' ')))
-            return 0;
-    return !*a && !*b;
+    /* "~Credit_Suisse" is "Credit Suisse", "Crédit Suisse" and "~Crédit_Suisse":
+    ** the name written as a discovered name's id is written */
+    char name[256], want_id[256];
+    size_t n = 0;
+    for (const char *p = want + (want[0] == '~'); *p && n + 1 < sizeof name; p++)
+        name[n++] = *p == '_' ? ' ' : *p;
+    name[n] = 0;
+    discovered_id(name, n, want_id, sizeof want_id);
+    return !strcasecmp(id, want_id);
 }
 
 enum { F_SUBJECT, F_OBJECT, F_AMOUNT, F_TERM, F_DATE, F_SOURCE, F_COUNT };
