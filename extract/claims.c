@@ -67,6 +67,13 @@ static int is_party(const nc_extractor *x, const nc_mention *m)
     return strcmp(o ? o->kind : m->unit, "media") != 0;
 }
 
+/* A lone capitalised word that parties.c could not call a name alone: a
+** party only where a frame takes it as a subject or an object. */
+static int is_candidate(const nc_mention *m)
+{
+    return m->kind == NC_MENTION_ORG && !strcmp(m->unit, "candidate");
+}
+
 static int is_person(const nc_extractor *x, const nc_mention *m)
 {
     const nc_org *o = nc_extractor_org(x, m->value);
@@ -189,7 +196,9 @@ static int trigger_between(const cue *cues, size_t c0, size_t c1, const cue *q, 
 ** (rules/README.md, "Frames") then say which slot is the subject, the object
 ** and the quantity. Letters: o a party, r a reference ("the company"),
 ** s a cited medium, m money, c a count, p a percentage, d a date, u a
-** duration, t a trigger. */
+** duration, t a trigger. A candidate name (a lone capitalised word that
+** only a frame can make a party) stays a word, followed by U+E002, its
+** number, U+E003, so that the words between slots may hold it. */
 #define SLOT_CUES 6
 typedef struct slot {
     char letter;
@@ -235,7 +244,7 @@ static char mention_letter(const nc_extractor *x, const nc_mention *m)
     if (m->flags & (NC_MF_UNQUANTIFIED | NC_MF_CONTEXT))
         return 0;              /* "the dollar", "within a few days": words, not values */
     switch (m->kind) {
-    case NC_MENTION_ORG: return is_party(x, m) ? 'o' : 's';
+    case NC_MENTION_ORG: return is_candidate(m) ? 'n' : is_party(x, m) ? 'o' : 's';
     case NC_MENTION_MONEY: return 'm';
     case NC_MENTION_COUNT: return 'c';
     case NC_MENTION_PERCENT: return 'p';
@@ -337,7 +346,12 @@ static void slot_sentence(const nc_extractor *x, const nc_article *a, const nc_e
             sl_add(s, a->text + at, t->start - at);
         char tag[128];
         int n;
-        if (t->letter == 't') {
+        if (t->letter == 'n') {
+            /* a candidate name stays a word (gaps between slots read it as
+            ** one), marked after it with its number: U+E002, number, U+E003 */
+            sl_add(s, a->text + t->start, t->end - t->start);
+            n = snprintf(tag, sizeof tag, CAND_OPEN "%zu" CAND_CLOSE, i);
+        } else if (t->letter == 't') {
             n = snprintf(tag, sizeof tag, SLOT_OPEN "t");
             for (int c = 0; c < t->ncues; c++)
                 n += snprintf(tag + n, sizeof tag - (size_t)n, "%s%zu", c ? "," : "", rule_index(x, cues[t->cues[c]].r));
@@ -360,6 +374,11 @@ static int slot_at(const slotted *s, const PCRE2_SIZE *ov, int g)
     if (g < 0)
         return -1;
     size_t p = ov[2 * g] + 3, e = ov[2 * g + 1];
+    for (size_t q = ov[2 * g]; q + 3 <= e; q++)
+        if (!memcmp(s->buf + q, CAND_OPEN, 3)) {
+            p = q + 2;     /* a candidate word's mark: its number follows */
+            break;
+        }
     if (p < e && s->buf[p] == 't') {
         while (p < e && s->buf[p] != '.')
             p++;
@@ -391,7 +410,7 @@ static int fits(const nc_extraction *ex, const slotted *s, int t, int role, cons
     switch (role) {
     case FR_SUBJECT:
     case FR_OBJECT:
-        return l == 'o' || l == 'r';
+        return l == 'o' || l == 'r' || l == 'n';
     case FR_AMOUNT:
         if (l == 'd')
             return (p->kinds & (1u << NC_MENTION_DATE)) && can_date(&ex->mentions[s->v[t].mention]);
@@ -479,15 +498,16 @@ static const char *resolve_reference(const nc_extractor *x, const nc_extraction 
             continue;
         if (m->sentence + 3 < q->sentence)
             break;
-        if (is_party(x, m) && is_person(x, m) == want_person)
+        if (is_party(x, m) && !is_candidate(m) && is_person(x, m) == want_person)
             return m->value;
     }
     return NULL;
 }
 
-/* The id a subject or object slot names, NULL if none. */
+/* The id a subject or object slot names, NULL if none; a candidate name so
+** taken is marked used (kept as a mention). */
 static const char *slot_party(const nc_extractor *x, const nc_extraction *ex, const cue *cues, const slotted *s, int t,
-                              int *is_ref)
+                              int *is_ref, unsigned char *used)
 {
     if (t < 0)
         return NULL;
@@ -495,7 +515,40 @@ static const char *slot_party(const nc_extractor *x, const nc_extraction *ex, co
         *is_ref = 1;
         return resolve_reference(x, ex, &cues[s->v[t].cue]);
     }
+    used[s->v[t].mention] = 1;
     return ex->mentions[s->v[t].mention].value;
+}
+
+/* Candidate names no claim took are no mentions: drop them, and renumber
+** the claims' mention indices. A candidate taken becomes a name. */
+static void drop_candidates(nc_extraction *ex, nc_claim *claims, size_t n_claims, const unsigned char *used)
+{
+    size_t k = 0;
+    int *map = malloc((ex->n_mentions ? ex->n_mentions : 1) * sizeof *map);
+    if (!map)
+        return;    /* out of memory: the candidates stay, marked as such */
+    for (size_t i = 0; i < ex->n_mentions; i++) {
+        nc_mention *m = &ex->mentions[i];
+        if (is_candidate(m) && !used[i]) {
+            map[i] = -1;
+            continue;
+        }
+        if (is_candidate(m))
+            snprintf(m->unit, sizeof m->unit, "name");
+        map[i] = (int)k;
+        ex->mentions[k++] = *m;
+    }
+    for (size_t c = 0; c < n_claims; c++) {
+        nc_claim *cl = &claims[c];
+        if (cl->amount >= 0)
+            cl->amount = map[cl->amount];
+        if (cl->duration >= 0)
+            cl->duration = map[cl->duration];
+        if (cl->date >= 0)
+            cl->date = map[cl->date];
+    }
+    ex->n_mentions = k;
+    free(map);
 }
 
 static void date_claim(const nc_article *a, const nc_extraction *ex, size_t m0, size_t m1, const unsigned char *is_content,
@@ -531,11 +584,13 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
     size_t nm = ex->n_mentions ? ex->n_mentions : 1;
     unsigned char *taken = calloc(nm, 1);           /* serves some claim */
     unsigned char *is_content = calloc(nm, 1);      /* a date that is a claim's content */
+    unsigned char *used = calloc(nm, 1);            /* a candidate name a claim took */
     fmatch *best = malloc((n_cues ? n_cues : 1) * sizeof *best);
     pcre2_match_data *md = pcre2_match_data_create(64, NULL);
-    if (!taken || !is_content || !best || !md) {
+    if (!taken || !is_content || !used || !best || !md) {
         free(taken);
         free(is_content);
+        free(used);
         free(best);
         if (md)
             pcre2_match_data_free(md);
@@ -588,8 +643,8 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         if (qm < 0 && pred->required)
             continue;
         int subj_ref = 0, obj_ref = 0;
-        const char *subj = slot_party(x, ex, cues, &sl, fm->subj, &subj_ref);
-        const char *obj = slot_party(x, ex, cues, &sl, fm->obj, &obj_ref);
+        const char *subj = slot_party(x, ex, cues, &sl, fm->subj, &subj_ref, used);
+        const char *obj = slot_party(x, ex, cues, &sl, fm->obj, &obj_ref, used);
         if (obj && subj && !strcmp(obj, subj))
             obj = NULL;
         /* one fact stated once: the same predicate, parties and quantity */
@@ -677,6 +732,9 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
     }
     }   /* sentences */
     int oom = o.is_oom || sl.is_oom;
+    if (!oom)
+        drop_candidates(ex, o.v, o.n, used);
+    free(used);
     free(taken);
     free(is_content);
     free(best);

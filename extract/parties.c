@@ -26,6 +26,7 @@
 ** "person", or "name" when nothing says which.
 */
 #include "extract_int.h"
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -375,6 +376,33 @@ static void words_of(pstate *st, const struct party_lex *p, size_t s0, size_t s1
     }
 }
 
+/* Is the word (n bytes at w) written somewhere in the article inside a
+** sentence, after a word of its own sentence, with its capital? Only
+** articles under 256 KB are searched: the check is for names that open a
+** sentence, so a longer article's lone capitalised openers stay unnamed. */
+static int capital_inside(const nc_article *a, const char *w, size_t n)
+{
+    if (a->text_len > (256u << 10) || !n)
+        return 0;
+    const char *t = a->text, *end = t + a->text_len;
+    for (const char *p = t; p + n <= end; p++) {
+        p = memchr(p, (unsigned char)w[0], (size_t)(end - p));
+        if (!p || p + n > end)
+            return 0;
+        if (memcmp(p, w, n) || (p + n < end && (isalnum((unsigned char)p[n]) || ((unsigned char)p[n] & 0x80))))
+            continue;
+        const char *q = p;
+        while (q > t && q[-1] == ' ')
+            q--;
+        if (q == p || q == t)
+            continue;          /* glued to what precedes, or the text's start */
+        unsigned char c = (unsigned char)q[-1];
+        if (isalnum(c) || c == ',' || (c & 0x80))
+            return 1;          /* after a word or a comma: inside a sentence */
+    }
+    return 0;
+}
+
 static int is_roman(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -616,8 +644,14 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
         } else if (p->names && !title) {
             kind = "name";
             evidence = 0;
+            /* a lone capitalised word: a place as often as a name. It is only a
+            ** candidate, which a claim's frame may take as its subject or object
+            ** ("Boeing sold ...", claims.c); one that opens a sentence must be
+            ** written with its capital inside a sentence of the article too
+            ** ("Shares rose" is no name) */
             if (nwords == 1)
-                kind = NULL;   /* a lone capitalised word: a place as often as a name */
+                kind = (st->w[b].flags & W_START) && !capital_inside(st->a, t + st->w[b].s, st->w[b].e - st->w[b].s)
+                           ? NULL : "candidate";
         }
         if (!p->names && !role && nwords > 1)
             kind = NULL;       /* German: a run of capitals alone is no name */
@@ -701,7 +735,7 @@ static int cmp_found(const void *a, const void *b)
 
 static int kind_rank(const char *k)
 {
-    return !strcmp(k, "name") ? 0 : !strcmp(k, "organisation") ? 1 : 2;
+    return !strcmp(k, "candidate") ? -1 : !strcmp(k, "name") ? 0 : !strcmp(k, "organisation") ? 1 : 2;
 }
 
 static const ruleset *rules_of(const nc_extractor *x, const ruleset *article_rs, const nc_article *a, size_t si)

@@ -862,19 +862,22 @@ static int resolve_anchor(loader *ld, rule *r, nc_error *err)
 ** A frame is written over the slotted text (claims.c): {T} is the rule's
 ** own trigger, {ORG:subject} a party (an organisation, a person or a
 ** reference such as "the company") in the subject role, and so on:
-**   ORG (or PARTY)  a party               MONEY, COUNT, PERCENT  a quantity
+**   ORG             a party               MONEY, COUNT, PERCENT  a quantity
+**   PARTY           a party or a candidate name
 **   DATE            a date                DURATION               a duration
 **   QTY             money, count, percent or duration
 **   MEDIA           a cited medium        ANY                    any slot
 ** A slot with ":role" is captured in that role: subject, object, amount (the
 ** quantity), term (a duration), when (the date of the event). The rest of
-** the pattern is a pattern as elsewhere, {def}s and {lexicons} included. */
+** the pattern is a pattern as elsewhere, {def}s and {lexicons} included.
+** {PARTY} is {ORG} or a candidate name: a lone capitalised word that only
+** the frame's own evidence (its place before a verb) makes a party. */
 static const char *const frame_role_names[FR_ROLE_COUNT] = { "subject", "object", "amount", "term", "when", "trigger" };
 
 static char *frame_slots(loader *ld, const rule *r, const char *raw, nc_error *err)
 {
     static const struct { const char *name, *letters; } kinds[] = {
-        { "ORG", "[or]" }, { "PARTY", "[or]" }, { "MONEY", "m" }, { "COUNT", "c" }, { "PERCENT", "p" },
+        { "ORG", "[or]" }, { "PARTY", "[or]+" }, { "MONEY", "m" }, { "COUNT", "c" }, { "PERCENT", "p" },
         { "DATE", "d" }, { "DURATION", "u" }, { "QTY", "[mcpu]" }, { "MEDIA", "s" }, { "ANY", "[a-z]" },
     };
     sb b = { 0 };
@@ -915,7 +918,7 @@ static char *frame_slots(loader *ld, const rule *r, const char *raw, nc_error *e
                     return NULL;
                 }
             }
-            char re[200];
+            char re[320];
             if (!strcmp(name, "T")) {
                 snprintf(re, sizeof re, "(?<trigger>" SLOT_OPEN "t(?:\\d+,)*%zu(?:,\\d+)*\\.\\d+" SLOT_CLOSE ")", ri);
                 has_t = 1;
@@ -929,10 +932,16 @@ static char *frame_slots(loader *ld, const rule *r, const char *raw, nc_error *e
                     nc_error_set(err, NC_E_RULES, ld->where, "rule %s: unknown slot {%s} in a frame", r->id, name);
                     return NULL;
                 }
+                /* a party is a slot, or a candidate name: a word and its mark */
+                const char *cand = "";
+                if (!strcmp(letters, "[or]+")) {
+                    letters = "[or]";
+                    cand = "|(?<![\\p{L}\\p{N}])[^\\s\\x{E000}\\x{E001}\\x{E002}]+\\x{E002}\\d+\\x{E003}";
+                }
                 if (role)
-                    snprintf(re, sizeof re, "(?<%s>" SLOT_OPEN "%s\\d+" SLOT_CLOSE ")", role, letters);
+                    snprintf(re, sizeof re, "(?<%s>" SLOT_OPEN "%s\\d+" SLOT_CLOSE "%s)", role, letters, cand);
                 else
-                    snprintf(re, sizeof re, "(?:" SLOT_OPEN "%s\\d+" SLOT_CLOSE ")", letters);
+                    snprintf(re, sizeof re, "(?:" SLOT_OPEN "%s\\d+" SLOT_CLOSE "%s)", letters, cand);
             }
             sb_adds(&b, re);
             p = e + 1;
