@@ -483,8 +483,9 @@ static void run_frames(const nc_extractor *x, const nc_extraction *ex, const cue
 }
 
 /* The party a reference ("the company", "l'entreprise", "der Konzern")
-** stands for: the one its rule names, else the last organisation named
-** before it, in its sentence or up to three sentences back; for a rule of
+** stands for: the one its rule names, else the first organisation named in
+** the nearest sentence that names one before it, its own or up to three
+** back (the sentence's topic rather than the last name); for a rule of
 ** unit "person" ("the billionaire", "le milliardaire"), the last person.
 ** People are not "the company"; a medium is not a party. NULL if none. */
 static const char *resolve_reference(const nc_extractor *x, const nc_extraction *ex, const cue *q)
@@ -492,16 +493,20 @@ static const char *resolve_reference(const nc_extractor *x, const nc_extraction 
     if (q->org[0])
         return q->org;
     int want_person = q->r->unit && !strcmp(q->r->unit, "person");
+    /* the nearest sentence that names one; in it, the first named: the
+    ** sentence's topic ("Despite Twitter's efforts to cut its Google Cloud
+    ** costs, the company's deal" is Twitter's) */
+    const nc_mention *found = NULL;
     for (size_t i = ex->n_mentions; i-- > 0;) {
         const nc_mention *m = &ex->mentions[i];
         if (m->start >= q->start)
             continue;
-        if (m->sentence + 3 < q->sentence)
+        if (m->sentence + 3 < q->sentence || (found && m->sentence != found->sentence))
             break;
         if (is_party(x, m) && !is_candidate(m) && is_person(x, m) == want_person)
-            return m->value;
+            found = m;
     }
-    return NULL;
+    return found ? found->value : NULL;
 }
 
 /* The id a subject or object slot names, NULL if none; a candidate name so
