@@ -204,6 +204,11 @@ static int compatible(const org_row *orgs, const crow *a, const crow *b)
 {
     int same_family = a->fam_ix == b->fam_ix;
     int a_bare = a->is_bare, b_bare = b->is_bare;
+    /* a typed claim that names no party ("a five-year contract") is the
+    ** same fact as another only where both state the same amount */
+    if (!a_bare && !b_bare && ((!a->subject && !a->object) || (!b->subject && !b->object)) &&
+        !(a->has_amount && b->has_amount))
+        return 0;
     if (!same_family) {
         /* a bare amount joins a claim of any family that states the same amount */
         if (!(a_bare || b_bare) || !a->has_amount || !b->has_amount)
@@ -494,8 +499,12 @@ static int write_group(ctx *x, group *g, nc_error *err)
     const crow *rep = &g->r;
     strpool *gp = &x->gp;
     int oom = 0;
-    /* parties, term and service from the first member that states them */
-    const char *subj = NULL, *obj = NULL, *dur = NULL, *named = NULL;
+    /* parties: the representative's, as its members completed them; where
+    ** it still lacks one, the first member's that is not the other party;
+    ** term and service from the first member that states them */
+    const char *subj = rep->subject ? pool_copy(gp, rep->subject, &oom) : NULL;
+    const char *obj = rep->object ? pool_copy(gp, rep->object, &oom) : NULL;
+    const char *dur = NULL, *named = NULL;
     char langs[128] = "", first[16] = "", last[16] = "";
     const char *lv[64];
     size_t nl = 0;
@@ -516,9 +525,9 @@ static int write_group(ctx *x, group *g, nc_error *err)
             break;
         }
         n++;
-        if (!subj && m.subject)
+        if (!subj && m.subject && !streq(m.subject, obj))
             subj = pool_copy(gp, m.subject, &oom);
-        if (!obj && m.object)
+        if (!obj && m.object && !streq(m.object, subj))
             obj = pool_copy(gp, m.object, &oom);
         if (m.duration && (!dur || (!strcmp(dur, "PXY") && strcmp(m.duration, "PXY"))))
             dur = pool_copy(gp, m.duration, &oom);     /* a stated term before "multi-year" */
@@ -1395,6 +1404,30 @@ int nc_store_link(nc_store *s, nc_error *err)
         {
             group *gr = &g[found];
             gr->n++;
+            /* the group's parties: a member names one its representative left
+            ** unknown, and later claims must agree with it too ("Twitter's
+            ** $510 million contract" joined by "AWS inked the deal with
+            ** Twitter" is AWS's, so no Google Cloud contract joins it) */
+            if (!cur.is_bare && gr->n > 1 && (!gr->r.subject || !gr->r.object)) {
+                crow *rp = &gr->r;
+                int direct = org_compat_ix(orgs, rp->subj_ix, rp->subject, cur.subj_ix, cur.subject) &&
+                             org_compat_ix(orgs, rp->obj_ix, rp->object, cur.obj_ix, cur.object);
+                const char *ns = direct ? cur.subject : cur.object, *no_ = direct ? cur.object : cur.subject;
+                int nsi = direct ? cur.subj_ix : cur.obj_ix, noi = direct ? cur.obj_ix : cur.subj_ix;
+                int oom = 0;
+                if (!rp->subject && ns && !streq(ns, rp->object)) {
+                    rp->subject = pool_str(&pool, ns, &oom);
+                    rp->subj_ix = nsi;
+                }
+                if (!rp->object && no_ && !streq(no_, rp->subject)) {
+                    rp->object = pool_str(&pool, no_, &oom);
+                    rp->obj_ix = noi;
+                }
+                if (oom) {
+                    rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+                    goto done;
+                }
+            }
             /* the group's date: the finest a member's sentence states (the
             ** one that covers the fewest days; the first of equals) */
             if (cur.event_date && cur.date_in_sentence &&
