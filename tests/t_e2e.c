@@ -658,7 +658,7 @@ void t_e2e_timeline_formats(void)
                 CHECK(strstr(json, k1) || strstr(json, k2) || strstr(json, k3) || strstr(json, k4));
                 n++;
             }
-            CHECK_INT(n, 19);
+            CHECK_INT(n, 20);
             sqlite3_finalize(st);
         }
         sqlite3_close(h);
