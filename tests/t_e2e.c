@@ -1122,3 +1122,55 @@ void t_e2e_hostile_text_output(void)
     free(html);
     free(d);
 }
+
+/* The dev set's figures (../shared/devset, hand-written gold; score.py reads
+** `newsclaims extract` and the v_claims view) stay at or above the floors in
+** tests/devset/floor.tsv. Skipped where ../shared or python3 is absent. */
+void t_e2e_devset_floor(void)
+{
+    const char *shared = t_shared();
+    if (!shared)
+        T_SKIP("../shared/devset not found beside the checkout (CI has it; a user's clone does not)");
+    if (t_run("python3 -c 'import sqlite3' >/dev/null 2>&1", NULL) != 0)
+        T_SKIP("python3 with sqlite3 is not installed: the dev set's scorer cannot run");
+    char *d = t_tmpdir(), cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "%s ingest %s/devset/en %s/devset/fr %s/devset/de --db %s/devset.db --quiet >/dev/null 2>&1;"
+             " python3 %s/devset/score.py --bin %s --db %s/devset.db 2>&1 | tail -n 1",
+             t_bin(), shared, shared, shared, d, shared, t_bin(), d);
+    char *out = NULL;
+    t_run(cmd, &out);
+    CHECK(out && strstr(out, "devset: mentions F1="));
+    char *floors = t_read("tests/devset/floor.tsv", NULL);
+    CHECK(floors != NULL);
+    int checked = 0;
+    for (char *line = floors; out && floors && line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = 0;
+        char name[64];
+        double floor;
+        if (line[0] != '#' && sscanf(line, "%63s %lf", name, &floor) == 2) {
+            char key[80];
+            snprintf(key, sizeof key, "%s=", name);
+            /* "F1=" follows "mentions "; the others stand alone: " recall=" */
+            const char *at = strstr(out, key);
+            while (at && at > out && at[-1] != ' ')
+                at = strstr(at + 1, key);
+            CHECK(at != NULL);
+            if (at) {
+                double v = atof(at + strlen(key));
+                if (v < floor)
+                    fprintf(stderr, "FAIL devset %s = %.3f, below its floor %.3f (tests/devset/floor.tsv)\n", name, v,
+                            floor);
+                CHECK(v >= floor);
+                checked++;
+            }
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    CHECK_INT(checked, 6);
+    free(floors);
+    free(out);
+    free(d);
+}
