@@ -348,9 +348,13 @@ static void slot_sentence(const nc_extractor *x, const nc_article *a, const nc_e
         int n;
         if (t->letter == 'n') {
             /* a candidate name stays a word (gaps between slots read it as
-            ** one), marked after it with its number: U+E002, number, U+E003 */
-            sl_add(s, a->text + t->start, t->end - t->start);
+            ** one), marked before it with its number: U+E002, number, U+E003
+            ** (a mark first lets PCRE2 look for that character alone) */
             n = snprintf(tag, sizeof tag, CAND_OPEN "%zu" CAND_CLOSE, i);
+            sl_add(s, tag, (size_t)n);
+            sl_add(s, a->text + t->start, t->end - t->start);
+            at = t->end;
+            continue;
         } else if (t->letter == 't') {
             n = snprintf(tag, sizeof tag, SLOT_OPEN "t");
             for (int c = 0; c < t->ncues; c++)
@@ -622,6 +626,8 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         slot_sentence(x, a, ex, M0, M1, cues, C0, C1, a->sentences[si].start, a->sentences[si].end, &sl);
         if (sl.is_oom)
             break;
+        if (getenv("NEWSCLAIMS_SLOTS"))   /* for rule writers: the text frames see */
+            fprintf(stderr, "slots: %s\n", sl.buf);
         run_frames(x, ex, cues, C0, C1, &sl, md, best, &ex->limit_hits);
         for (size_t t = C0; t < C1; t++) {
             if (!best[t].score)

@@ -86,7 +86,7 @@ typedef struct frame {
 ** (triggers: "t", the rule's index, ".", the number). */
 #define SLOT_OPEN "\xEE\x80\x80"
 #define SLOT_CLOSE "\xEE\x80\x81"
-/* A candidate name's mark, after the word: U+E002, its number, U+E003. */
+/* A candidate name's mark, before the word: U+E002, its number, U+E003. */
 #define CAND_OPEN "\xEE\x80\x82"
 #define CAND_CLOSE "\xEE\x80\x83"
 

@@ -936,7 +936,7 @@ static char *frame_slots(loader *ld, const rule *r, const char *raw, nc_error *e
                 const char *cand = "";
                 if (!strcmp(letters, "[or]+")) {
                     letters = "[or]";
-                    cand = "|(?<![\\p{L}\\p{N}])[^\\s\\x{E000}\\x{E001}\\x{E002}]+\\x{E002}\\d+\\x{E003}";
+                    cand = "|\\x{E002}\\d+\\x{E003}[^\\s\\x{E000}\\x{E001}\\x{E002},;:()]+";
                 }
                 if (role)
                     snprintf(re, sizeof re, "(?<%s>" SLOT_OPEN "%s\\d+" SLOT_CLOSE "%s)", role, letters, cand);
@@ -989,7 +989,7 @@ static int compile_frame(loader *ld, rule *r, frame *f, nc_error *err)
     ** fired, over a short slotted text, where JIT code was no faster
     ** (corpus-bench/fr: extract 0.86 s either way) while compiling it cost a
     ** start-up of 0.17 s for 168 frames */
-    f->jit = 0;
+    f->jit = !ld->x->opts.no_jit && pcre2_jit_compile(f->code, PCRE2_JIT_COMPLETE) == 0;
     uint32_t count = 0, esize = 0;
     PCRE2_SPTR table = NULL;
     pcre2_pattern_info(f->code, PCRE2_INFO_NAMECOUNT, &count);
