@@ -987,9 +987,9 @@ static int compile_frame(loader *ld, rule *r, frame *f, nc_error *err)
     f->src = src;
     /* Frames are interpreted: they run only in sentences where their trigger
     ** fired, over a short slotted text, where JIT code was no faster
-    ** (corpus-bench/fr: extract 0.86 s either way) while compiling it cost a
-    ** start-up of 0.17 s for 168 frames */
-    f->jit = !ld->x->opts.no_jit && pcre2_jit_compile(f->code, PCRE2_JIT_COMPLETE) == 0;
+    ** (corpus-bench: extract 2.9-3.1 s either way, one thread) while
+    ** compiling it for some 600 frames cost a start-up of 0.1-0.2 s */
+    f->jit = 0;
     uint32_t count = 0, esize = 0;
     PCRE2_SPTR table = NULL;
     pcre2_pattern_info(f->code, PCRE2_INFO_NAMECOUNT, &count);
