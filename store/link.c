@@ -828,6 +828,20 @@ static int write_contract(ctx *x, const group *g, nc_error *err)
 ** bucket or two neighbours). Candidates are tried in creation order, so the
 ** result is exactly that of testing every group. */
 
+/* A typed claim's sentence and the group it joined. */
+typedef struct spair {
+    sqlite3_int64 sentence;
+    int gix;
+} spair;
+
+static int cmp_spair(const void *a, const void *b)
+{
+    const spair *x = a, *y = b;
+    if (x->sentence != y->sentence)
+        return (x->sentence > y->sentence) - (x->sentence < y->sentence);
+    return (x->gix > y->gix) - (x->gix < y->gix);
+}
+
 typedef struct ilist {
     int *v;
     size_t n, cap;
@@ -1192,7 +1206,10 @@ int nc_store_link(nc_store *s, nc_error *err)
     amount_index amounts = { 0 };
     kept_map kept = { 0 };
     strpool pool = { 0 };
-    sqlite3_stmt *st = NULL, *assign = NULL, *same_art = NULL;
+    sqlite3_stmt *st = NULL, *assign = NULL;
+    spair *sp = NULL;        /* (sentence, group) of every typed claim placed */
+    size_t nsp = 0, capsp = 0;
+    int sp_sorted = 0;
     ctx x = { 0 };
     x.s = s;
     if (sqlite3_prepare_v2(s->db, "SELECT id, parent_id FROM orgs ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
@@ -1218,14 +1235,10 @@ int nc_store_link(nc_store *s, nc_error *err)
     ** of a million articles reads millions of claims. */
     if ((rc = store_exec(s, "DROP TABLE IF EXISTS temp.nc_assign;"
                             "CREATE TEMP TABLE nc_assign(pos INTEGER PRIMARY KEY, gix INTEGER NOT NULL,"
-                            " claim_id INTEGER NOT NULL, article_id INTEGER NOT NULL, typed_sentence INTEGER);"
-                            "CREATE INDEX temp.nc_assign_sentence ON nc_assign(typed_sentence, gix);", err)) != NC_OK)
+                            " claim_id INTEGER NOT NULL, article_id INTEGER NOT NULL);", err)) != NC_OK)
         goto done;
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO temp.nc_assign(pos, gix, claim_id, article_id, typed_sentence) VALUES(?1, ?2, ?3, ?4, ?5)",
-                           -1, &assign, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, "SELECT EXISTS(SELECT 1 FROM temp.nc_assign WHERE typed_sentence = ?1 AND gix = ?2)",
-                           -1, &same_art, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO temp.nc_assign(pos, gix, claim_id, article_id) VALUES(?1, ?2, ?3, ?4)",
+                           -1, &assign, NULL) != SQLITE_OK) {
         rc = store_err(s, err, "prepare");
         goto done;
     }
@@ -1313,21 +1326,25 @@ int nc_store_link(nc_store *s, nc_error *err)
             cand = fam_groups[cur.fam_ix].v;
             n_cand = fam_groups[cur.fam_ix].n;
         } else {
+            /* a bare quantity: only the groups that hold a typed claim of its
+            ** own sentence (every typed claim comes before the bare ones in
+            ** the canonical order, so the list is complete when they come) */
             tmp.n = 0;
-            int sign;
-            long k = bucket_of(cur.amount_num, &sign);
-            for (long d = -1; d <= 1; d++) {
-                bucket *b = bucket_get(&amounts, cur.currency, cur.is_vague, sign, k + d, 0);
-                for (size_t j = 0; b && j < b->groups.n; j++)
-                    if (!ilist_push(&tmp, b->groups.v[j])) {
-                        rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
-                        goto done;
-                    }
+            if (!sp_sorted) {
+                if (nsp > 1)
+                    qsort(sp, nsp, sizeof *sp, cmp_spair);
+                sp_sorted = 1;
             }
-            /* same-family groups led by a claim without an amount */
-            const ilist *fg = &fam_groups[cur.fam_ix];
-            for (size_t j = 0; j < fg->n; j++)
-                if (!g[fg->v[j]].r.has_amount && !ilist_push(&tmp, fg->v[j])) {
+            size_t lo = 0, hi = nsp;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (sp[mid].sentence < cur.sentence_id)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (size_t j = lo; j < nsp && sp[j].sentence == cur.sentence_id; j++)
+                if (!ilist_push(&tmp, sp[j].gix)) {
                     rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
                     goto done;
                 }
@@ -1349,19 +1366,9 @@ int nc_store_link(nc_store *s, nc_error *err)
             /* a bare quantity joins a group only beside a typed claim of that
             ** group in its own sentence ("$70 million" after "Twitter owes
             ** Amazon"), never on the number alone: two articles that both
-            ** say "$10,000" need not speak of one fact */
-            sqlite3_bind_int64(same_art, 1, cur.sentence_id);
-            sqlite3_bind_int(same_art, 2, (int)k);
-            int step = sqlite3_step(same_art);
-            int same = step == SQLITE_ROW && sqlite3_column_int(same_art, 0);
-            sqlite3_reset(same_art);
-            if (step != SQLITE_ROW) {
-                rc = store_err(s, err, "reading claim groups");
-                goto done;
-            }
-            if (same && (found < 0 || g[k].n > g[found].n)) {
+            ** say "$10,000" need not speak of one fact; the largest such */
+            if (found < 0 || g[k].n > g[found].n)
                 found = (int)k;
-            }
         }
     new_group:
         if (found < 0) {
@@ -1401,6 +1408,20 @@ int nc_store_link(nc_store *s, nc_error *err)
             }
         }
     add:
+        if (!cur.is_bare) {
+            if (nsp == capsp) {
+                size_t nc = capsp ? capsp * 2 : 256;
+                spair *v = realloc(sp, nc * sizeof *v);
+                if (!v) {
+                    rc = nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
+                    goto done;
+                }
+                sp = v;
+                capsp = nc;
+            }
+            sp[nsp].sentence = cur.sentence_id;
+            sp[nsp++].gix = found;
+        }
         {
             group *gr = &g[found];
             gr->n++;
@@ -1445,10 +1466,6 @@ int nc_store_link(nc_store *s, nc_error *err)
             sqlite3_bind_int(assign, 2, gr->gix);
             sqlite3_bind_int64(assign, 3, cur.id);
             sqlite3_bind_int64(assign, 4, cur.article_id);
-            if (cur.is_bare)
-                sqlite3_bind_null(assign, 5);
-            else
-                sqlite3_bind_int64(assign, 5, cur.sentence_id);
             int step = sqlite3_step(assign);
             sqlite3_reset(assign);
             if (step != SQLITE_DONE) {
@@ -1526,7 +1543,7 @@ done:
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_finalize(st);
     sqlite3_finalize(assign);
-    sqlite3_finalize(same_art);
+    free(sp);
     sqlite3_finalize(x.members);
     sqlite3_finalize(x.n_sources);
     sqlite3_finalize(x.put_members);
