@@ -27,6 +27,7 @@
 */
 #include "extract_int.h"
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -745,20 +746,58 @@ static const ruleset *rules_of(const nc_extractor *x, const ruleset *article_rs,
     return other ? other : article_rs;
 }
 
+/* The work arrays, kept by each thread from one article to the next in a
+** thread-specific slot whose destructor frees them when the thread ends. */
+struct pkeep {
+    pword *w;
+    size_t capw;
+    found *f;
+    size_t capf;
+};
+
+static pthread_key_t keep_key;
+static pthread_once_t keep_once = PTHREAD_ONCE_INIT;
+static int keep_ok;
+
+static void keep_free(void *p)
+{
+    struct pkeep *k = p;
+    free(k->w);
+    free(k->f);
+    free(k);
+}
+
+static void keep_init(void)
+{
+    keep_ok = pthread_key_create(&keep_key, keep_free) == 0;
+}
+
+static struct pkeep *keep_get(void)
+{
+    pthread_once(&keep_once, keep_init);
+    if (!keep_ok)
+        return NULL;
+    struct pkeep *k = pthread_getspecific(keep_key);
+    if (!k && (k = calloc(1, sizeof *k)) && pthread_setspecific(keep_key, k) != 0) {
+        free(k);
+        k = NULL;
+    }
+    return k;
+}
+
 int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_article *a, nc_mention **pms,
                  size_t *pnm)
 {
     /* the work arrays, kept by each thread from one article to the next */
-    static _Thread_local pword *keep_w;
-    static _Thread_local size_t keep_capw;
-    static _Thread_local found *keep_f;
-    static _Thread_local size_t keep_capf;
+    struct pkeep *kp = keep_get();
     pstate st = { 0 };
     st.a = a;
-    st.w = keep_w;
-    st.capw = keep_capw;
-    st.f = keep_f;
-    st.capf = keep_capf;
+    if (kp) {
+        st.w = kp->w;
+        st.capw = kp->capw;
+        st.f = kp->f;
+        st.capf = kp->capf;
+    }
     nc_mention *ms = *pms;
     size_t nm = *pnm;
     size_t mi = 0;
@@ -796,10 +835,15 @@ int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_arti
         }
     }
     free(known);
-    keep_w = st.w;
-    keep_capw = st.capw;
-    keep_f = st.f;
-    keep_capf = st.capf;
+    if (kp) {
+        kp->w = st.w;
+        kp->capw = st.capw;
+        kp->f = st.f;
+        kp->capf = st.capf;
+    } else {
+        free(st.w);      /* no thread slot to keep them in: give them back */
+        free(st.f);
+    }
     if (st.oom || !st.nf)
         return st.oom ? NC_E_NOMEM : NC_OK;
     qsort(st.f, st.nf, sizeof *st.f, cmp_found);
