@@ -514,7 +514,7 @@ static void run_frames(const nc_extractor *x, const nc_extraction *ex, const cue
 ** back (the sentence's topic rather than the last name); for a rule of
 ** unit "person" ("the billionaire", "le milliardaire"), the last person.
 ** People are not "the company"; a medium is not a party. NULL if none. */
-static const char *resolve_reference(const nc_extractor *x, const nc_extraction *ex, const cue *q)
+static const char *resolve_reference(const nc_extractor *x, const nc_extraction *ex, const cue *q, size_t m_end)
 {
     if (q->org[0])
         return q->org;
@@ -523,7 +523,7 @@ static const char *resolve_reference(const nc_extractor *x, const nc_extraction 
     ** sentence's topic ("Despite Twitter's efforts to cut its Google Cloud
     ** costs, the company's deal" is Twitter's) */
     const nc_mention *found = NULL;
-    for (size_t i = ex->n_mentions; i-- > 0;) {
+    for (size_t i = m_end; i-- > 0;) {     /* from the end of the cue's sentence: linear per article */
         const nc_mention *m = &ex->mentions[i];
         if (m->start >= q->start)
             continue;
@@ -538,13 +538,13 @@ static const char *resolve_reference(const nc_extractor *x, const nc_extraction 
 /* The id a subject or object slot names, NULL if none; a candidate name so
 ** taken is marked used (kept as a mention). */
 static const char *slot_party(const nc_extractor *x, const nc_extraction *ex, const cue *cues, const slotted *s, int t,
-                              int *is_ref, unsigned char *used)
+                              int *is_ref, unsigned char *used, size_t m_end)
 {
     if (t < 0)
         return NULL;
     if (s->v[t].letter == 'r') {
         *is_ref = 1;
-        return resolve_reference(x, ex, &cues[s->v[t].cue]);
+        return resolve_reference(x, ex, &cues[s->v[t].cue], m_end);
     }
     used[s->v[t].mention] = 1;
     return ex->mentions[s->v[t].mention].value;
@@ -632,7 +632,20 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
     ** (a reference looks a few sentences back), which keeps the whole linear
     ** in the article's length. */
     size_t M0 = 0, M1 = 0, C0 = 0, C1 = 0;
+    struct timespec ts0;
+    clock_gettime(CLOCK_MONOTONIC, &ts0);
+    int over_budget = 0;
     for (size_t si = 0; si < a->n_sentences && !o.is_oom && !sl.is_oom; si++) {
+    /* the article's time budget bounds frames too: past it, a long article's
+    ** last sentences keep their mentions and make bare claims only */
+    if (!over_budget && (si & 255) == 255) {
+        struct timespec ts1;
+        clock_gettime(CLOCK_MONOTONIC, &ts1);
+        if ((double)(ts1.tv_sec - ts0.tv_sec) + (double)(ts1.tv_nsec - ts0.tv_nsec) / 1e9 > x->opts.time_budget) {
+            over_budget = 1;
+            ex->limit_hits++;
+        }
+    }
     M0 = M1;
     while (M1 < ex->n_mentions && ex->mentions[M1].sentence == si)
         M1++;
@@ -644,6 +657,8 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         best[t] = (fmatch){ 0, -1, -1, -1, -1, -1 };
         has_trigger |= cues[t].kind == RK_TRIGGER && cues[t].r->n_frames;
     }
+    if (over_budget)
+        has_trigger = 0;
     if (has_trigger) {
         slot_sentence(x, a, ex, M0, M1, cues, C0, C1, a->sentences[si].start, a->sentences[si].end, &sl);
         if (sl.is_oom)
@@ -676,8 +691,8 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         if (qm < 0 && pred->required)
             continue;
         int subj_ref = 0, obj_ref = 0;
-        const char *subj = slot_party(x, ex, cues, &sl, fm->subj, &subj_ref, used);
-        const char *obj = slot_party(x, ex, cues, &sl, fm->obj, &obj_ref, used);
+        const char *subj = slot_party(x, ex, cues, &sl, fm->subj, &subj_ref, used, M1);
+        const char *obj = slot_party(x, ex, cues, &sl, fm->obj, &obj_ref, used, M1);
         if (obj && subj && !strcmp(obj, subj))
             obj = NULL;
         /* one fact stated once: the same predicate, parties and quantity */
