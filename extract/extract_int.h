@@ -224,6 +224,10 @@ void needs_mask(const ruleset *rs, uint64_t hash, int is_digit, const uint64_t *
 const char *rule_kind_name(rule_kind k);
 
 /* orgs.c */
+/* A data file read whole, NUL-terminated (malloc'd: the caller frees it), at
+** most max bytes; NULL with err set ("cannot open WHAT", too large,
+** unreadable) otherwise. */
+char *data_file_read(const char *path, long max, const char *what, nc_error *err);
 int  orgs_load(nc_extractor *x, nc_error *err);
 void orgs_free(nc_extractor *x);
 /* org id for an alias as written (exact, then case-insensitive); NULL if none */

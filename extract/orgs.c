@@ -25,28 +25,40 @@ static void add_alias(nc_org *o, const char *lang, const char *alias)
     o->n_aliases++;
 }
 
-int orgs_load(nc_extractor *x, nc_error *err)
+char *data_file_read(const char *path, long max, const char *what, nc_error *err)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/orgs.tsv", x->rules_dir);
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return nc_error_set(err, NC_E_RULES, path, "cannot open the gazetteer");
+    if (!f) {
+        nc_error_set(err, NC_E_RULES, path, "cannot open %s", what);
+        return NULL;
+    }
     fseek(f, 0, SEEK_END);
     long size = ftell(f);
     fseek(f, 0, SEEK_SET);
-    if (size < 0 || size > (64L << 20)) {
+    if (size < 0 || size > max) {
         fclose(f);
-        return nc_error_set(err, NC_E_RULES, path, "gazetteer unreadable or over 64 MiB");
+        nc_error_set(err, NC_E_RULES, path, "%s unreadable or over %ld MiB", what, max >> 20);
+        return NULL;
     }
     char *text = malloc((size_t)size + 1);
     if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
         free(text);
         fclose(f);
-        return nc_error_set(err, NC_E_IO, path, "cannot read the gazetteer");
+        nc_error_set(err, NC_E_IO, path, "cannot read %s", what);
+        return NULL;
     }
     fclose(f);
     text[size] = 0;
+    return text;
+}
+
+int orgs_load(nc_extractor *x, nc_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/orgs.tsv", x->rules_dir);
+    char *text = data_file_read(path, 64L << 20, "the gazetteer", err);
+    if (!text)
+        return err ? err->code : NC_E_RULES;
     x->orgs_text = text;   /* every string below points into it */
     size_t cap = 0;
     int lineno = 0;

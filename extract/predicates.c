@@ -81,24 +81,9 @@ int predicates_load(nc_extractor *x, nc_error *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/predicates.tsv", x->rules_dir);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return nc_error_set(err, NC_E_RULES, path, "cannot open the predicate vocabulary");
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    if (size < 0 || size > (4L << 20)) {
-        fclose(f);
-        return nc_error_set(err, NC_E_RULES, path, "vocabulary unreadable or over 4 MiB");
-    }
-    char *text = malloc((size_t)size + 1);
-    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
-        free(text);
-        fclose(f);
-        return nc_error_set(err, NC_E_IO, path, "cannot read the predicate vocabulary");
-    }
-    fclose(f);
-    text[size] = 0;
+    char *text = data_file_read(path, 4L << 20, "the predicate vocabulary", err);
+    if (!text)
+        return err ? err->code : NC_E_RULES;
     x->preds_text = text;    /* every string below points into it */
     size_t cap = 0;
     int lineno = 0;
