@@ -131,11 +131,9 @@ typedef struct rule {
 typedef struct ruleset {
     char lang[8];
     char locale[32];
-    int  is_subject_first;   /* "subject first": verb-final clauses (German) put
-                                objects between the subject and the trigger */
-    int  has_capitalised_names;   /* "capitalised_names yes": a capitalised word next
-                                     to a trigger may be an organisation's name
-                                     (not in German, where every noun is capitalised) */
+    int  has_capitalised_names;   /* "capitalised_names yes": a run of capitalised words
+                                     may be a name by itself (parties.c; not in German,
+                                     where every noun is capitalised) */
     char *path;
     lexicon *lex;
     size_t n_lex;

@@ -1324,10 +1324,6 @@ static int load_rules_file(nc_extractor *x, const char *path, ruleset *rs, nc_er
             snprintf(rs->locale, sizeof rs->locale, "%s", val);
         } else if (!strcmp(dir, "capitalised_names")) {
             rs->has_capitalised_names = !strcmp(val, "yes");
-        } else if (!strcmp(dir, "subject")) {
-            if (strcmp(val, "first") && strcmp(val, "nearest"))
-                rc = nc_error_set(err, NC_E_RULES, ld.where, "subject is \"first\" or \"nearest\"");
-            rs->is_subject_first = !strcmp(val, "first");
         } else if (!strcmp(dir, "lex")) {
             char *sp = strchr(val, ' ');
             if (!sp || !strchr(sp, '|')) {

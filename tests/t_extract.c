@@ -701,7 +701,7 @@ void t_extract_lexicon_trie(void)
         free(preds);
         return;
     }
-    char rules[2048] = "lang xx\nlocale en_US\nsubject nearest\nlex probe P";
+    char rules[2048] = "lang xx\nlocale en_US\nlex probe P";
     for (size_t i = 0; i < n; i++)
         snprintf(rules + strlen(rules), sizeof rules - strlen(rules), "|%s", surfaces[i]);
     strcat(rules, "\nrule probe.ci\nkind negation\npattern {probe}\n"
