@@ -665,18 +665,30 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
 /* A name found in the article written again where nothing else says so:
 ** "Boeing said" after "the aircraft maker Boeing"; a person's surname alone
 ** after the full name; German genitives ("Boeings") of a name found. */
-static void repeats(const struct party_lex *p, pstate *st, size_t si, const found *known, size_t nk)
+static void repeats(const struct party_lex *p, pstate *st, size_t si, const found *known, size_t nk, size_t nfirst)
 {
     const char *t = st->a->text;
-    (void)p;
+    size_t nf0 = st->nf;
+    (void)si;
     for (size_t i = 0; i < st->nw; i++) {
         pword *w = &st->w[i];
         if ((w->flags & W_INM) || !(w->flags & W_CAP))
             continue;
-        /* covered already? */
+        /* covered already? by a name of the first pass (found[0 .. nfirst),
+        ** in text order: a binary search), or one this pass found in this
+        ** sentence (from nf0 on) */
         int covered = 0;
-        for (size_t q = 0; q < st->nf && !covered; q++)
-            covered = st->f[q].sentence == si && st->f[q].start <= w->s && w->s < st->f[q].end;
+        size_t lo = 0, hi = nfirst;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (st->f[mid].end <= w->s)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        covered = lo < nfirst && st->f[lo].start <= w->s;
+        for (size_t q = nf0; q < st->nf && !covered; q++)
+            covered = st->f[q].start <= w->s && w->s < st->f[q].end;
         if (covered)
             continue;
         const found *best = NULL;
@@ -785,6 +797,8 @@ static struct pkeep *keep_get(void)
     return k;
 }
 
+#define MAX_KNOWN 512
+
 int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_article *a, nc_mention **pms,
                  size_t *pnm)
 {
@@ -817,11 +831,23 @@ int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_arti
     found *known = nk ? malloc(nk * sizeof *known) : NULL;
     if (nk && !known)
         st.oom = 1;
-    size_t repeatable = 0;
-    for (size_t k = 0; k < nk; k++)
-        repeatable += st.f[k].evidence || st.f[k].nwords >= 2;
+    /* the names that may repeat, each once (the same name found in many
+    ** sentences is one name to look for), at most MAX_KNOWN: a long article
+    ** then finds its repeats of the first ones only */
+    size_t repeatable = 0, nfirst = nk;
+    for (size_t k = 0; known && k < nk && repeatable < MAX_KNOWN; k++) {
+        const found *f = &st.f[k];
+        if (!f->evidence && f->nwords < 2)
+            continue;
+        int seen = 0;
+        for (size_t q = 0; q < repeatable && !seen; q++)
+            seen = known[q].end - known[q].start == f->end - f->start &&
+                   !memcmp(a->text + known[q].start, a->text + f->start, f->end - f->start) &&
+                   !strcmp(known[q].kind, f->kind);
+        if (!seen)
+            known[repeatable++] = *f;
+    }
     if (nk && known && repeatable) {
-        memcpy(known, st.f, nk * sizeof *known);
         mi = 0;
         for (size_t si = 0; si < a->n_sentences && !st.oom; si++) {
             const ruleset *rs = rules_of(x, article_rs, a, si);
@@ -831,7 +857,7 @@ int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_arti
             while (mi < nm && ms[mi].end <= s0)
                 mi++;
             words_of(&st, rs->party, s0, s1, ms, nm, mi);
-            repeats(rs->party, &st, si, known, nk);
+            repeats(rs->party, &st, si, known, repeatable, nfirst);
         }
     }
     free(known);
