@@ -799,6 +799,17 @@ static struct pkeep *keep_get(void)
 
 #define MAX_KNOWN 512
 
+/* The names being sorted by cmp_found_id (qsort takes no context; one
+** thread sorts at a time through it, so it is thread-local). */
+static _Thread_local const found *sort_found;
+
+static int cmp_found_id(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int r = strcmp(sort_found[x].id, sort_found[y].id);
+    return r ? r : (x > y) - (x < y);
+}
+
 int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_article *a, nc_mention **pms,
                  size_t *pnm)
 {
@@ -874,22 +885,48 @@ int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_arti
         return st.oom ? NC_E_NOMEM : NC_OK;
     qsort(st.f, st.nf, sizeof *st.f, cmp_found);
     /* one id per name in the article: a genitive s dropped where the bare
-    ** form is found too ("Boeings"), the most telling kind for all */
+    ** form is found too ("Boeings"), the most telling kind for all. Through
+    ** an index sorted by id, so that the work is n log n in the names found */
+    size_t *ix = malloc(st.nf * sizeof *ix);
+    if (!ix)
+        return NC_E_NOMEM;
+    sort_found = st.f;
+    for (size_t i = 0; i < st.nf; i++)
+        ix[i] = i;
+    qsort(ix, st.nf, sizeof *ix, cmp_found_id);
     for (size_t i = 0; i < st.nf; i++) {
         found *f = &st.f[i];
         size_t l = strlen(f->id);
-        if (l > 2 && f->id[l - 1] == 's')
-            for (size_t k = 0; k < st.nf; k++)
-                if (strlen(st.f[k].id) == l - 1 && !strncmp(st.f[k].id, f->id, l - 1) &&
-                    !rules_of(x, article_rs, a, f->sentence)->has_capitalised_names) {
-                    f->id[l - 1] = 0;
-                    break;
-                }
+        if (l <= 2 || f->id[l - 1] != 's' || rules_of(x, article_rs, a, f->sentence)->has_capitalised_names)
+            continue;
+        char bare[sizeof f->id];
+        memcpy(bare, f->id, l - 1);
+        bare[l - 1] = 0;
+        size_t lo = 0, hi = st.nf;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (strcmp(st.f[ix[mid]].id, bare) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < st.nf && !strcmp(st.f[ix[lo]].id, bare))
+            f->id[l - 1] = 0;
     }
-    for (size_t i = 0; i < st.nf; i++)
-        for (size_t k = 0; k < st.nf; k++)
-            if (!strcmp(st.f[i].id, st.f[k].id) && kind_rank(st.f[k].kind) > kind_rank(st.f[i].kind))
-                memcpy(st.f[i].kind, st.f[k].kind, sizeof st.f[i].kind);
+    qsort(ix, st.nf, sizeof *ix, cmp_found_id);
+    for (size_t i = 0; i < st.nf;) {
+        size_t j = i, best = ix[i];
+        while (j < st.nf && !strcmp(st.f[ix[j]].id, st.f[ix[i]].id)) {
+            if (kind_rank(st.f[ix[j]].kind) > kind_rank(st.f[best].kind))
+                best = ix[j];
+            j++;
+        }
+        for (size_t k = i; k < j; k++)
+            if (ix[k] != best)
+                memcpy(st.f[ix[k]].kind, st.f[best].kind, sizeof st.f[best].kind);
+        i = j;
+    }
+    free(ix);
     /* into the mentions, in order; found names never overlap one another */
     nc_mention *v = realloc(ms, (nm + st.nf) * sizeof *v);
     if (!v) {
