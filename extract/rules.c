@@ -965,21 +965,30 @@ static char *frame_slots(loader *ld, const rule *r, const char *raw, nc_error *e
     return out;
 }
 
+/* A rule's or frame's expanded pattern compiled with the flags every rule
+** has; NULL with err ("rule ID: [what]offset N of the expanded pattern: why"). */
+static pcre2_code *compile_pattern(loader *ld, const char *id, const char *what, const char *src, nc_error *err)
+{
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+                                     PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES, &ec, &eo, NULL);
+    if (!code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        nc_error_set(err, NC_E_RULES, ld->where, "rule %s: %soffset %zu of the expanded pattern: %s", id, what,
+                     (size_t)eo, (char *)msg);
+    }
+    return code;
+}
+
 static int compile_frame(loader *ld, rule *r, frame *f, nc_error *err)
 {
     snprintf(ld->where, sizeof ld->where, "%s:%d", ld->rs->path, f->line);
     char *src = frame_slots(ld, r, f->src, err);
     if (!src)
         return NC_E_RULES;
-    int ec;
-    PCRE2_SIZE eo;
-    f->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-                            PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES, &ec, &eo, NULL);
-    if (!f->code) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(ec, msg, sizeof msg);
-        nc_error_set(err, NC_E_RULES, ld->where, "rule %s: frame: offset %zu of the expanded pattern: %s",
-                     r->id, (size_t)eo, (char *)msg);
+    if (!(f->code = compile_pattern(ld, r->id, "frame: ", src, err))) {
         free(src);
         return NC_E_RULES;
     }
@@ -1029,15 +1038,7 @@ static int compile_rule(loader *ld, rule *r, const char *raw, nc_error *err)
     char *src = expand(ld, raw, err);
     if (!src)
         return NC_E_RULES;
-    int ec;
-    PCRE2_SIZE eo;
-    r->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-                            PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES, &ec, &eo, NULL);
-    if (!r->code) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(ec, msg, sizeof msg);
-        nc_error_set(err, NC_E_RULES, ld->where, "rule %s: offset %zu of the expanded pattern: %s",
-                     r->id, (size_t)eo, (char *)msg);
+    if (!(r->code = compile_pattern(ld, r->id, "", src, err))) {
         free(src);
         return NC_E_RULES;
     }
