@@ -419,6 +419,10 @@ static int fits(const nc_extraction *ex, const slotted *s, int t, int role, cons
     case FR_AMOUNT:
         if (l == 'd')
             return (p->kinds & (1u << NC_MENTION_DATE)) && can_date(&ex->mentions[s->v[t].mention]);
+        if (l == 'c' && p->count_unit) {
+            const nc_mention *m = &ex->mentions[s->v[t].mention];
+            return m->kind == NC_MENTION_COUNT && !strcmp(m->unit, p->count_unit);
+        }
         if (l == 'm' || l == 'c' || l == 'p' || l == 'u')
             return (p->kinds >> ex->mentions[s->v[t].mention].kind) & 1;
         return 0;

@@ -125,6 +125,8 @@ typedef struct nc_predicate {
                                 each; 0 when it takes none */
     nc_mention_kind content; /* the first of them: its content kind, or
                                 NC_MENTION_KIND_COUNT when none */
+    const char *count_unit;  /* "count=points": a count must be of this unit
+                                (the noun lexicon's value); NULL: any count */
     int required;            /* 1: no quantity, no claim */
     int directed;            /* 1: subject and object cannot be swapped */
     int bare;                /* 1: the claim of a quantity no frame took */

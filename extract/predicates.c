@@ -32,15 +32,24 @@ static int yes_no(const char *s, int *out)
     return 1;
 }
 
-/* "money,percent": the kinds' bits and the first; 0 if a name is unknown. */
-static int parse_kinds(char *s, unsigned *kinds, nc_mention_kind *first)
+/* "money,percent": the kinds' bits and the first; 0 if a name is unknown.
+** "count=points" takes only counts of that unit (*count_unit points into s). */
+static int parse_kinds(char *s, unsigned *kinds, nc_mention_kind *first, const char **count_unit)
 {
     *kinds = 0;
     *first = NC_MENTION_KIND_COUNT;
+    *count_unit = NULL;
     if (!strcmp(s, "-"))
         return 1;
     char *save = NULL;
     for (char *k = strtok_r(s, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(k, '=');
+        if (eq) {
+            *eq = 0;
+            if (strcmp(k, "count") || !eq[1])
+                return 0;
+            *count_unit = eq + 1;
+        }
         nc_mention_kind m = nc_mention_kind_of(k);
         if (m == NC_MENTION_KIND_COUNT || m == NC_MENTION_ORG || m == NC_MENTION_NUMBER)
             return 0;
@@ -121,8 +130,8 @@ int predicates_load(nc_extractor *x, nc_error *err)
             return nc_error_set(err, NC_E_RULES, where, "predicate name \"%s\": lower-case letters, digits and _, under 32 bytes", p.name);
         if (!*p.family)
             return nc_error_set(err, NC_E_RULES, where, "no family");
-        if (!parse_kinds(col[2], &p.kinds, &p.content))
-            return nc_error_set(err, NC_E_RULES, where, "quantity: money, count, percent, duration, date, comma-separated, or -");
+        if (!parse_kinds(col[2], &p.kinds, &p.content, &p.count_unit))
+            return nc_error_set(err, NC_E_RULES, where, "quantity: money, count (or count=UNIT), percent, duration, date, comma-separated, or -");
         if (!yes_no(col[3], &p.required) || !yes_no(col[4], &p.directed) || !yes_no(col[6], &p.bare))
             return nc_error_set(err, NC_E_RULES, where, "required, directed and bare are yes or no");
         if (p.required && !p.kinds)
