@@ -81,6 +81,14 @@ static int is_person(const nc_extractor *x, const nc_mention *m)
     return !strcmp(o ? o->kind : m->unit, "person");
 }
 
+/* A market index or a product: a party of its own claims ("the Dax fell"),
+** never what "the company" or "der Konzern" refers to. */
+static int is_thing(const nc_extractor *x, const nc_mention *m)
+{
+    const nc_org *o = nc_extractor_org(x, m->value);
+    return o && (!strcmp(o->kind, "index") || !strcmp(o->kind, "product"));
+}
+
 static size_t distance(size_t a0, size_t a1, size_t b0, size_t b1, int *is_after)
 {
     *is_after = b0 >= a1;
@@ -517,7 +525,8 @@ static void run_frames(const nc_extractor *x, const nc_extraction *ex, const cue
 ** the nearest sentence that names one before it, its own or up to three
 ** back (the sentence's topic rather than the last name); for a rule of
 ** unit "person" ("the billionaire", "le milliardaire"), the last person.
-** People are not "the company"; a medium is not a party. NULL if none. */
+** People are not "the company", nor is a market index or a product; a
+** medium is not a party. NULL if none. */
 static const char *resolve_reference(const nc_extractor *x, const nc_extraction *ex, const cue *q, size_t m_end)
 {
     if (q->org[0])
@@ -533,7 +542,7 @@ static const char *resolve_reference(const nc_extractor *x, const nc_extraction 
             continue;
         if (m->sentence + 3 < q->sentence || (found && m->sentence != found->sentence))
             break;
-        if (is_party(x, m) && !is_candidate(m) && is_person(x, m) == want_person)
+        if (is_party(x, m) && !is_candidate(m) && !is_thing(x, m) && is_person(x, m) == want_person)
             found = m;
     }
     return found ? found->value : NULL;

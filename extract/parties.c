@@ -649,9 +649,12 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
             ** candidate, which a claim's frame may take as its subject or object
             ** ("Boeing sold ...", claims.c); one that opens a sentence must be
             ** written with its capital inside a sentence of the article too
-            ** ("Shares rose" is no name) */
+            ** ("Shares rose" is no name), or be a possessive ("Lufthansa's
+            ** shares": what owns something; places, days and months are
+            ** `place` and `notname` words) */
             if (nwords == 1)
-                kind = (st->w[b].flags & W_START) && !capital_inside(st->a, t + st->w[b].s, st->w[b].e - st->w[b].s)
+                kind = (st->w[b].flags & W_START) && !(st->w[b].flags & W_POSS) &&
+                               !capital_inside(st->a, t + st->w[b].s, st->w[b].e - st->w[b].s)
                            ? NULL : "candidate";
         }
         if (!p->names && !role && nwords > 1)
