@@ -7,7 +7,9 @@
 # with the timeline and the README's queries on the large database; the
 # stream recipe (pack | extract --stream | load) with 1 and 2 jobs of GNU
 # parallel, and the merge of two shards of BENCH_SHARD_ARTICLES articles
-# (default 100000). Reports, never fails the build. Writes bench/RESULTS.md.
+# (default 100000); first, the same extraction and ingest by the build of
+# BENCH_BASE (a commit, default HEAD~1; empty skips it), interleaved, as
+# ratios. Reports, never fails the build. Writes bench/RESULTS.md.
 set -u
 cd "$(dirname "$0")/.."
 bench=../shared/corpus-bench
@@ -61,6 +63,56 @@ run_ingest() {
     echo "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(free -g | awk '/Mem:/ {print $2}') GiB."
     echo "Binary built with the Makefile's default \`-O2 -g\` from commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)."
     echo
+    # Against another build in the same run (BENCH_BASE, a commit; default the
+    # previous one, HEAD~1; empty skips it): the same work by both binaries,
+    # interleaved, so the machine's load falls on both alike
+    base=${BENCH_BASE-HEAD~1}
+    if [ -n "$base" ] && git rev-parse -q --verify "$base^{commit}" > /dev/null 2>&1; then
+        basedir=$work/base
+        base_id=$(git rev-parse --short "$base^{commit}")
+        if git worktree add -q --detach "$basedir" "$base_id" 2> /dev/null &&
+           make -C "$basedir" -j"$(nproc)" newsclaims > "$work/base-build.log" 2>&1; then
+            $bin pack "$bench/de" "$bench/en" "$bench/fr" > "$work/items.jsonl" 2> /dev/null
+            echo "## Against the build of $base_id (BENCH_BASE=$base)"
+            echo
+            echo "The same work by this build and by the build of $base_id, interleaved, three runs each,"
+            echo "medians: \`extract --stream\` over corpus-bench packed (\`newsclaims pack\`: extraction"
+            echo "alone, one thread) and \`ingest --jobs 1\` into a fresh database in /dev/shm (end to end)."
+            echo "CPU is user + system seconds; a ratio above 1 means this build is slower."
+            echo
+            echo "| work | build | wall s | CPU s |"
+            echo "|---|---|---:|---:|"
+            : > "$work/ab"
+            for _ in 1 2 3; do
+                for who in this base; do
+                    b=$bin
+                    [ "$who" = base ] && b=$basedir/newsclaims
+                    /usr/bin/time -f "stream $who %e %U %S" -a -o "$work/ab" "$b" extract --stream < "$work/items.jsonl" > /dev/null 2>&1
+                    rm -f "$shm.ab.db" "$shm.ab.db"-wal "$shm.ab.db"-shm
+                    /usr/bin/time -f "ingest $who %e %U %S" -a -o "$work/ab" "$b" ingest "$bench/de" "$bench/en" "$bench/fr" \
+                        --db "$shm.ab.db" --quiet --jobs 1 > /dev/null 2>&1
+                done
+            done
+            rm -f "$shm.ab.db" "$shm.ab.db"-wal "$shm.ab.db"-shm
+            for w in stream ingest; do
+                for who in this base; do
+                    wall=$(awk -v w=$w -v o=$who '$1 == w && $2 == o {print $3}' "$work/ab" | sort -n | sed -n 2p)
+                    cpu=$(awk -v w=$w -v o=$who '$1 == w && $2 == o {printf "%.2f\n", $4 + $5}' "$work/ab" | sort -n | sed -n 2p)
+                    echo "$w $who $wall $cpu" >> "$work/abm"
+                    echo "| $w | $who | $wall | $cpu |"
+                done
+            done
+            echo
+            for w in stream ingest; do
+                awk -v w=$w '$1 == w && $2 == "this" {tw = $3; tc = $4} $1 == w && $2 == "base" {bw = $3; bc = $4}
+                    END {printf "Ratio this/base, %s: wall %.2f, CPU %.2f\n\n", w, tw / bw, tc / bc}' "$work/abm"
+            done
+        else
+            echo "## Against the build of $base_id: it did not build (see the log); skipped"
+            echo
+        fi
+        git worktree remove --force "$basedir" 2> /dev/null
+    fi
     echo "## End-to-end ingest on ../shared/corpus-bench"
     echo
     echo "Each row: \`newsclaims ingest DIR --db DB --quiet --jobs N\` into a fresh database (ingest,"
