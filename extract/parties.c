@@ -41,13 +41,15 @@ enum {
     P_ROLE = 4,      /* a role noun: value the kind of the name after it */
     P_CONNECT = 8,   /* inside a multiword name: of, de, du, & */
     P_FIRST = 16,    /* a first name */
-    P_ROLEEND = 32   /* the last word of a role noun ("maker" of "aircraft maker") */
+    P_ROLEEND = 32,  /* the last word of a role noun ("maker" of "aircraft maker") */
+    P_CHEAD = 64,    /* a compound's head that makes its first part a name ("-Konzern") */
+    P_CSTOP = 128    /* a compound's first part that is no name ("Auto-", "Dax-") */
 };
 
 struct pslot {
     uint64_t hash;   /* 0: empty */
     unsigned bits;
-    const char *kind;   /* P_ROLE: borrowed from the lexicon */
+    const char *kind;   /* P_ROLE, P_CHEAD: borrowed from the lexicon */
 };
 
 struct party_lex {
@@ -112,7 +114,7 @@ static void padd(struct party_lex *p, const lexicon *lx, unsigned bits)
         struct pslot *s = pslot_at(p, fnv(f, n, FNV0));
         s->hash = fnv(f, n, FNV0);
         s->bits |= bits;
-        if ((bits & P_ROLE) && !s->kind)
+        if ((bits & (P_ROLE | P_CHEAD)) && !s->kind)
             s->kind = lx->v[i].value;
         const char *sp = (bits & P_ROLE) ? strrchr(f, ' ') : NULL;
         if (sp) {
@@ -146,6 +148,8 @@ int parties_prepare(ruleset *rs)
     padd(p, lex_find(rs, "rolenoun"), P_ROLE);
     padd(p, lex_find(rs, "nameconnector"), P_CONNECT);
     padd(p, lex_find(rs, "firstname"), P_FIRST);
+    padd(p, lex_find(rs, "compoundhead"), P_CHEAD);
+    padd(p, lex_find(rs, "compoundstop"), P_CSTOP);
     p->suffix = lex_find(rs, "rolesuffix");
     p->names = rs->has_capitalised_names;
     rs->party = p;
@@ -184,6 +188,8 @@ typedef struct pword {
 
 typedef struct found {
     size_t start, end, sentence;
+    size_t tail;       /* a compound's end ("Lufthansa-Konzern"): the mention's, the name
+                          being start..end; 0 for none */
     char id[64];
     char kind[32];
     int evidence;      /* not a bare capitalised run */
@@ -476,11 +482,11 @@ static found *push_found(pstate *st)
     return f;
 }
 
-static void add_found(pstate *st, size_t si, size_t b, size_t e, const char *kind, int evidence, int nwords)
+static found *add_found(pstate *st, size_t si, size_t b, size_t e, const char *kind, int evidence, int nwords)
 {
     found *f = push_found(st);
     if (!f)
-        return;
+        return NULL;
     f->start = b;
     f->end = e;
     f->sentence = si;
@@ -488,6 +494,37 @@ static void add_found(pstate *st, size_t si, size_t b, size_t e, const char *kin
     snprintf(f->kind, sizeof f->kind, "%s", kind);
     f->evidence = evidence;
     f->nwords = nwords;
+    return f;
+}
+
+/* A hyphenated compound whose head makes its first part a name: the
+** `compoundhead` lexicon, whose value is the name's kind ("Lufthansa-Konzern",
+** "Henkel-Aktie", "MPS-Aktien": German writes a name joined to the noun it
+** qualifies), the first part capitalised and in no `compoundstop`, `place` or
+** `notname` lexicon ("Auto-Aktien", "Dax-Konzern", "US-Konzern"). The mention
+** spans the compound, so that frames see one party where the compound stands;
+** its id is the name's. Returns 1 when w was such a compound. */
+static int compound_name(const struct party_lex *p, pstate *st, size_t si, const pword *w)
+{
+    const char *t = st->a->text;
+    size_t dash = w->e;
+    while (dash > w->s && t[dash - 1] != '-')
+        dash--;
+    if (dash <= w->s + 1 || dash >= w->e)
+        return 0;
+    const char *kind = NULL;
+    if (!(lookup(p, t + dash, w->e - dash, &kind) & P_CHEAD) || !kind)
+        return 0;
+    size_t ne = dash - 1;      /* the name: w->s .. ne, its own hyphens kept ("Air-France") */
+    size_t fe = w->s;          /* its first part */
+    while (fe < ne && t[fe] != '-')
+        fe++;
+    if ((lookup(p, t + w->s, ne - w->s, NULL) | lookup(p, t + w->s, fe - w->s, NULL)) & (P_CSTOP | P_PLACE | P_NOTNAME))
+        return 0;
+    found *f = add_found(st, si, w->s, ne, kind, 1, 1);
+    if (f)
+        f->tail = w->e;
+    return 1;
 }
 
 /* Is the sentence written in capitals (a headline), or in Title Case? */
@@ -521,6 +558,10 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
     while (i < st->nw) {
         pword *w = &st->w[i];
         if ((w->flags & W_INM) || !(w->flags & W_CAP)) {
+            i++;
+            continue;
+        }
+        if (memchr(st->a->text + w->s, '-', w->e - w->s) && compound_name(p, st, si, w)) {
             i++;
             continue;
         }
@@ -738,6 +779,7 @@ static void repeats(const struct party_lex *p, pstate *st, size_t si, const foun
             *f = *best;
             f->start = w->s;
             f->end = best_end;
+            f->tail = 0;
             f->sentence = si;
         }
     }
@@ -942,12 +984,12 @@ int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_arti
         const found *f = &st.f[i];
         if (f->start < last_end)
             continue;
-        last_end = f->end;
+        last_end = f->tail ? f->tail : f->end;
         nc_mention *m = &ms[nm + add++];
         memset(m, 0, sizeof *m);
         m->kind = NC_MENTION_ORG;
         m->start = m->core_start = f->start;
-        m->end = f->end;
+        m->end = last_end;
         m->sentence = f->sentence;
         snprintf(m->value, sizeof m->value, "%s", f->id);
         snprintf(m->unit, sizeof m->unit, "%s", f->kind);
