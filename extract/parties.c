@@ -13,6 +13,11 @@
 **     `place` word (a nationality) between them ("le constructeur américain
 **     Boeing"); a person cue ("Mr", "M.", "Herr", "chief executive") makes
 **     the name a person
+**   - at a sentence's start, an apposition after it that says what it is:
+**     a comma, a determiner (`det`), a role noun, a closing comma ("Supermac,
+**     a privately held firm, reported"; French and English)
+**   - a hyphenated compound whose head says the first part is a name
+**     (`compoundhead`, "Lufthansa-Konzern"; not after `compoundstop` words)
 **   - a known first name (`firstname`) opening two capitalised words: a person
 **   - where the rule file says `capitalised_names yes` (French, English), a
 **     run of one to four capitalised words, `nameconnector` words inside
@@ -43,7 +48,8 @@ enum {
     P_FIRST = 16,    /* a first name */
     P_ROLEEND = 32,  /* the last word of a role noun ("maker" of "aircraft maker") */
     P_CHEAD = 64,    /* a compound's head that makes its first part a name ("-Konzern") */
-    P_CSTOP = 128    /* a compound's first part that is no name ("Auto-", "Dax-") */
+    P_CSTOP = 128,   /* a compound's first part that is no name ("Auto-", "Dax-") */
+    P_DET = 256      /* a determiner (the `det` lexicon): opens an apposition */
 };
 
 struct pslot {
@@ -149,6 +155,7 @@ int parties_prepare(ruleset *rs)
     padd(p, lex_find(rs, "nameconnector"), P_CONNECT);
     padd(p, lex_find(rs, "firstname"), P_FIRST);
     padd(p, lex_find(rs, "compoundhead"), P_CHEAD);
+    padd(p, lex_find(rs, "det"), P_DET);
     padd(p, lex_find(rs, "compoundstop"), P_CSTOP);
     p->suffix = lex_find(rs, "rolesuffix");
     p->names = rs->has_capitalised_names;
@@ -547,6 +554,50 @@ static void sentence_case(const pstate *st, int *caps, int *title)
 }
 
 /* The names of one sentence. */
+/* An apposition after the name b..e that opens its sentence, and says what
+** it is: a comma, a determiner, a role noun after at most two words in
+** small letters or places, and a comma again further on, closing it
+** ("Supermac, a privately held firm based in Mountain View, reported";
+** "Orion, une société lyonnaise, a versé"). Only where capitalised runs are
+** names (in German "X, die ..." opens a relative clause as often), never
+** "Maine, the company said" (no closing comma: a clause). Returns the role's
+** kind, or NULL. */
+static const char *role_after(const struct party_lex *p, pstate *st, size_t b, size_t e)
+{
+    const char *t = st->a->text;
+    /* one word ("Presumably, a buyer would", "Interrogé, le ministère a"
+    ** open a sentence too: written capitalised inside a sentence as well,
+    ** or an acronym); a longer run is a name already */
+    if (!p->names || b != e || !(st->w[b].flags & W_START) || e + 2 >= st->nw || (st->w[e].flags & (W_JOIN | W_POSS)))
+        return NULL;
+    if (!(st->w[b].flags & W_ACRO) && !capital_inside(st->a, t + st->w[b].s, st->w[b].e - st->w[b].s))
+        return NULL;
+    size_t q = st->w[e].e;
+    while (q < st->w[e + 1].s && (t[q] == ' ' || t[q] == ','))
+        q++;
+    if (q != st->w[e + 1].s || !memchr(t + st->w[e].e, ',', q - st->w[e].e) || !(wbits(p, t, &st->w[e + 1]) & P_DET))
+        return NULL;
+    for (size_t k = e + 2; k < st->nw && k <= e + 4; k++) {
+        pword *w = &st->w[k];
+        if (!(st->w[k - 1].flags & W_JOIN) || (w->flags & W_INM))
+            return NULL;
+        const char *kind = NULL;
+        if ((lookup(p, t + w->s, w->e - w->s, &kind) & P_ROLE) && kind && strcmp(kind, "person") &&
+            !(w->flags & W_POSS)) {    /* "the federation's vice president" */
+            /* a comma closes it before the sentence ends */
+            for (size_t c = w->e; c < st->w[st->nw - 1].e; c++)
+                if (t[c] == ',')
+                    return kind;
+            return NULL;
+        }
+        if (!(w->flags & W_LOWER) && !(wbits(p, t, w) & P_PLACE))
+            return NULL;
+        if (wbits(p, t, w) & (P_CONNECT | P_NOTNAME))
+            return NULL;
+    }
+    return NULL;
+}
+
 static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
 {
     const char *t = st->a->text;
@@ -673,6 +724,8 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
             i = next;
             continue;
         }
+        if (!role && e == j)
+            role = role_after(p, st, b, e);   /* "Supermac, a privately held firm," */
         if (role) {
             kind = role;
             if (!strcmp(kind, "person") && nwords > 3) {
