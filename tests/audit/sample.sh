@@ -2,12 +2,16 @@
 # Draw the claim audit sample: N typed claims per language (not bare amounts,
 # counts or percentages) from a database of ../shared/corpus-bench, each with
 # its sentence, as a TSV for a reader to judge (tests/audit/README.md).
-#   sh tests/audit/sample.sh [DB] [N] > sample.tsv
+#   [AUDIT_SEED=K] sh tests/audit/sample.sh [DB] [N] > sample.tsv
 # Without DB, ingests ../shared/corpus-bench into /tmp/audit.db first; skipped
 # with a message where ../shared is absent.
 set -eu
 db=${1:-}
 n=${2:-20}
+# AUDIT_SEED (a whole number, 1 by default) picks another fixed order, so that a
+# later audit can draw claims the earlier ones did not read
+seed=${AUDIT_SEED:-1}
+case $seed in ''|*[!0-9]*|0) echo "audit: AUDIT_SEED must be a whole number above 0" >&2; exit 2 ;; esac
 bin=${NEWSCLAIMS_BIN:-./newsclaims}
 if [ -z "$db" ]; then
     if [ ! -d ../shared/corpus-bench ]; then
@@ -29,6 +33,6 @@ for lang in de en fr; do
              '', '', '', '', ''
       FROM v_claims c JOIN predicates p ON p.name = c.predicate
       WHERE c.lang = '$lang' AND p.bare = 0
-      ORDER BY (length(c.sentence) * 7919 + unicode(substr(c.path, -6)) * 104729 + c.sentence_idx * 31 + unicode(c.predicate)) % 1000003, c.claim_id
+      ORDER BY ((length(c.sentence) * 7919 + unicode(substr(c.path, -6)) * 104729 + c.sentence_idx * 31 + unicode(c.predicate)) % 1000003) * $seed % 1000003, c.claim_id
       LIMIT $n"
 done
