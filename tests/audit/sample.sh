@@ -12,6 +12,10 @@ n=${2:-20}
 # later audit can draw claims the earlier ones did not read
 seed=${AUDIT_SEED:-1}
 case $seed in ''|*[!0-9]*|0) echo "audit: AUDIT_SEED must be a whole number above 0" >&2; exit 2 ;; esac
+# the order's multiplier: 1 for seed 1, else a large one that spreads small keys too
+mult=1
+[ "$seed" -eq 1 ] || mult=$(( (seed % 1000003) * 2654435761 % 1000003 ))
+[ "$mult" -ne 0 ] || mult=1
 bin=${NEWSCLAIMS_BIN:-./newsclaims}
 if [ -z "$db" ]; then
     if [ ! -d ../shared/corpus-bench ]; then
@@ -33,6 +37,6 @@ for lang in de en fr; do
              '', '', '', '', ''
       FROM v_claims c JOIN predicates p ON p.name = c.predicate
       WHERE c.lang = '$lang' AND p.bare = 0
-      ORDER BY ((length(c.sentence) * 7919 + unicode(substr(c.path, -6)) * 104729 + c.sentence_idx * 31 + unicode(c.predicate)) % 1000003) * $seed % 1000003, c.claim_id
+      ORDER BY ((length(c.sentence) * 7919 + unicode(substr(c.path, -6)) * 104729 + c.sentence_idx * 31 + unicode(c.predicate)) % 1000003) * $mult % 1000003, c.claim_id
       LIMIT $n"
 done
