@@ -706,8 +706,15 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         int subj_ref = 0, obj_ref = 0;
         const char *subj = slot_party(x, ex, cues, &sl, fm->subj, &subj_ref, used, M1);
         const char *obj = slot_party(x, ex, cues, &sl, fm->obj, &obj_ref, used, M1);
-        if (obj && subj && !strcmp(obj, subj))
-            obj = NULL;
+        /* one party in both roles: the one a reference gave is the wrong one
+        ** ("le site de St Athan acquis par le constructeur": the maker is
+        ** not St Athan); else the object goes */
+        if (obj && subj && !strcmp(obj, subj)) {
+            if (subj_ref && !obj_ref)
+                subj = NULL;
+            else
+                obj = NULL;
+        }
         /* one fact stated once: the same predicate, parties and quantity */
         int dup = 0;
         for (size_t k = first_claim; k < o.n && !dup; k++) {
