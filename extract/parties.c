@@ -750,6 +750,23 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
                 kind = (st->w[b].flags & W_START) && !(st->w[b].flags & W_POSS) &&
                                !capital_inside(st->a, t + st->w[b].s, st->w[b].e - st->w[b].s)
                            ? NULL : "candidate";
+            /* nor the tail of a longer capitalised sequence cut short ("Real
+            ** Estate Group", "Banque de France": the word before, inside the
+            ** sentence, is capitalised and no determiner, or a connector after
+            ** one), nor a company's role noun alone ("the Bank has raised") */
+            if (nwords == 1 && kind) {
+                size_t k = b;
+                if (k > 1 && (st->w[k - 1].flags & W_JOIN) && (wbits(p, t, &st->w[k - 1]) & P_CONNECT))
+                    k--;
+                pword *pw = k > 0 ? &st->w[k - 1] : NULL;
+                int tail = pw && (pw->flags & W_JOIN) && (pw->flags & W_CAP) && !(pw->flags & W_START) &&
+                           !(wbits(p, t, pw) & (P_DET | P_NOTNAME));
+                const char *rk = NULL;
+                int alone_role = (lookup(p, t + st->w[b].s, st->w[b].e - st->w[b].s, &rk) & P_ROLE) && rk &&
+                                 !strcmp(rk, "company");
+                if (tail || alone_role)
+                    kind = NULL;
+            }
         }
         if (!p->names && !role && nwords > 1)
             kind = NULL;       /* German: a run of capitals alone is no name */
