@@ -448,6 +448,10 @@ static int fits(const nc_extraction *ex, const slotted *s, int t, int role, cons
 static void run_frames(const nc_extractor *x, const nc_extraction *ex, const cue *cues, size_t c0, size_t c1,
                        const slotted *s, pcre2_match_data *md, fmatch *best, size_t *limit_hits)
 {
+    uint32_t letters = 0;    /* the kinds of slot the sentence has (frame.need) */
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].letter >= 'a' && s->v[i].letter <= 'z')
+            letters |= 1u << (s->v[i].letter - 'a');
     for (size_t k = c0; k < c1; k++) {
         const rule *r = cues[k].r;
         if (cues[k].kind != RK_TRIGGER || !r->n_frames)
@@ -458,6 +462,17 @@ static void run_frames(const nc_extractor *x, const nc_extraction *ex, const cue
         if (seen)
             continue;
         const nc_predicate *p = nc_extractor_predicate(x, r->predicate);
+        /* a predicate whose quantity is required makes no claim in a sentence
+        ** without a quantity it takes: its frames need not run (claims_build
+        ** drops such a match) */
+        if (p && p->required) {
+            int any = 0;
+            for (size_t i = 0; i < s->n && !any; i++)
+                any = fits(ex, s, (int)i, FR_AMOUNT, p) ||
+                      (p->content == NC_MENTION_DATE && fits(ex, s, (int)i, FR_WHEN, p));
+            if (!any)
+                continue;
+        }
         /* measuring aid (NEWSCLAIMS_PROFILE): frame time goes to its trigger rule */
         struct rule_prof *prof = NULL;
         struct timespec pt0;
@@ -474,6 +489,11 @@ static void run_frames(const nc_extractor *x, const nc_extraction *ex, const cue
         }
         for (size_t fi = 0; fi < r->n_frames; fi++) {
             const frame *f = &r->frames[fi];
+            int lacks = 0;       /* a slot every match holds, of a kind the sentence has not */
+            for (int q = 0; q < f->n_need && !lacks; q++)
+                lacks = !(f->need[q] & letters);
+            if (lacks)
+                continue;
             size_t off = 0;
             for (int guard = 0; guard < 64 && off < s->len; guard++) {
                 int rc = f->jit ? pcre2_jit_match(f->code, (PCRE2_SPTR)s->buf, s->len, off, 0, md, x->mctx)

@@ -79,6 +79,13 @@ typedef struct frame {
     pcre2_code *code;
     int jit;
     int group[FR_ROLE_COUNT][NC_MAX_SAME_ROLE];   /* group numbers per role, 0 where absent */
+    /* The slots every match must hold (outside optional groups, alternatives
+    ** and lookarounds), each as the letters it accepts (bit 1 << (letter -
+    ** 'a')): a sentence lacking one cannot match, and the frame is not run.
+    ** At most FRAME_NEEDS; more are not checked. */
+#define FRAME_NEEDS 8
+    uint32_t need[FRAME_NEEDS];
+    int n_need;
     int line;
 } frame;
 

@@ -874,8 +874,52 @@ static int resolve_anchor(loader *ld, rule *r, nc_error *err)
 ** the frame's own evidence (its place before a verb) makes a party. */
 static const char *const frame_role_names[FR_ROLE_COUNT] = { "subject", "object", "amount", "term", "when", "trigger" };
 
-static char *frame_slots(loader *ld, const rule *r, const char *raw, nc_error *err)
+/* The letters a slot kind accepts, as frame->need counts them (0: any). */
+static uint32_t slot_letters(const char *letters)
 {
+    uint32_t m = 0;
+    for (const char *c = letters; *c; c++) {
+        if (*c >= 'a' && *c <= 'z')
+            m |= 1u << (*c - 'a');
+        else if (*c == '[' && c[1] == 'a' && c[2] == '-')
+            return 0;              /* [a-z]: any slot */
+    }
+    return m;
+}
+
+/* Which slots of a frame every match holds: a slot is needed unless a group
+** around it is optional (?, *, {0,...}), holds an alternative (|), or is a
+** lookaround; a | at the top makes every slot optional. Counted over the
+** frame as written ({def}s are not looked into: what they hold is not
+** needed). f->need and f->n_need are set. */
+struct slot_seen {
+    uint32_t letters;
+    int groups[32];   /* the open groups around it, by index */
+    int depth;
+};
+
+static void frame_needs(frame *f, const struct slot_seen *seen, size_t n_seen, const unsigned char *optional, int top_alt)
+{
+    f->n_need = 0;
+    if (top_alt)
+        return;
+    for (size_t i = 0; i < n_seen && f->n_need < FRAME_NEEDS; i++) {
+        int opt = seen[i].depth > 32 || !seen[i].letters;
+        for (int d = 0; d < seen[i].depth && d < 32 && !opt; d++)
+            opt = optional[seen[i].groups[d]];
+        if (!opt)
+            f->need[f->n_need++] = seen[i].letters;
+    }
+}
+
+static char *frame_slots(loader *ld, const rule *r, frame *fr, const char *raw, nc_error *err)
+{
+    /* the frame's groups as written, for frame_needs */
+    enum { MAX_GROUPS = 256, MAX_SEEN = 64 };
+    unsigned char optional[MAX_GROUPS] = { 0 };
+    int stack[32], depth = 0, n_groups = 0, top_alt = 0, overflow = 0;
+    struct slot_seen seen[MAX_SEEN];
+    size_t n_seen = 0;
     static const struct { const char *name, *letters; } kinds[] = {
         { "ORG", "[or]" }, { "PARTY", "[or]+" }, { "MONEY", "m" }, { "COUNT", "c" }, { "PERCENT", "p" },
         { "DATE", "d" }, { "DURATION", "u" }, { "QTY", "[mcpu]" }, { "MEDIA", "s" }, { "ANY", "[a-z]" },
@@ -894,6 +938,58 @@ static char *frame_slots(loader *ld, const rule *r, const char *raw, nc_error *e
             sb_add(&b, p, n);
             p += n;
             continue;
+        }
+        if (*p == '[') {
+            /* a character class: copied as it is; its parentheses and bars
+            ** are characters */
+            const char *q = p + 1;
+            if (*q == '^')
+                q++;
+            if (*q == ']')
+                q++;
+            while (*q && *q != ']') {
+                if (*q == '\\' && q[1]) {
+                    if (q[2] == '{' && strchr("xpP", q[1])) {
+                        const char *e = strchr(q + 3, '}');
+                        q = e ? e + 1 : q + 2;
+                    } else {
+                        q += 2;
+                    }
+                    continue;
+                }
+                if (*q == '[' && q[1] == ':') {      /* [:alpha:] */
+                    const char *e = strstr(q + 2, ":]");
+                    q = e ? e + 2 : q + 1;
+                    continue;
+                }
+                q++;
+            }
+            if (*q == ']')
+                q++;
+            sb_add(&b, p, (size_t)(q - p));
+            p = q;
+            continue;
+        }
+        if (*p == '(') {
+            if (n_groups < MAX_GROUPS && depth < 32) {
+                optional[n_groups] = p[1] == '?' && (p[2] == '=' || p[2] == '!' || (p[2] == '<' && (p[3] == '=' || p[3] == '!')));
+                stack[depth++] = n_groups++;
+            } else {
+                overflow = 1;
+                depth++;
+            }
+        } else if (*p == ')' && depth > 0) {
+            depth--;
+            if (depth < 32 && stack[depth] < MAX_GROUPS) {
+                const char *q = p + 1;
+                if (*q == '?' || *q == '*' || (q[0] == '{' && (q[1] == '0' || q[1] == ',')))
+                    optional[stack[depth]] = 1;
+            }
+        } else if (*p == '|') {
+            if (depth == 0)
+                top_alt = 1;
+            else if (depth <= 32)
+                optional[stack[depth - 1]] = 1;
         }
         if (*p == '{' && isupper((unsigned char)p[1])) {
             const char *e = strchr(p, '}');
@@ -938,6 +1034,17 @@ static char *frame_slots(loader *ld, const rule *r, const char *raw, nc_error *e
                     letters = "[or]";
                     cand = "|\\x{E002}\\d+\\x{E003}[^\\s\\x{E000}\\x{E001}\\x{E002},;:()]+";
                 }
+                if (n_seen < MAX_SEEN) {
+                    struct slot_seen *sv = &seen[n_seen++];
+                    sv->letters = slot_letters(letters) | (*cand ? 1u << ('n' - 'a') : 0);
+                    sv->depth = depth;
+                    for (int d = 0; d < depth && d < 32; d++)
+                        sv->groups[d] = stack[d];
+                    /* a quantifier right after the slot makes it optional */
+                    const char *q = e + 1;
+                    if (*q == '?' || *q == '*' || (q[0] == '{' && (q[1] == '0' || q[1] == ',')))
+                        sv->letters = 0;
+                }
                 if (role)
                     snprintf(re, sizeof re, "(?<%s>" SLOT_OPEN "%s\\d+" SLOT_CLOSE "%s)", role, letters, cand);
                 else
@@ -955,6 +1062,10 @@ static char *frame_slots(loader *ld, const rule *r, const char *raw, nc_error *e
         nc_error_set(err, NC_E_RULES, ld->where, "rule %s: a frame without {T} (the trigger)", r->id);
         return NULL;
     }
+    if (overflow || depth != 0)
+        fr->n_need = 0;        /* not understood: nothing is taken as needed */
+    else
+        frame_needs(fr, seen, n_seen, optional, top_alt);
     if (b.is_oom) {
         free(b.p);
         nc_error_set(err, NC_E_NOMEM, ld->where, "out of memory");
@@ -985,7 +1096,7 @@ static pcre2_code *compile_pattern(loader *ld, const char *id, const char *what,
 static int compile_frame(loader *ld, rule *r, frame *f, nc_error *err)
 {
     snprintf(ld->where, sizeof ld->where, "%s:%d", ld->rs->path, f->line);
-    char *src = frame_slots(ld, r, f->src, err);
+    char *src = frame_slots(ld, r, f, f->src, err);
     if (!src)
         return NC_E_RULES;
     if (!(f->code = compile_pattern(ld, r->id, "frame: ", src, err))) {
