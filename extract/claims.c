@@ -81,12 +81,6 @@ static int is_person(const nc_extractor *x, const nc_mention *m)
     return !strcmp(o ? o->kind : m->unit, "person");
 }
 
-static int is_organisation(const nc_extractor *x, const nc_mention *m)
-{
-    const nc_org *o = nc_extractor_org(x, m->value);
-    return !strcmp(o ? o->kind : m->unit, "organisation");
-}
-
 /* A market index or a product: a party of its own claims ("the Dax fell"),
 ** never what "the company" or "der Konzern" refers to. */
 static int is_thing(const nc_extractor *x, const nc_mention *m)
@@ -550,18 +544,14 @@ static void run_frames(const nc_extractor *x, const nc_extraction *ex, const cue
 ** stands for: the one its rule names, else the first organisation named in
 ** the nearest sentence that names one before it, its own or up to three
 ** back (the sentence's topic rather than the last name); for a rule of
-** unit "person" ("the billionaire", "le milliardaire"), the last person;
-** for one of unit "company", the first company or name (not an organisation
-** such as a union or a regulator). People are not "the company", nor is a
-** market index or a product; a medium is not a party. NULL if none. */
+** unit "person" ("the billionaire", "le milliardaire"), the last person.
+** People are not "the company", nor is a market index or a product; a
+** medium is not a party. NULL if none. */
 static const char *resolve_reference(const nc_extractor *x, const nc_extraction *ex, const cue *q, size_t m_end)
 {
     if (q->org[0])
         return q->org;
     int want_person = q->r->unit && !strcmp(q->r->unit, "person");
-    /* "the company", "le groupe", "der Konzern" (unit company): a company or a
-    ** name, not a union, a regulator or a government (kind organisation) */
-    int want_company = q->r->unit && !strcmp(q->r->unit, "company");
     /* the nearest sentence that names one; in it, the first named: the
     ** sentence's topic ("Despite Twitter's efforts to cut its Google Cloud
     ** costs, the company's deal" is Twitter's) */
@@ -572,8 +562,7 @@ static const char *resolve_reference(const nc_extractor *x, const nc_extraction 
             continue;
         if (m->sentence + 3 < q->sentence || (found && m->sentence != found->sentence))
             break;
-        if (is_party(x, m) && !is_candidate(m) && !is_thing(x, m) && is_person(x, m) == want_person &&
-            !(want_company && is_organisation(x, m)))
+        if (is_party(x, m) && !is_candidate(m) && !is_thing(x, m) && is_person(x, m) == want_person)
             found = m;
     }
     return found ? found->value : NULL;
