@@ -12,10 +12,16 @@ n=${2:-20}
 # later audit can draw claims the earlier ones did not read
 seed=${AUDIT_SEED:-1}
 case $seed in ''|*[!0-9]*|0) echo "audit: AUDIT_SEED must be a whole number above 0" >&2; exit 2 ;; esac
-# the order's multiplier: 1 for seed 1, else a large one that spreads small keys too
+# the order's multiplier: 1 for seed 1, else a large one that spreads small keys too.
+# Seeds 2 and 3 (the audits claims-2026-12-07c and -d) order by key * mult alone, and
+# so share much of their order (3's multiplier is 3/2 of 2's): from seed 4 on the key
+# is also squared after an offset, which makes the orders of two seeds unrelated
 mult=1
 [ "$seed" -eq 1 ] || mult=$(( (seed % 1000003) * 2654435761 % 1000003 ))
 [ "$mult" -ne 0 ] || mult=1
+offset=0
+square=0
+if [ "$seed" -ge 4 ]; then offset=$(( seed * 7919 % 1000003 )); square=1; fi
 bin=${NEWSCLAIMS_BIN:-./newsclaims}
 if [ -z "$db" ]; then
     if [ ! -d ../shared/corpus-bench ]; then
@@ -27,6 +33,8 @@ if [ -z "$db" ]; then
     "$bin" ingest ../shared/corpus-bench --db "$db" --quiet >&2
 fi
 printf 'claim_id\tlang\tpath\tpredicate\tsubject\tobject\tamount\tcurrency\tduration\tevent_date\tsentence\tpredicate_ok\tsubject_ok\tobject_ok\tvalue_ok\tnote\n'
+# the key of a claim's order, from its content
+k="(((length(c.sentence) * 7919 + unicode(substr(c.path, -6)) * 104729 + c.sentence_idx * 31 + unicode(c.predicate)) % 1000003) * $mult % 1000003)"
 for lang in de en fr; do
     # a fixed pseudo-random order over the claims' content (not their ids), so
     # the same database gives the same sample
@@ -37,6 +45,6 @@ for lang in de en fr; do
              '', '', '', '', ''
       FROM v_claims c JOIN predicates p ON p.name = c.predicate
       WHERE c.lang = '$lang' AND p.bare = 0
-      ORDER BY ((length(c.sentence) * 7919 + unicode(substr(c.path, -6)) * 104729 + c.sentence_idx * 31 + unicode(c.predicate)) % 1000003) * $mult % 1000003, c.claim_id
+      ORDER BY CASE $square WHEN 0 THEN $k ELSE (($k + $offset) % 1000003) * (($k + $offset) % 1000003) % 1000003 END, c.claim_id
       LIMIT $n"
 done
