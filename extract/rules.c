@@ -785,11 +785,23 @@ static int word_add(word_set *ws, const char *surface)
 }
 
 /* The tokens an "anchor" or "needs" line (what) names, into ws. */
+static int resolve_words_in(loader *ld, const rule *r, const char *what, char *spec, word_set *ws, nc_error *err);
+
+/* An `anchor` or `needs` line's words into ws; a copy of the line is cut up,
+** whatever its length (a fixed buffer once dropped the words past 511 bytes). */
 static int resolve_words(loader *ld, const rule *r, const char *what, const char *line, word_set *ws,
                          nc_error *err)
 {
-    char spec[512];
-    snprintf(spec, sizeof spec, "%s", line);
+    char *spec = strdup(line);
+    if (!spec)
+        return nc_error_set(err, NC_E_NOMEM, ld->where, "out of memory");
+    int rc = resolve_words_in(ld, r, what, spec, ws, err);
+    free(spec);
+    return rc;
+}
+
+static int resolve_words_in(loader *ld, const rule *r, const char *what, char *spec, word_set *ws, nc_error *err)
+{
     for (char *save = NULL, *t = strtok_r(spec, " |", &save); t; t = strtok_r(NULL, " |", &save)) {
         int ok = 1;
         if (!strcmp(t, "digit")) {
