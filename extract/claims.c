@@ -58,14 +58,18 @@ static nc_claim *new_claim(claims_out *o)
     return c;
 }
 
-/* A party: an organisation or a person, not a cited medium. The kind is
-** the gazetteer's, else the one discovery gave (the mention's unit). */
+/* An organisation mention's kind: the gazetteer's, else the one discovery
+** gave (the mention's unit). Borrowed. */
+static const char *party_kind(const nc_extractor *x, const nc_mention *m)
+{
+    const nc_org *o = nc_extractor_org(x, m->value);
+    return o ? o->kind : m->unit;
+}
+
+/* A party: an organisation or a person, not a cited medium. */
 static int is_party(const nc_extractor *x, const nc_mention *m)
 {
-    if (m->kind != NC_MENTION_ORG)
-        return 0;
-    const nc_org *o = nc_extractor_org(x, m->value);
-    return strcmp(o ? o->kind : m->unit, "media") != 0;
+    return m->kind == NC_MENTION_ORG && strcmp(party_kind(x, m), "media") != 0;
 }
 
 /* A lone capitalised word that parties.c could not call a name alone: a
@@ -77,16 +81,15 @@ static int is_candidate(const nc_mention *m)
 
 static int is_person(const nc_extractor *x, const nc_mention *m)
 {
-    const nc_org *o = nc_extractor_org(x, m->value);
-    return !strcmp(o ? o->kind : m->unit, "person");
+    return !strcmp(party_kind(x, m), "person");
 }
 
-/* A market index or a product: a party of its own claims ("the Dax fell"),
-** never what "the company" or "der Konzern" refers to. */
+/* A market index or a product (gazetteer kinds): a party of its own claims
+** ("the Dax fell"), never what "the company" or "der Konzern" refers to. */
 static int is_thing(const nc_extractor *x, const nc_mention *m)
 {
-    const nc_org *o = nc_extractor_org(x, m->value);
-    return o && (!strcmp(o->kind, "index") || !strcmp(o->kind, "product"));
+    const char *k = party_kind(x, m);
+    return !strcmp(k, "index") || !strcmp(k, "product");
 }
 
 static size_t distance(size_t a0, size_t a1, size_t b0, size_t b1, int *is_after)

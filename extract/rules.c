@@ -924,6 +924,12 @@ static void frame_needs(frame *f, const struct slot_seen *seen, size_t n_seen, c
     }
 }
 
+/* Does a quantifier that allows none start at q ("?", "*", "{0,", "{,")? */
+static int optional_quantifier(const char *q)
+{
+    return *q == '?' || *q == '*' || (q[0] == '{' && (q[1] == '0' || q[1] == ','));
+}
+
 static char *frame_slots(loader *ld, const rule *r, frame *fr, const char *raw, nc_error *err)
 {
     /* the frame's groups as written, for frame_needs */
@@ -992,11 +998,8 @@ static char *frame_slots(loader *ld, const rule *r, frame *fr, const char *raw, 
             }
         } else if (*p == ')' && depth > 0) {
             depth--;
-            if (depth < 32 && stack[depth] < MAX_GROUPS) {
-                const char *q = p + 1;
-                if (*q == '?' || *q == '*' || (q[0] == '{' && (q[1] == '0' || q[1] == ',')))
-                    optional[stack[depth]] = 1;
-            }
+            if (depth < 32 && stack[depth] < MAX_GROUPS && optional_quantifier(p + 1))
+                optional[stack[depth]] = 1;
         } else if (*p == '|') {
             if (depth == 0)
                 top_alt = 1;
@@ -1053,8 +1056,7 @@ static char *frame_slots(loader *ld, const rule *r, frame *fr, const char *raw, 
                     for (int d = 0; d < depth && d < 32; d++)
                         sv->groups[d] = stack[d];
                     /* a quantifier right after the slot makes it optional */
-                    const char *q = e + 1;
-                    if (*q == '?' || *q == '*' || (q[0] == '{' && (q[1] == '0' || q[1] == ',')))
+                    if (optional_quantifier(e + 1))
                         sv->letters = 0;
                 }
                 if (role)
