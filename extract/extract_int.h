@@ -233,6 +233,11 @@ const char *rule_kind_name(rule_kind k);
 ** most max bytes; NULL with err set ("cannot open WHAT", too large,
 ** unreadable) otherwise. */
 char *data_file_read(const char *path, long max, const char *what, nc_error *err);
+/* The next line of a data file's text that holds something (not blank, not a
+** "#" comment), cut out in place (its '\n' and a final '\r' overwritten);
+** *next moves past it and *lineno counts every line read, blank ones too.
+** NULL at the end. Start with *next = the text, *lineno = 0. */
+char *data_file_line(char **next, int *lineno);
 int  orgs_load(nc_extractor *x, nc_error *err);
 void orgs_free(nc_extractor *x);
 /* org id for an alias as written (exact, then case-insensitive); NULL if none */

@@ -52,6 +52,24 @@ char *data_file_read(const char *path, long max, const char *what, nc_error *err
     return text;
 }
 
+char *data_file_line(char **next, int *lineno)
+{
+    while (*next && **next) {
+        char *line = *next;
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = 0;
+        *next = nl ? nl + 1 : NULL;
+        ++*lineno;
+        size_t l = strlen(line);
+        if (l && line[l - 1] == '\r')
+            line[--l] = 0;
+        if (l && line[0] != '#')
+            return line;
+    }
+    return NULL;
+}
+
 int orgs_load(nc_extractor *x, nc_error *err)
 {
     char path[4096];
@@ -62,14 +80,8 @@ int orgs_load(nc_extractor *x, nc_error *err)
     x->orgs_text = text;   /* every string below points into it */
     size_t cap = 0;
     int lineno = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        lineno++;
-        size_t l = strlen(line);
-        if (l && line[l - 1] == '\r')
-            line[--l] = 0;
-        if (!l || line[0] == '#')
-            continue;
+    char *next = text;
+    for (char *line; (line = data_file_line(&next, &lineno));) {
         char *col[16];
         int nc = 0;
         for (char *p = line; p && nc < 16;) {

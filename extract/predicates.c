@@ -97,17 +97,7 @@ int predicates_load(nc_extractor *x, nc_error *err)
     size_t cap = 0;
     int lineno = 0;
     char *next = text;
-    while (next && *next) {
-        char *line = next;
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = 0;
-        lineno++;
-        size_t l = strlen(line);
-        if (l && line[l - 1] == '\r')
-            line[--l] = 0;
-        if (!l || line[0] == '#')
-            continue;
+    for (char *line; (line = data_file_line(&next, &lineno));) {
         char *col[8];
         int n = 0;
         for (char *p = line; n < 8;) {
