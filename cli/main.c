@@ -276,8 +276,10 @@ static void usage_ingest(FILE *f)
 {
     fputs("usage: newsclaims ingest DIR|FILE... [--db FILE] [--lang CODE] [--prune] [--quiet]\n"
           "\n"
-          "Walk each directory recursively (hidden files and the database skipped), turn\n"
-          "every file into articles, extract mentions and claims, store them, and relink\n"
+          "Walk each directory recursively (hidden files, the database, and files whose\n"
+          "extension says they are no article, such as .tsv, .csv, .jsonl, .py, images,\n"
+          "archives or PDF, left out and counted), turn every file into articles,\n"
+          "extract mentions and claims, store them, and relink\n"
           "claim groups. A file stored before with the same content is skipped; a changed\n"
           "file replaces its own rows. A FILE.meta sidecar gives metadata (README).\n"
           "\n"
@@ -695,6 +697,8 @@ static int cmd_ingest(int argc, char **argv)
         cn.failed++;
         rc = EXIT_FATAL;
     }
+    char left[256];
+    size_t n_left = nc_walker_left_out(wk, left, sizeof left);
     int wrc = nc_walker_close(wk);
     if (wrc == NC_E_NOMEM) {
         fprintf(stderr, "newsclaims: out of memory while walking the input\n");
@@ -720,6 +724,8 @@ static int cmd_ingest(int argc, char **argv)
                 cn.unchanged, cn.failed);
         if (prune)
             fprintf(stderr, ", %zu removed", cn.removed);
+        if (n_left)
+            fprintf(stderr, ", %zu left out as no article (%s)", n_left, left);
         fprintf(stderr, "; %zu articles", cn.articles);
         for (size_t i = 0; i < cn.per_lang_n; i++)
             fprintf(stderr, "%s%s %zu", i ? ", " : " (", cn.per_lang[i].lang, cn.per_lang[i].n);

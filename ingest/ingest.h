@@ -258,7 +258,10 @@ void nc_sha256_hex(const void *data, size_t len, char hex[65]);
 typedef void (*nc_walk_error_fn)(void *ud, const char *path, const char *reason);
 
 /* Collect the article files under each root (a file or a directory,
-** walked recursively). Skips hidden entries, *.meta sidecars, the database
+** walked recursively). Skips hidden entries, *.meta sidecars, files in a
+** walked directory whose extension says they are no article (.tsv, .csv,
+** .jsonl, .py, images, archives, databases, PDF; counted by kind, see
+** nc_walker_left_out; a file named as a root is always taken), the database
 ** files named by skip (may be NULL; matched by device and inode, together
 ** with its -wal, -shm and -journal siblings) and anything not a regular
 ** file; survives symlink loops. The result is sorted bytewise so the walk
@@ -281,6 +284,11 @@ typedef struct nc_walker nc_walker;
 nc_walker *nc_walker_open(const char *const *roots, size_t n_roots, const char *skip,
                           nc_walk_error_fn on_error, void *ud);
 const char *nc_walker_next(nc_walker *w);
+/* How many files the walk has left out so far because their extension says
+** they are no article, and, written into buf (cap bytes, NUL-terminated,
+** cut to fit), how many of each kind: "2 table, 1 code". 0 (buf "") when
+** none or w is NULL. */
+size_t nc_walker_left_out(const nc_walker *w, char *buf, size_t cap);
 int nc_walker_close(nc_walker *w);
 void nc_paths_free(char **paths, size_t n);
 

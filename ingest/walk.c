@@ -8,6 +8,11 @@
 ** entries of the directories it is in, never the list of every file, so an
 ** ingest of a million files needs no more memory than one of a thousand.
 **
+** A directory's files whose extension says they are no article (tables,
+** stream files, code, images, archives, databases, documents newsclaims
+** cannot read) are left out and counted by kind, so that an ingest can say
+** what it skipped; a file named on the command line is always taken.
+**
 ** Not done on purpose: following symlinks that leave the tree is allowed
 ** (users link archives into a working folder); only loops are refused.
 */
@@ -18,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,7 +48,25 @@ typedef struct root_walk {
     char *single;       /* a root that is a file: its one path, until taken */
 } root_walk;
 
+/* The kinds of file a walk leaves out, by extension (compared without case). */
+static const struct {
+    const char *kind;
+    const char *ext[24];
+} not_articles[] = {
+    { "table", { "tsv", "csv", "xls", "xlsx", "ods", NULL } },
+    { "data", { "jsonl", "ndjson", "parquet", "arrow", "pickle", "pkl", "npy", NULL } },
+    { "code", { "py", "sh", "c", "h", "js", "ts", "rb", "pl", "go", "rs", "java", "css", "mk", NULL } },
+    { "image", { "png", "jpg", "jpeg", "gif", "webp", "svg", "bmp", "tif", "tiff", "ico", "heic", "avif", NULL } },
+    { "archive", { "zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "tar", "rar", NULL } },
+    { "database", { "db", "sqlite", "sqlite3", "db-wal", "db-shm", "db-journal", NULL } },
+    { "audio or video", { "mp3", "mp4", "wav", "ogg", "m4a", "mov", "avi", "mkv", "webm", "flac", NULL } },
+    { "unreadable document", { "pdf", "doc", "docx", "odt", "ppt", "pptx", "epub", "rtf", NULL } },
+    { "binary", { "exe", "so", "o", "a", "bin", "dll", "class", "pyc", "wasm", NULL } },
+};
+#define N_NOT_ARTICLES (sizeof not_articles / sizeof not_articles[0])
+
 struct nc_walker {
+    size_t n_left_out[N_NOT_ARTICLES];   /* files left out, per kind of not_articles */
     root_walk *roots;
     size_t n_roots;
     char **head;        /* each root's next path, NULL when done (owned) */
@@ -74,6 +98,20 @@ static int ends_with(const char *s, const char *suffix)
 {
     size_t a = strlen(s), b = strlen(suffix);
     return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+/* The index in not_articles of the kind a file's name says it is, -1 for
+** a possible article (any other extension, or none). */
+static int not_article(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot || dot == name || !dot[1] || strlen(dot + 1) > 12)
+        return -1;
+    for (size_t k = 0; k < N_NOT_ARTICLES; k++)
+        for (size_t i = 0; not_articles[k].ext[i]; i++)
+            if (!strcasecmp(dot + 1, not_articles[k].ext[i]))
+                return (int)k;
+    return -1;
 }
 
 /* Entries in the bytewise order of the paths they lead to: a directory
@@ -160,6 +198,8 @@ static void push_dir(nc_walker *w, root_walk *rw, const char *dir)
         if (stat(path, &st) != 0) {
             report(w, path, errno == ELOOP ? "symbolic link loop" :
                             errno == ENOENT ? "vanished, or a dangling symbolic link" : strerror(errno));
+        } else if (S_ISREG(st.st_mode) && not_article(de->d_name) >= 0) {
+            w->n_left_out[not_article(de->d_name)]++;
         } else if (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && !ends_with(de->d_name, ".meta") &&
                                            !is_skipped(w, st.st_dev, st.st_ino))) {
             if (n == cap && !grow((void **)&e, &cap, sizeof *e)) {
@@ -316,6 +356,23 @@ const char *nc_walker_next(nc_walker *w)
         w->last = p;
         return p;
     }
+}
+
+size_t nc_walker_left_out(const nc_walker *w, char *out, size_t cap)
+{
+    size_t total = 0, len = 0;
+    if (cap)
+        out[0] = 0;
+    for (size_t k = 0; w && k < N_NOT_ARTICLES; k++) {
+        if (!w->n_left_out[k])
+            continue;
+        total += w->n_left_out[k];
+        if (len < cap) {
+            int r = snprintf(out + len, cap - len, "%s%zu %s", len ? ", " : "", w->n_left_out[k], not_articles[k].kind);
+            len = r < 0 ? cap : len + (size_t)r;
+        }
+    }
+    return total;
 }
 
 int nc_walker_close(nc_walker *w)

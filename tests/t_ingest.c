@@ -448,7 +448,10 @@ void t_ingest_walk(void)
 {
     char *d = t_tmpdir();
     char p[600];
-    const char *files[] = { "b.txt", "a.html", "sub/c.txt", ".hidden.txt", "sub/.git/x.txt", "a.txt.meta" };
+    /* files a walk leaves out by their extension: a table, code, an image, a
+    ** stream file (the database is left out too, by its inode and extension) */
+    const char *files[] = { "b.txt", "a.html", "sub/c.txt", ".hidden.txt", "sub/.git/x.txt", "a.txt.meta",
+                            "MANIFEST.tsv", "sub/score.py", "sub/photo.JPG", "cb.jsonl" };
     snprintf(p, sizeof p, "%s/sub/.git", d);
     char cmd[700];
     snprintf(cmd, sizeof cmd, "mkdir -p '%s'", p);
@@ -482,6 +485,24 @@ void t_ingest_walk(void)
         snprintf(want, sizeof want, "%s/sub/c.txt", d);
         CHECK_STR(paths[2], want);
     }
+    nc_paths_free(paths, n);
+    /* what was left out, by kind; a file named as a root is taken whatever its name */
+    nc_walker *w = nc_walker_open(roots, 1, NULL, NULL, NULL);
+    size_t k = 0;
+    while (w && nc_walker_next(w))
+        k++;
+    CHECK_INT(k, 3);
+    char left[128];
+    CHECK_INT(nc_walker_left_out(w, left, sizeof left), 5);
+    CHECK_STR(left, "1 table, 1 data, 1 code, 1 image, 1 database");
+    CHECK_INT(nc_walker_left_out(w, left, 12), 5);      /* cut to fit */
+    CHECK_STR(left, "1 table, 1 ");
+    CHECK_INT(nc_walker_close(w), NC_OK);
+    char tsv[600];
+    snprintf(tsv, sizeof tsv, "%s/MANIFEST.tsv", d);
+    const char *one[] = { tsv };
+    CHECK_INT(nc_walk(one, 1, NULL, &paths, &n, NULL, NULL), NC_OK);
+    CHECK_INT(n, 1);
     nc_paths_free(paths, n);
     free(d);
 }
