@@ -906,6 +906,26 @@ static void join_date_ranges(const nc_extractor *x, const ruleset *article_rs, c
     *nm = out;
 }
 
+/* In extract_kinds' kinds, above the mention kinds: keep deictic dates
+** (nc_extract_opts.deictic_dates; a rule's examples). */
+#define KEEP_DEICTIC (1u << 31)
+
+/* Drop the dates that only point at a time ("now", "recently", "in the
+** coming weeks": a bare PRESENT_REF, PAST_REF or FUTURE_REF), once they have
+** served joined periods; the order of the others is kept. */
+static void drop_deictic(nc_mention *ms, size_t *nm)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < *nm; i++) {
+        const nc_mention *m = &ms[i];
+        if (m->kind == NC_MENTION_DATE && !m->value_max[0] &&
+            (!strcmp(m->value, "PRESENT_REF") || !strcmp(m->value, "PAST_REF") || !strcmp(m->value, "FUTURE_REF")))
+            continue;
+        ms[k++] = ms[i];
+    }
+    *nm = k;
+}
+
 static int extract_kinds(const nc_extractor *x, const nc_article *a, const char *lang, unsigned kinds,
                          nc_extraction *out, nc_error *err)
 {
@@ -967,6 +987,8 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
         scratch_give(x, sc);
         return nc_error_set(err, NC_E_NOMEM, a->path, "out of memory");
     }
+    if (!(kinds & KEEP_DEICTIC))
+        drop_deictic(ms, &nm);
     if (w->nq > 1)
         qsort(w->q, w->nq, sizeof *w->q, cmp_cue);
     out->mentions = ms;
@@ -985,7 +1007,8 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
 int nc_extract_article(const nc_extractor *x, const nc_article *a, const char *lang,
                        nc_extraction *out, nc_error *err)
 {
-    return extract_kinds(x, a, lang, x->opts.kinds ? x->opts.kinds : DEFAULT_KINDS, out, err);
+    return extract_kinds(x, a, lang, (x->opts.kinds ? x->opts.kinds : DEFAULT_KINDS) |
+                                     (x->opts.deictic_dates ? KEEP_DEICTIC : 0), out, err);
 }
 
 /* ------------------------------------------------------------- selftest */
@@ -1018,7 +1041,7 @@ int nc_extractor_selftest(const nc_extractor *x, size_t *n_run, nc_report_fn rep
                 snprintf(where, sizeof where, "%s:%d", rs->path, ex->line);
                 (*n_run)++;
                 /* a rule's examples run with the kinds the rule finds */
-                unsigned kinds = x->opts.kinds ? x->opts.kinds : DEFAULT_KINDS;
+                unsigned kinds = (x->opts.kinds ? x->opts.kinds : DEFAULT_KINDS) | KEEP_DEICTIC;
                 if (ru->kind <= RK_NUMBER)
                     kinds |= 1u << ru->kind;
                 if (extract_kinds(x, &a, rs->lang, kinds, &out, &err) != NC_OK) {

@@ -175,6 +175,13 @@ typedef struct nc_extract_opts {
     unsigned    kinds;         /* the kinds of mention to find, one bit (1u << kind)
                                   each; 0 (the default) = every kind except
                                   NC_MENTION_NUMBER, which claims have no use for */
+    int         deictic_dates; /* 1: keep the dates that only point at a time,
+                                  without resolving to one ("now", "recently",
+                                  "in the coming weeks": PRESENT_REF, PAST_REF,
+                                  FUTURE_REF); 0 (the default): they still join
+                                  periods ("between now and May 3") and are
+                                  then dropped, as a story's date they say
+                                  nothing (the peer conformance cases keep them) */
 } nc_extract_opts;
 
 nc_extract_opts nc_extract_default_opts(void);

@@ -313,7 +313,9 @@ void t_extract_joined_dates(void)
         /* "now" is the publication day, when that is known */
         { "en", "2019-04-23", "I will do my work between now and November 15th.\n",
           "between now and November 15th=2019-04-23..2019-11-15;" },
-        { "en", "2019-04", "I will do my work between now and November 15th.\n", "now=PRESENT_REF..;November 15th=2019-11-15..;" },
+        /* a publication known only to the month: "now" joins nothing, and a
+        ** deictic date that resolves to none is no mention */
+        { "en", "2019-04", "I will do my work between now and November 15th.\n", "November 15th=2019-11-15..;" },
         /* a comma before the join word starts another clause: no period */
         { "fr", "2016-11-07", "Au 31 octobre, jusqu'au 15 novembre, rien.\n", "31 octobre=2016-10-31..;15 novembre=2016-11-15..;" },
     };

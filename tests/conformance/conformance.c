@@ -644,6 +644,7 @@ int main(int argc, char **argv)
     }
     nc_error err = { 0 };
     nc_extract_opts xo = nc_extract_default_opts();
+    xo.deictic_dates = 1;      /* the peer cases read "now" as PRESENT_REF */
     nc_extractor *x = nc_extractor_new(&xo, &err);
     xo.kinds = 1u << NC_MENTION_NUMBER;
     nc_extractor *xn = x ? nc_extractor_new(&xo, &err) : NULL;
