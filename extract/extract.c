@@ -912,13 +912,15 @@ static void join_date_ranges(const nc_extractor *x, const ruleset *article_rs, c
 
 /* Drop the dates that only point at a time ("now", "recently", "in the
 ** coming weeks": a bare PRESENT_REF, PAST_REF or FUTURE_REF), once they have
-** served joined periods; the order of the others is kept. */
+** served joined periods; not a span of known length ("the next three years"
+** with no publication date: FUTURE_REF, unit +P3Y), a term to claims. The
+** order of the others is kept. */
 static void drop_deictic(nc_mention *ms, size_t *nm)
 {
     size_t k = 0;
     for (size_t i = 0; i < *nm; i++) {
         const nc_mention *m = &ms[i];
-        if (m->kind == NC_MENTION_DATE && !m->value_max[0] &&
+        if (m->kind == NC_MENTION_DATE && !m->value_max[0] && !m->unit[0] &&
             (!strcmp(m->value, "PRESENT_REF") || !strcmp(m->value, "PAST_REF") || !strcmp(m->value, "FUTURE_REF")))
             continue;
         ms[k++] = ms[i];
