@@ -260,7 +260,7 @@ typedef void (*nc_walk_error_fn)(void *ud, const char *path, const char *reason)
 /* Collect the article files under each root (a file or a directory,
 ** walked recursively). Skips hidden entries, *.meta sidecars, files in a
 ** walked directory whose extension says they are no article (.tsv, .csv,
-** .jsonl, .py, images, archives, databases, PDF; counted by kind, see
+** .jsonl, .py, images, archives, databases; counted by kind, see
 ** nc_walker_left_out; a file named as a root is always taken), the database
 ** files named by skip (may be NULL; matched by device and inode, together
 ** with its -wal, -shm and -journal siblings) and anything not a regular

@@ -9,9 +9,11 @@
 ** ingest of a million files needs no more memory than one of a thousand.
 **
 ** A directory's files whose extension says they are no article (tables,
-** stream files, code, images, archives, databases, documents newsclaims
-** cannot read) are left out and counted by kind, so that an ingest can say
-** what it skipped; a file named on the command line is always taken.
+** stream files, code, images, archives, databases: what a data folder or a
+** saved web page's folder holds beside the articles) are left out and
+** counted by kind, so that an ingest can say what it skipped; a document
+** that may be an article newsclaims cannot read (PDF, Word) is taken and
+** fails with its reason; a file named on the command line is always taken.
 **
 ** Not done on purpose: following symlinks that leave the tree is allowed
 ** (users link archives into a working folder); only loops are refused.
@@ -60,7 +62,6 @@ static const struct {
     { "archive", { "zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "tar", "rar", NULL } },
     { "database", { "db", "sqlite", "sqlite3", "db-wal", "db-shm", "db-journal", NULL } },
     { "audio or video", { "mp3", "mp4", "wav", "ogg", "m4a", "mov", "avi", "mkv", "webm", "flac", NULL } },
-    { "unreadable document", { "pdf", "doc", "docx", "odt", "ppt", "pptx", "epub", "rtf", NULL } },
     { "binary", { "exe", "so", "o", "a", "bin", "dll", "class", "pyc", "wasm", NULL } },
 };
 #define N_NOT_ARTICLES (sizeof not_articles / sizeof not_articles[0])
