@@ -620,13 +620,28 @@ static int choose_year(const ymd *partial, const ymd *pub, int tense)
 /* Does folded text hold surface as a whole word (or words)? */
 static int has_words(const char *text, const char *surface)
 {
+    /* "*ed": any word ending so whose stem has three letters or more (the
+    ** regular past of English: "rejected", not "need") */
+    int suffix = surface[0] == '*';
+    if (suffix)
+        surface++;
     size_t n = strlen(surface);
     if (!n)
         return 0;
     for (const char *p = strstr(text, surface); p; p = strstr(p + 1, surface)) {
-        int before = p == text || !(isalnum((unsigned char)p[-1]) || (unsigned char)p[-1] >= 0x80);
         int after = !(isalnum((unsigned char)p[n]) || (unsigned char)p[n] >= 0x80);
-        if (before && after)
+        if (!after)
+            continue;
+        if (suffix) {
+            size_t stem = 0;
+            while (p - stem > text && (isalpha((unsigned char)p[-1 - (long)stem]) || (unsigned char)p[-1 - (long)stem] >= 0x80))
+                stem++;
+            if (stem >= 3)
+                return 1;
+            continue;
+        }
+        int before = p == text || !(isalnum((unsigned char)p[-1]) || (unsigned char)p[-1] >= 0x80);
+        if (before)
             return 1;
     }
     return 0;
@@ -782,8 +797,7 @@ static int weekday_of(const ymd *v)
 ** Montag": the day of that name nearest the publication date in the
 ** direction the words ("prev", "next", "this"; "nextweek", "lastweek": in
 ** the week after or before the publication's) or else the sentence's
-** tense point to, the one just past when nothing does (news tells what
-** happened: devset 2 more dates right, 2 fewer wrong); without a publication date known to the day, a TIMEX
+** tense point to, else the nearest; without a publication date known to the day, a TIMEX
 ** weekday ("XXXX-WXX-5") that makes no event date. */
 static int weekday_mention(value_ctx *vc, const groups *g, int want, int weekend, const ymd *pub, int has_pub,
                            nc_mention *m)
@@ -814,7 +828,7 @@ static int weekday_mention(value_ctx *vc, const groups *g, int want, int weekend
     } else {
         size_t at = sentence_at(vc, g);
         int tense = sentence_tense(vc, at);
-        delta = tense > 0 ? fwd : -back;
+        delta = tense > 0 ? fwd : tense < 0 ? -back : back <= fwd ? -back : fwd;
     }
     ymd r = *pub;
     shift(&r, NC_PREC_DAY, delta, 'D');
