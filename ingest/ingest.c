@@ -465,7 +465,8 @@ static int finish(const nc_ingester *ing, const char *name, char *text, size_t t
     }
     paragraph_languages(ing, a);
 
-    /* publication date: sidecar, markup (HTML, feed item), header line, inference */
+    /* publication date: sidecar, markup (HTML, feed item), header line, dateline or
+    ** byline; else none (the latest date a text mentions is seldom its own) */
     char iso[16];
     if (meta && meta->date && *meta->date && parse_meta_date(meta->date, iso) != NC_PREC_NONE) {
         snprintf(a->pub_date, sizeof a->pub_date, "%s", iso);
@@ -484,11 +485,11 @@ static int finish(const nc_ingester *ing, const char *name, char *text, size_t t
         a->pub_date_note = xstrdup("leading \"date\" header line of the text");
     } else {
         char ev[96];
-        if (infer_date(lp ? lp->locale : "en", a->text, a->text_len, iso, ev, sizeof ev) != NC_PREC_NONE) {
+        if (dateline_date(lp ? lp->locale : "en", a->text, a->text_len, iso, ev, sizeof ev) != NC_PREC_NONE) {
             snprintf(a->pub_date, sizeof a->pub_date, "%s", iso);
-            strcpy(a->pub_date_source, "inferred");
+            strcpy(a->pub_date_source, "dateline");
             char note[160];
-            snprintf(note, sizeof note, "latest date the text mentions: \"%s\"", ev);
+            snprintf(note, sizeof note, "the text's dateline or byline: \"%s\"", ev);
             a->pub_date_note = xstrdup(note);
         }
     }

@@ -117,8 +117,11 @@ int sniff_markup(const unsigned char *data, size_t len);
 /* Normalize a date as found in metadata (ISO 8601, RFC 822, "2023-03")
 ** to ISO at its precision; returns the precision, NC_PREC_NONE if none. */
 nc_date_precision parse_meta_date(const char *s, char out[16]);
-/* Latest date mentioned in the text, using ICU's month names for locale. */
-nc_date_precision infer_date(const char *locale, const char *text, size_t len,
-                             char out[16], char *evidence, size_t evidence_size);
+/* The publication date a text writes in its dateline or byline (dates.c's
+** head says where), using ICU's month names for locale: NC_PREC_DAY and
+** out "YYYY-MM-DD", evidence the date as written (cut to evidence_size);
+** NC_PREC_NONE and out "" when there is none. */
+nc_date_precision dateline_date(const char *locale, const char *text, size_t len,
+                                char out[16], char *evidence, size_t evidence_size);
 
 #endif

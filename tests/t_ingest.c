@@ -304,18 +304,38 @@ void t_ingest_sidecar(void)
     free(d);
 }
 
-void t_ingest_inferred_date(void)
+void t_ingest_dateline_date(void)
 {
-    const char *t = "Depuis le 3 mars 2023, Twitter ne paie plus. Le contrat date de juin 2020 et court jusqu'en 2025.\n";
-    size_t n;
-    nc_article *a = t_ingest("infer", t, strlen(t), NULL, &n);
-    CHECK(a != NULL);
-    if (a) {
-        CHECK_STR(a->pub_date, "2023-03");           /* a day, one step coarser */
-        CHECK_STR(a->pub_date_source, "inferred");
-        CHECK(a->pub_date_note && strstr(a->pub_date_note, "3 mars 2023"));
+    /* a dateline or a byline gives the publication date; the dates a text
+    ** mentions do not ("Depuis le 3 mars 2023" was no publication date) */
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        { "Titre\n5 juillet 2012. - La CGT estime que 75 000 emplois sont menacés.\n", "2012-07-05" },
+        { "Headline\nWednesday, November 4, 2015\nThe company said it paid the bills.\n", "2015-11-04" },
+        { "Titel\nCuxhaven (Deutschland), 19.06.2015 - Die PNE hat einen neuen Aufsichtsrat.\n", "2015-06-19" },
+        { "Title\nPublished: Mar 06, 2023 by a reporter\nThe company said it paid the bills.\n", "2023-03-06" },
+        { "Titre\nPublié le 12-06-2023 à 10h\nLe texte dit que la société a payé ses factures.\n", "2023-06-12" },
+        { "Titel\nMittwoch, 4. November 2015\nDer Text sagt, dass die Firma ihre Rechnungen zahlte.\n", "2015-11-04" },
+        { "Title\n13/04/2015 - The company said it paid the bills.\n", "2015-04-13" },
+        /* none: a date in the body, a dateline with no year, an order unsure */
+        { "Depuis le 3 mars 2023, Twitter ne paie plus. Le contrat date de juin 2020 et court jusqu'en 2025.\n", "" },
+        { "NEW YORK, Feb 26 - Shares rose in 1986 and the company said it paid.\n", "" },
+        { "Title\n03/04/2015 - The company said it paid the bills.\n", "" },
+        { "Title\nThe company said on 5 March 2023 that it paid the bills.\n", "" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n;
+        nc_article *a = t_ingest("dateline", cases[i].text, strlen(cases[i].text), NULL, &n);
+        CHECK(a != NULL);
+        if (a) {
+            CHECK_STR(a->pub_date, cases[i].want);
+            CHECK_STR(a->pub_date_source, cases[i].want[0] ? "dateline" : "");
+            if (cases[i].want[0])
+                CHECK(a->pub_date_note && strstr(a->pub_date_note, "dateline"));
+        }
+        nc_articles_free(a, n);
     }
-    nc_articles_free(a, n);
 }
 
 static const char *html_page =
