@@ -145,7 +145,7 @@ typedef struct nc_article {
     char  *cited_source;   /* e.g. "The Information" from "Source : The Information" */
     char   pub_date[16];   /* ISO date at pub_date_precision, "" if unknown */
     nc_date_precision pub_date_precision;
-    char   pub_date_source[16];  /* "metadata", "header", "html", "feed", "inferred", "" */
+    char   pub_date_source[16];  /* "metadata", "header", "html", "feed", "dateline", "" */
     char  *pub_date_note;  /* free text: how the date was obtained */
 } nc_article;
 
