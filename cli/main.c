@@ -915,7 +915,8 @@ static int cmd_load_merge(int argc, char **argv, int merge)
             /* SQLite attaches a few databases at a time: gather the shards in
             ** rounds into a staging database, then merge that one, so that
             ** rows come in path order over all shards, as in one ingest */
-            snprintf(staging, sizeof staging, "%s.merge-staging", db);
+            /* named by this process: another merge into the same OUT keeps its own */
+            snprintf(staging, sizeof staging, "%s.merge-staging-%ld", db, (long)getpid());
             remove(staging);
             nc_store *st = nc_store_open(staging, NULL, &err);
             if (!st) {
