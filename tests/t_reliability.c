@@ -370,18 +370,25 @@ static char *content_dump(const char *path)
     return buf;
 }
 
-/* Is the schema at path this program's (a reader's check, never a write)? */
-static int schema_is_current(const char *path)
+/* The number the query sql gives on path, read as a reader does (never a
+** write); -1 when it cannot be read. */
+static long long reader_num(const char *path, const char *sql)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
-    int v = -1;
+    long long v = -1;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     sqlite3_close(db);
-    return v == nc_store_schema_version();
+    return v;
+}
+
+/* Is the schema at path this program's? */
+static int schema_is_current(const char *path)
+{
+    return reader_num(path, "PRAGMA user_version") == nc_store_schema_version();
 }
 
 /* Copy the first n *.txt files of from (sorted), with their sidecars, into to. */
@@ -396,9 +403,9 @@ static void copy_first(const char *from, int n, const char *to)
 }
 
 /* One trial: the n commands (printf formats, one %s: the database) started at
-** the same instant on db, while newsclaims timeline (and every fourth time
-** stats) reads db in a loop once its schema is there (before, there is no
-** newsclaims database to read).
+** the same instant on db, while newsclaims timeline (and now and then
+** stats, explain and show) reads db in a loop once its schema is there
+** (before, there is no newsclaims database to read).
 ** Returns how many exited other than 0 (each said, with what it printed);
 ** counts the reads and the failed ones (each said) into *reads and
 ** *read_failures. Outputs go to dir/pN.out and dir/r.err. */
@@ -432,8 +439,16 @@ static int race_trial(const char *dir, const char *db, char (*procs)[3000], int 
     int running = n;
     while (running > 0) {
         if (schema_is_current(db)) {
-            /* the timeline, and every fourth read the stats */
-            const char *what = *reads % 4 == 3 ? "stats --json" : "timeline --format json";
+            /* the timeline; every fourth read the stats, and explain and
+            ** show once there is a claim group and an article (ids are
+            ** never reused here: nothing is removed or replaced) */
+            const char *what = "timeline --format json";
+            if (*reads % 4 == 3)
+                what = "stats --json";
+            else if (*reads % 4 == 1 && reader_num(db, "SELECT EXISTS(SELECT 1 FROM claim_groups)") == 1)
+                what = "explain 1 --json";
+            else if (*reads % 8 == 2 && reader_num(db, "SELECT EXISTS(SELECT 1 FROM articles WHERE id = 1)") == 1)
+                what = "show 1 --json";
             snprintf(cmd, sizeof cmd, "%s %s --db '%s' > /dev/null 2> '%s/r.err'", t_bin(), what, db, dir);
             (*reads)++;
             if (t_run(cmd, NULL) != 0) {
@@ -491,9 +506,9 @@ static int trial_differs(const char *db, const char *ref, int t, int show_diff)
 /* Many processes, one new database (#34). Each trial starts four processes
 ** at the same instant on a fresh database (three ingests of different
 ** files and folders, and a load of a stream file), while newsclaims
-** timeline (and stats) reads it in a loop. Every process exits 0 (the first open of
-** each creates the schema or waits for the one that does, then finds it
-** current); afterwards integrity_check is ok, every file is stored once,
+** timeline (and stats, explain, show) reads it in a loop. Every process
+** exits 0 (the first open of each creates the schema or waits for the one
+** that does, then finds it current); afterwards integrity_check is ok, every file is stored once,
 ** and the files, claim groups, conflicts and contracts, compared by
 ** content, are those of the same four commands run one after the other;
 ** nothing is left marked for a link or deferred. A few files of each
@@ -562,7 +577,7 @@ void t_reliability_first_open_race(void)
         bad_dbs += trial_differs(db, ref, t, bad_dbs == 0);
     }
     printf("  %d trials of 4 processes at once on a fresh database (%lld files): %d exits not 0, %d databases"
-           " unlike the sequential run's; %d reads (timeline, stats) meanwhile, %d failed; %.1f s\n",
+           " unlike the sequential run's; %d reads (timeline, stats, explain, show) meanwhile, %d failed; %.1f s\n",
            trials, n_files, bad_exits, bad_dbs, reads, read_failures, now_s() - t0);
     CHECK_INT(bad_exits, 0);
     CHECK_INT(bad_dbs, 0);
@@ -618,10 +633,97 @@ void t_reliability_first_open_merge(void)
         bad_dbs += trial_differs(db, ref, t, bad_dbs == 0);
     }
     printf("  %d trials of two merges and an ingest at once into a new OUT: %d exits not 0, %d databases unlike"
-           " the sequential run's; %d reads (timeline, stats), %d failed\n", trials, bad_exits, bad_dbs, reads, read_failures);
+           " the sequential run's; %d reads (timeline, stats, explain, show), %d failed\n", trials, bad_exits, bad_dbs, reads, read_failures);
     CHECK_INT(bad_exits, 0);
     CHECK_INT(bad_dbs, 0);
     CHECK_INT(read_failures, 0);
+    free(ref);
+    free(d);
+}
+
+/* A writer that waits too long for the lock, in the middle of a run, stops
+** and says so once (the database, how long it waited, that a re-run stores
+** the rest), and loses nothing: the re-run gives the clean run's database.
+** The lock is taken while the ingest waits on a slow file (it commits what
+** it stored before waiting, and holds no lock then), and held until the
+** ingest has stopped; a reader is served meanwhile. */
+void t_reliability_busy_writer_stops(void)
+{
+    char *d = t_tmpdir();
+    char in[400], dir[600], db[640], ref_db[640], out_path[640], cmd[2400];
+    snprintf(in, sizeof in, "%s/in", d);
+    snprintf(dir, sizeof dir, "%s/n", in);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    write_generated(in, 0, 60);                 /* in/gen_*: stored first */
+    write_generated(dir, 100, 40);              /* in/n/gen_*: after the slow file */
+    snprintf(cmd, sizeof cmd, "%s/m_slow.txt", in);   /* about a second of extraction */
+    FILE *f = fopen(cmd, "w");
+    CHECK(f != NULL);
+    for (int i = 0; f && i < 4000; i++)
+        fprintf(f, "Twitter still owes Amazon Web Services about $%d million, people familiar with the matter"
+                   " said. The five-year deal was signed in 2020.\n", 10 + i % 90);
+    if (f)
+        fclose(f);
+    snprintf(ref_db, sizeof ref_db, "%s/ref.db", d);
+    snprintf(cmd, sizeof cmd, "%s ingest '%s' --db '%s' --quiet", t_bin(), in, ref_db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    char *ref = content_dump(ref_db);
+    CHECK_INT(query_num(ref_db, "SELECT count(*) FROM files"), 101);
+    snprintf(db, sizeof db, "%s/b.db", d);
+    snprintf(out_path, sizeof out_path, "%s/ingest.out", d);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char sh[2400];
+        snprintf(sh, sizeof sh, "NEWSCLAIMS_BUSY_TIMEOUT_MS=300 exec %s ingest '%s' --db '%s' --jobs 2 > '%s' 2>&1",
+                 t_bin(), in, db, out_path);
+        execl("/bin/sh", "sh", "-c", sh, (char *)NULL);
+        _exit(127);
+    }
+    /* the files before the slow one are committed: it waits on that one */
+    int st = 0, exited = 0;
+    double t0 = now_s();
+    while (query_num(db, "SELECT count(*) FROM files") < 60 && now_s() - t0 < 60) {
+        if (waitpid(pid, &st, WNOHANG) == pid) {
+            exited = 1;
+            break;
+        }
+        struct timespec ts = { 0, 1000000 };
+        nanosleep(&ts, NULL);
+    }
+    CHECK(!exited);
+    sqlite3 *h = NULL;
+    sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL);
+    sqlite3_busy_timeout(h, 10000);
+    CHECK_INT(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    /* a reader meanwhile */
+    snprintf(cmd, sizeof cmd, "%s timeline --db '%s' > /dev/null", t_bin(), db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    if (!exited)
+        waitpid(pid, &st, 0);
+    sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(h);
+    CHECK_INT(WIFEXITED(st) ? WEXITSTATUS(st) : -1, 2);
+    char *out = t_read(out_path, NULL);
+    /* said once: the database, how long it waited, what to do */
+    CHECK(out && strstr(out, db) && strstr(out, "database is locked") && strstr(out, "the 0.3 s this one waited") &&
+          strstr(out, "run the command again"));
+    const char *first = out ? strstr(out, "database is locked") : NULL;
+    CHECK(first && !strstr(first + 1, "database is locked"));
+    printf("  said: %s", out ? out : "(nothing)\n");
+    free(out);
+    long long stored = query_num(db, "SELECT count(*) FROM files");
+    printf("  the ingest stopped with %lld of 101 files stored\n", stored);
+    CHECK(stored >= 60 && stored < 101);
+    char *ic = query_text(db, "PRAGMA integrity_check");
+    CHECK(ic && !strcmp(ic, "ok"));
+    free(ic);
+    /* nothing lost: the re-run stores the rest, and the database is the clean run's */
+    snprintf(cmd, sizeof cmd, "%s ingest '%s' --db '%s' --quiet", t_bin(), in, db);
+    CHECK_INT(t_run(cmd, NULL), 0);
+    char *got = content_dump(db);
+    CHECK(ref && got && !strcmp(ref, got));
+    free(got);
     free(ref);
     free(d);
 }
