@@ -221,14 +221,21 @@ static void note(progress *pg, const char *fmt, ...)
 /* The ingest log row of one file; an error (the write failed, or a batch
 ** committed on the way did, so its files are not stored) is said and
 ** counted as a failure. */
-static void log_outcome(nc_store *s, progress *pg, counts *cn, const char *db, const char *path,
-                        const char *status, const char *reason)
+/* Record path's outcome in the ingest log; say it when that fails. 1 when
+** the database stayed busy past the timeout (the run stops then: every
+** other write would wait as long), else 0. A busy log row is not a failed
+** file: what it logs is stored, or will be by the next run. */
+static int log_outcome(nc_store *s, progress *pg, counts *cn, const char *db, const char *path,
+                       const char *status, const char *reason)
 {
     nc_error e = { 0 };
-    if (nc_store_log(s, path, status, reason, &e) != NC_OK) {
+    int rc = nc_store_log(s, path, status, reason, &e);
+    if (rc != NC_OK) {
         note(pg, "newsclaims: %s: %s\n", db, e.msg);
-        cn->failed++;
+        if (rc != NC_E_BUSY)
+            cn->failed++;
     }
+    return rc == NC_E_BUSY;
 }
 
 static void progress_end(progress *pg)
@@ -597,7 +604,10 @@ static int cmd_ingest(int argc, char **argv)
             pg.bytes += j->len;
             if (j->r == NC_OK && is_unchanged) {
                 cn.unchanged++;
-                log_outcome(s, &pg, &cn, db, p, "unchanged", NULL);
+                if (log_outcome(s, &pg, &cn, db, p, "unchanged", NULL)) {
+                    rc = EXIT_FATAL;
+                    walk_more = 0;
+                }
                 job_clear(j);
                 continue;
             }
@@ -614,7 +624,7 @@ static int cmd_ingest(int argc, char **argv)
                 pthread_mutex_unlock(&pl.mu);
             }
         }
-        if (!in_flight)
+        if (!in_flight || rc == EXIT_FATAL)
             break;
         /* store the oldest, in order */
         job *j = &pl.jobs[head];
@@ -658,11 +668,15 @@ static int cmd_ingest(int argc, char **argv)
             cn.articles += j->n_arts;
             for (size_t k = 0; k < j->n_arts; k++)
                 count_lang(&cn, j->arts[k].lang);
-            log_outcome(s, &pg, &cn, db, p, replaced ? "replaced" : "stored", NULL);
+            if (log_outcome(s, &pg, &cn, db, p, replaced ? "replaced" : "stored", NULL))
+                rc = EXIT_FATAL;   /* busy past the timeout: stop (the file is stored) */
         } else {
             cn.failed++;
             note(&pg, "newsclaims: %s: %s\n", j->err.where[0] ? j->err.where : p, j->err.msg);
-            log_outcome(s, &pg, &cn, db, p, "failed", j->err.msg);
+            /* busy: the log row would wait as long again, and a re-run
+            ** stores the file anyway */
+            if (j->r != NC_E_BUSY)
+                log_outcome(s, &pg, &cn, db, p, "failed", j->err.msg);
             if (j->r == NC_E_BUSY || j->r == NC_E_SCHEMA)
                 rc = EXIT_FATAL;   /* the database itself is unusable: stop */
         }
@@ -921,7 +935,8 @@ static int cmd_load_merge(int argc, char **argv, int merge)
             /* SQLite attaches a few databases at a time: gather the shards in
             ** rounds into a staging database, then merge that one, so that
             ** rows come in path order over all shards, as in one ingest */
-            snprintf(staging, sizeof staging, "%s.merge-staging", db);
+            /* named by this process: another merge into the same OUT keeps its own */
+            snprintf(staging, sizeof staging, "%s.merge-staging-%ld", db, (long)getpid());
             remove(staging);
             nc_store *st = nc_store_open(staging, NULL, &err);
             if (!st) {

@@ -427,6 +427,10 @@ int nc_store_merge(nc_store *s, const char *const *shards, size_t n_shards, nc_l
         rc = q ? store_exec(s, q, err) : nc_error_set(err, NC_E_NOMEM, s->path, "out of memory");
         sqlite3_free(q);
     }
+    /* the write lock before anything of main is read: the paths it holds
+    ** decide what is copied, and another process may be storing some */
+    if (rc == NC_OK)
+        rc = store_begin(s, err);
     /* all files of all shards, one row per path (the first shard named wins
     ** a path stored in several), in path order: ids as one ingest assigns them */
     if (rc == NC_OK)
@@ -460,8 +464,6 @@ int nc_store_merge(nc_store *s, const char *const *shards, size_t n_shards, nc_l
         sqlite3_free(q);
         sqlite3_free(u);
     }
-    if (rc == NC_OK)
-        rc = store_begin(s, err);
     size_t before = 0;
     if (rc == NC_OK) {
         sqlite3_stmt *q = NULL;

@@ -4,9 +4,25 @@
 ** Opening: sqlite3_open_v2, then WAL, synchronous=NORMAL, foreign_keys=ON,
 ** a busy timeout. A database is ours when its application_id is NC_APP_ID;
 ** an empty file becomes ours; anything else is refused without a write.
-** user_version is the schema version; migrations run in order, each in its
-** own transaction that also sets user_version; a newer version than this
-** program knows is refused.
+** user_version is the schema version; a newer version than this program
+** knows is refused, and never downgraded.
+**
+** Many processes, one database. Creating or upgrading the schema is one
+** exclusive step: the write lock first (BEGIN IMMEDIATE, within the busy
+** timeout), then user_version and application_id are read, then the
+** migrations that are missing run, all in that one transaction. A second
+** process opening the same new file waits for that lock, then finds the
+** schema current and goes on (reading the version first and migrating
+** after, in transactions of their own, let two processes both create the
+** schema: "table link_dirty already exists", "duplicate column name").
+** Before it, one read (one snapshot) refuses a file that is not ours or is
+** newer, so that such a file is never written, not even switched to WAL;
+** then the switch to WAL, before the schema exists, so that readers are
+** never blocked by writers, not even by the first one. A reader
+** (is_readonly) takes no lock: it reads the version and then everything
+** else in one read transaction, one snapshot, for as long as it is open.
+** A writer waits for the write lock at most busy_timeout_ms, then says
+** which database was busy and how long it waited (busy_wait below).
 **
 ** Writes: every statement is prepared once (SQLITE_PREPARE_PERSISTENT) and
 ** reused. A file and all its articles, sentences, mentions and claims are
@@ -491,12 +507,60 @@ nc_store_opts nc_store_default_opts(void)
     return o;
 }
 
+/* ------------------------------------------------------- busy waiting */
+
+/* SQLite's busy handler, in place of sqlite3_busy_timeout's: the same
+** waits (short ones first, then 100 ms at a time) for at most
+** s->busy_timeout_ms, and it remembers when a wait began and how long the
+** one that gave up lasted, so that the error can say it. n counts the
+** calls of one wait, 0 first. 1: try again; 0: give up (the statement then
+** fails with SQLITE_BUSY). */
+static int busy_wait(void *ud, int n)
+{
+    static const int delay_ms[] = { 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100 };
+    nc_store *s = ud;
+    double now = mono_now();
+    if (n == 0)
+        s->busy_t0 = now;
+    double left = s->busy_timeout_ms / 1000.0 - (now - s->busy_t0);
+    if (left <= 0) {
+        s->busy_waited = now - s->busy_t0;
+        return 0;
+    }
+    double d = delay_ms[n < 12 ? n : 11] / 1000.0;
+    if (d > left)
+        d = left;
+    struct timespec ts = { (time_t)d, (long)((d - (double)(time_t)d) * 1e9) };
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
+/* The end of a busy error's message, in buf: how long this process waited
+** for the lock, and that what it did not store a re-run will (files are
+** stored whole or not at all, and an unstored file's hash is not stored
+** either). */
+static const char *busy_note(nc_store *s, char *buf, size_t size)
+{
+    if (s->busy_waited > 0)
+        snprintf(buf, size,
+                 " (another process held it for the %.1f s this one waited, its busy timeout,"
+                 " NEWSCLAIMS_BUSY_TIMEOUT_MS=%d; run the command again to store what this run did not)",
+                 s->busy_waited, s->busy_timeout_ms);
+    else
+        snprintf(buf, size, " (another process or connection holds the database; run the command again to"
+                            " store what this run did not)");
+    s->busy_waited = 0;
+    return buf;
+}
+
 int store_err(nc_store *s, nc_error *err, const char *what)
 {
     int ec = sqlite3_errcode(s->db);
-    int code = (ec == SQLITE_BUSY || ec == SQLITE_LOCKED) ? NC_E_BUSY : NC_E_DB;
-    return nc_error_set(err, code, s->path, "%s: %s%s", what, sqlite3_errmsg(s->db),
-                        code == NC_E_BUSY ? " (another process holds the database; try again when it is done)" :
+    char note[256];
+    if (ec == SQLITE_BUSY || ec == SQLITE_LOCKED)
+        return nc_error_set(err, NC_E_BUSY, s->path, "%s: %s%s", what, sqlite3_errmsg(s->db),
+                            busy_note(s, note, sizeof note));
+    return nc_error_set(err, NC_E_DB, s->path, "%s: %s%s", what, sqlite3_errmsg(s->db),
                         ec == SQLITE_READONLY ? " (the database or its folder is read-only)" : "");
 }
 
@@ -506,7 +570,9 @@ int store_exec(nc_store *s, const char *sql, nc_error *err)
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         int ec = sqlite3_errcode(s->db);
         int code = (ec == SQLITE_BUSY || ec == SQLITE_LOCKED) ? NC_E_BUSY : NC_E_DB;
-        nc_error_set(err, code, s->path, "%s", msg ? msg : sqlite3_errmsg(s->db));
+        char note[256];
+        nc_error_set(err, code, s->path, "%s%s", msg ? msg : sqlite3_errmsg(s->db),
+                     code == NC_E_BUSY ? busy_note(s, note, sizeof note) : "");
         sqlite3_free(msg);
         return code;
     }
@@ -535,46 +601,105 @@ static int pragma_int(nc_store *s, const char *sql, int *out)
     return ok;
 }
 
-static int migrate(nc_store *s, nc_error *err)
+/* ------------------------------------------------------------- opening */
+
+/* What decides an open: the schema version, the application id and how
+** many objects the file holds, read by one statement, so from one
+** snapshot (a schema another process creates meanwhile is seen whole or
+** not at all). */
+typedef struct schema_state {
+    int version, app, n_objects;
+} schema_state;
+
+static int read_schema_state(nc_store *s, schema_state *ss, nc_error *err)
 {
-    int version = 0, app = 0, n_tables = 0;
-    if (!pragma_int(s, "PRAGMA user_version", &version) || !pragma_int(s, "PRAGMA application_id", &app) ||
-        !pragma_int(s, "SELECT count(*) FROM sqlite_master", &n_tables)) {
-        int ec = sqlite3_errcode(s->db);
-        if (ec == SQLITE_NOTADB)
-            return nc_error_set(err, NC_E_SCHEMA, s->path, "not an SQLite database; refusing to touch it");
-        if (ec == SQLITE_BUSY || ec == SQLITE_LOCKED)
-            return store_err(s, err, "reading the schema version");
-        return store_err(s, err, "reading the schema version");
+    memset(ss, 0, sizeof *ss);
+    sqlite3_stmt *q = NULL;
+    int r = sqlite3_prepare_v2(s->db, "SELECT (SELECT user_version FROM pragma_user_version),"
+                                      " (SELECT application_id FROM pragma_application_id),"
+                                      " (SELECT count(*) FROM sqlite_master)", -1, &q, NULL);
+    if (r == SQLITE_OK && (r = sqlite3_step(q)) == SQLITE_ROW) {
+        ss->version = sqlite3_column_int(q, 0);
+        ss->app = sqlite3_column_int(q, 1);
+        ss->n_objects = sqlite3_column_int(q, 2);
+        r = SQLITE_OK;
     }
-    if (n_tables > 0 && app != NC_APP_ID)
+    int rc = NC_OK;
+    if (r != SQLITE_OK)
+        rc = sqlite3_errcode(s->db) == SQLITE_NOTADB
+                 ? nc_error_set(err, NC_E_SCHEMA, s->path, "not an SQLite database; refusing to touch it")
+                 : store_err(s, err, "reading the schema version");
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* NC_E_SCHEMA for a file no newsclaims may write: one another program
+** made, or one whose schema is newer than this program's (named both). */
+static int check_schema_state(nc_store *s, const schema_state *ss, nc_error *err)
+{
+    if (ss->n_objects > 0 && ss->app != NC_APP_ID)
         return nc_error_set(err, NC_E_SCHEMA, s->path,
                             "an SQLite database that newsclaims did not create; refusing to write to it "
                             "(name another --db)");
+    if (ss->version > nc_store_schema_version())
+        return nc_error_set(err, NC_E_SCHEMA, s->path,
+                            "schema version %d is newer than this program's %d (newsclaims %s): upgrade newsclaims;"
+                            " this one never writes to it nor downgrades it",
+                            ss->version, nc_store_schema_version(), NC_VERSION);
+    return NC_OK;
+}
+
+/* Make the schema current: one exclusive step (the comment at the top of
+** this file says why). First one read refuses what is not ours or is newer,
+** without a write; then WAL, which must be set outside a transaction;
+** then, under the write lock, the state is read again and the missing
+** migrations run, each setting user_version, all in that one transaction,
+** so no process or reader ever sees a schema half made. (STYLE has a
+** transaction per migration; one for all is what lets the lock cover the
+** read.) A reader only checks, in the read transaction it keeps open. */
+static int open_schema(nc_store *s, nc_error *err)
+{
     int target = nc_store_schema_version();
-    if (version > target)
-        return nc_error_set(err, NC_E_SCHEMA, s->path,
-                            "schema version %d is newer than this program's %d: upgrade newsclaims", version, target);
-    if (version == target)
-        return NC_OK;
-    if (s->is_readonly)
-        return nc_error_set(err, NC_E_SCHEMA, s->path,
-                            n_tables ? "schema version %d is older than %d: run 'newsclaims ingest' once to upgrade it"
-                                     : "not a newsclaims database yet (empty): run 'newsclaims ingest' first",
-                            version, target);
-    for (int v = version; v < target; v++) {
-        int rc = store_exec(s, "BEGIN IMMEDIATE", err);
-        if (rc != NC_OK)
+    schema_state ss;
+    int rc;
+    if (s->is_readonly) {
+        /* one snapshot for the check and every read after it */
+        if ((rc = store_exec(s, "BEGIN", err)) != NC_OK || (rc = read_schema_state(s, &ss, err)) != NC_OK ||
+            (rc = check_schema_state(s, &ss, err)) != NC_OK)
             return rc;
+        if (ss.version < target)
+            return nc_error_set(err, NC_E_SCHEMA, s->path,
+                                ss.n_objects ? "schema version %d is older than %d: run 'newsclaims ingest' once to upgrade it"
+                                             : "not a newsclaims database yet (empty): run 'newsclaims ingest' first",
+                                ss.version, target);
+        return NC_OK;
+    }
+    if ((rc = read_schema_state(s, &ss, err)) != NC_OK || (rc = check_schema_state(s, &ss, err)) != NC_OK)
+        return rc;
+    /* WAL before the schema exists: readers never wait for a writer, not
+    ** even the one creating it. Another process switching at the same time
+    ** waits for the same lock (busy_wait), then finds WAL set. */
+    nc_error e = { 0 };
+    if ((rc = store_exec(s, "PRAGMA journal_mode=WAL", &e)) != NC_OK)
+        return nc_error_set(err, rc, s->path, "switching to WAL: %s", e.msg);
+    if ((rc = store_exec(s, "BEGIN IMMEDIATE", &e)) != NC_OK)
+        return nc_error_set(err, rc, s->path, "taking the write lock to check the schema: %s", e.msg);
+    if ((rc = read_schema_state(s, &ss, err)) == NC_OK)
+        rc = check_schema_state(s, &ss, err);
+    for (int v = ss.version; rc == NC_OK && v < target; v++) {
         char set[96];
         snprintf(set, sizeof set, "PRAGMA user_version = %d; PRAGMA application_id = %d;", v + 1, NC_APP_ID);
-        if ((rc = store_exec(s, migrations[v], err)) != NC_OK || (rc = store_exec(s, set, err)) != NC_OK ||
-            (rc = store_exec(s, "COMMIT", err)) != NC_OK) {
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-            return rc;
-        }
+        if ((rc = store_exec(s, migrations[v], &e)) == NC_OK)
+            rc = store_exec(s, set, &e);
+        if (rc != NC_OK)
+            nc_error_set(err, rc, s->path, "%s the schema (version %d): %s", ss.version ? "upgrading" : "creating",
+                         v + 1, e.msg);
     }
-    return NC_OK;
+    if (rc == NC_OK)
+        rc = store_exec(s, "COMMIT", err);
+    if (rc != NC_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
 }
 
 /* SQLite counts every allocation it makes for sqlite3_memory_used() under a
@@ -625,15 +750,18 @@ nc_store *nc_store_open(const char *path, const nc_store_opts *opts, nc_error *e
         nc_store_close(s);
         return NULL;
     }
-    sqlite3_busy_timeout(s->db, o.busy_timeout_ms > 0 ? o.busy_timeout_ms : 5000);
+    s->busy_timeout_ms = o.busy_timeout_ms > 0 ? o.busy_timeout_ms : 5000;
+    sqlite3_busy_handler(s->db, busy_wait, s);
     sqlite3_extended_result_codes(s->db, 0);
-    int rc = migrate(s, err);
-    if (rc == NC_OK && !o.is_readonly)
-        /* WAL; a 32 MB page cache (the default 2 MB makes index inserts into a
-        ** database of gigabytes read the disk for almost every row) */
-        rc = store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; " STORE_CACHE_PRAGMA, err);
+    /* outside any transaction (inside one it does nothing): before the
+    ** reader's snapshot begins */
+    int rc = store_exec(s, "PRAGMA foreign_keys=ON;", err);
     if (rc == NC_OK)
-        rc = store_exec(s, "PRAGMA foreign_keys=ON;", err);
+        rc = open_schema(s, err);
+    if (rc == NC_OK && !o.is_readonly)
+        /* a 32 MB page cache (the default 2 MB makes index inserts into a
+        ** database of gigabytes read the disk for almost every row) */
+        rc = store_exec(s, "PRAGMA synchronous=NORMAL; " STORE_CACHE_PRAGMA, err);
     if (rc != NC_OK) {
         nc_store_close(s);
         return NULL;
@@ -651,6 +779,9 @@ void nc_store_close(nc_store *s)
                              &s->st_org_ins };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(*all[i]);
+    /* a reader's snapshot (open_schema) */
+    if (s->db && s->is_readonly && !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     if (s->db)
         sqlite3_close(s->db);
     free(s->preds);
@@ -733,6 +864,9 @@ int nc_store_bulk_end(nc_store *s, nc_error *err)
 {
     if (s->is_readonly)
         return NC_OK;
+    /* a first look without the lock, to take none when nothing is pending;
+    ** what is built is decided under it (another process's link may have
+    ** built some or all of it meanwhile) */
     int pending = 0;
     if (!pragma_int(s, "SELECT EXISTS(SELECT 1 FROM store_meta WHERE key GLOB 'deferred:*')", &pending))
         return store_err(s, err, "reading what a first load left to build");
@@ -1306,9 +1440,9 @@ int nc_store_flush(nc_store *s, nc_error *err)
     if (sqlite3_get_autocommit(s->db))
         return NC_OK;
     if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        int rc = nc_error_set(err, sqlite3_errcode(s->db) == SQLITE_BUSY ? NC_E_BUSY : NC_E_DB, s->path,
-                              "committing a batch of %zu files: %s (those files are not stored)", n,
-                              sqlite3_errmsg(s->db));
+        char what[96];
+        snprintf(what, sizeof what, "committing a batch of %zu files (those files are not stored)", n);
+        int rc = store_err(s, err, what);
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return rc;
     }

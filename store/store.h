@@ -18,23 +18,37 @@
 typedef struct nc_store nc_store;
 
 typedef struct nc_store_opts {
-    int is_readonly;      /* open without creating or migrating */
-    int busy_timeout_ms;  /* wait this long for a lock held by another process; default 5000,
-                             or NEWSCLAIMS_BUSY_TIMEOUT_MS from the environment */
+    int is_readonly;      /* open without creating or migrating, and take no lock: a reader */
+    int busy_timeout_ms;  /* a writer waits this long for the write lock another process
+                             holds, each time; default 5000, or NEWSCLAIMS_BUSY_TIMEOUT_MS
+                             from the environment */
 } nc_store_opts;
 
 nc_store_opts nc_store_default_opts(void);
 
 /* Open (creating and migrating if needed, unless is_readonly) the database
 ** at path. Refuses a file that is not a newsclaims database or has a newer
-** schema version, without writing to it (NC_E_SCHEMA). Returns NULL and
-** fills *err on failure. Close with nc_store_close. One handle is used by
+** schema version (the message names both), without writing to it
+** (NC_E_SCHEMA). Other processes may use the same file at once: a writer
+** creates or upgrades the schema in one transaction under the write lock,
+** having read the version under it, so a second one opening a new file
+** waits for the first (busy_timeout_ms) and finds the schema current; a
+** reader takes no lock, is never blocked by a writer, and reads one
+** snapshot (what was committed when it opened) until nc_store_close.
+** Returns NULL and fills *err on failure: NC_E_SCHEMA, NC_E_IO (a reader's
+** file is missing), NC_E_BUSY (another process held the lock longer than
+** busy_timeout_ms; the message says how long this one waited), NC_E_DB,
+** NC_E_NOMEM. Close with nc_store_close. One handle is used by
 ** one thread at a time. The first open in a process that has not used
 ** SQLite yet turns SQLite's memory statistics off
 ** (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0): sqlite3_memory_used() then
 ** reads 0); call it before other threads use SQLite. */
 nc_store *nc_store_open(const char *path, const nc_store_opts *opts, nc_error *err);
-void nc_store_close(nc_store *s);   /* NULL is a no-op */
+/* Commit the open batch and log rows (nc_store_flush; an error there is
+** not reported: call nc_store_flush first to see it), end a reader's
+** snapshot, finalize every statement, close the connection, free s. NULL
+** is a no-op. */
+void nc_store_close(nc_store *s);
 
 /* The schema version this program writes. */
 int nc_store_schema_version(void);

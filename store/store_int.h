@@ -68,6 +68,10 @@ struct nc_store {
     size_t n_preds;
     int preds_read;        /* preds holds the table (reset when it is rewritten) */
     str_blocks pred_strs;  /* their strings */
+    int busy_timeout_ms;   /* the longest one wait for a lock lasts (busy_wait in store.c) */
+    double busy_t0;        /* when the current wait began (CLOCK_MONOTONIC seconds) */
+    double busy_waited;    /* how long the last wait that gave up lasted; 0 when none
+                              did since the last error was reported */
 };
 /* BEGIN IMMEDIATE, or join the transaction nc_store_log left open (so that
 ** the ingest log costs no commit of its own); an open batch of files
@@ -75,7 +79,14 @@ struct nc_store {
 ** back alone. */
 int store_begin(nc_store *s, nc_error *err);
 
+/* Fill *err from the connection's last error, prefixed with what (what
+** was being done), and return its code: NC_E_BUSY when another process held
+** the database for longer than the busy timeout (the message then says for
+** how long this one waited, and that a re-run stores what was not stored),
+** NC_E_DB otherwise. where is the database's path. */
 int  store_err(nc_store *s, nc_error *err, const char *what);
+/* sqlite3_exec of sql; NC_OK, or NC_E_BUSY / NC_E_DB with *err filled as
+** store_err fills it. */
 int  store_exec(nc_store *s, const char *sql, nc_error *err);
 /* prepare once (persistent) */
 int  store_prepare(nc_store *s, const char *sql, sqlite3_stmt **st, nc_error *err);
