@@ -790,10 +790,11 @@ static void date_claim(const nc_article *a, const nc_extraction *ex, size_t m0, 
         article_date(a, c);
 }
 
+#define SOLE_WINDOW 8
+
 int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
                  nc_extraction *ex, const cue *cues, size_t n_cues, nc_error *err)
 {
-    (void)rs;
     claims_out o = { 0 };
     slotted sl = { 0 };
     size_t nm = ex->n_mentions ? ex->n_mentions : 1;
@@ -820,6 +821,20 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
     ** (a reference looks a few sentences back), which keeps the whole linear
     ** in the article's length. */
     size_t M0 = 0, M1 = 0, C0 = 0, C1 = 0;
+    /* The one party the article has named so far that a company reference
+    ** may stand for (its topic, "Payless Cashways Inc said ... The company
+    ** acquired", five sentences on): a company reference with none in its
+    ** three sentences stands for it, up to SOLE_WINDOW sentences after it
+    ** was last named (or referred to), unless another such party was
+    ** named before. Only where the language's capitalised names are found
+    ** (parties_names: French, English): in German many a company's name is
+    ** no party, and the one that is may be a common noun taken for one. */
+    const char *sole = NULL;
+    int many = !parties_names(rs);     /* none, or more than one: no fallback */
+    size_t sole_last = 0;              /* the last sentence that named it */
+    rule company_ref;
+    memset(&company_ref, 0, sizeof company_ref);
+    company_ref.unit = (char *)"company";
     struct timespec ts0;
     clock_gettime(CLOCK_MONOTONIC, &ts0);
     int over_budget = 0;
@@ -843,9 +858,29 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
     /* the references of the sentence, in order: each may stand for what
     ** an earlier one stood for; one in apposition to a name ("Dupont SA, le
     ** fabricant lyonnais,") says something about it and stands for nothing */
-    for (size_t t = C0; t < C1; t++)
-        if (cues[t].kind == RK_REFERENCE && !apposition(x, a, ex, M0, M1, &cues[t]))
-            refval[t] = resolve_reference(x, ex, cues, t, refval, estab, M1);
+    for (size_t t = C0; t < C1; t++) {
+        if (cues[t].kind != RK_REFERENCE || apposition(x, a, ex, M0, M1, &cues[t]))
+            continue;
+        refval[t] = resolve_reference(x, ex, cues, t, refval, estab, M1);
+        int is_co = cues[t].r->unit && !strcmp(cues[t].r->unit, "company");
+        if (!refval[t] && is_co && sole && !many && si <= sole_last + SOLE_WINDOW)
+            refval[t] = sole;
+        if (refval[t] && is_co) {
+            if (!sole)
+                sole = refval[t];
+            many |= strcmp(sole, refval[t]) != 0;
+            sole_last = si;
+        }
+    }
+    for (size_t i = M0; i < M1; i++) {
+        const nc_mention *m = &ex->mentions[i];
+        if (is_party(x, m) && !is_candidate(m) && ref_fits(x, &company_ref, party_kind(x, m))) {
+            if (!sole)
+                sole = m->value;
+            many |= strcmp(sole, m->value) != 0;
+            sole_last = si;
+        }
+    }
     int has_trigger = 0;
     for (size_t t = C0; t < C1; t++) {
         best[t] = (fmatch){ 0, -1, -1, -1, -1, -1 };

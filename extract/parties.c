@@ -167,6 +167,11 @@ int parties_prepare(ruleset *rs)
     return 1;
 }
 
+int parties_names(const ruleset *rs)
+{
+    return rs && rs->party && rs->party->names;
+}
+
 void parties_free(ruleset *rs)
 {
     if (rs->party) {

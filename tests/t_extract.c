@@ -799,7 +799,8 @@ void t_extract_lexicon_trie(void)
 ** cut": one company, though named four sentences back); a lone word that a
 ** longer name of the article holds ("Zentrix" of "Nordal Zentrix Corp"),
 ** as its sentence's first party; a person's surname after the full name
-** for "the billionaire". Invented texts. */
+** for "the billionaire"; the article's only company, up to eight
+** sentences back, where capitalised names are found. Invented texts. */
 void t_extract_references(void)
 {
     static const struct { const char *lang, *text, *expect; } t[] = {
@@ -817,6 +818,20 @@ void t_extract_references(void)
         { "en", "Nordal Zentrix Corp reported results. It was noted. It was filed. Zentrix said sales fell. "
                 "The company cut 500 jobs.",
           "claim cuts_jobs subject=Nordal Zentrix Corp amount=500" },
+        /* the only company the article has named, further back (up to 8
+        ** sentences); not where it named two, nor in German */
+        { "en", "Acme Robotics Inc reported results. It was noted. It was filed. It was late. It was read. "
+                "The company cut 500 jobs.",
+          "claim cuts_jobs subject=Acme Robotics Inc amount=500" },
+        { "en", "Acme Robotics Inc and Nordal Corp reported results. It was noted. It was filed. It was late. "
+                "It was read. The company cut 500 jobs.",
+          "!claim cuts_jobs subject=Acme Robotics Inc" },
+        { "en", "Acme Robotics Inc reported results. It was noted. It was filed. It was late. It was read. "
+                "It was sent. It was kept. It was lost. It was found. The company cut 500 jobs.",
+          "!claim cuts_jobs subject=Acme Robotics Inc" },
+        { "de", "Die M\303\274ller GmbH legte Zahlen vor. Es war sp\303\244t. Es war kalt. Es war dunkel. Es war still. "
+                "Der Konzern streicht 500 Stellen.",
+          "!claim cuts_jobs subject=M\303\274ller GmbH" },
         /* a word of a longer name of no known kind: the word's own party */
         { "en", "Investors watched the Zentrix Open Network launch. It was noted. It was filed. Zentrix said sales fell. "
                 "The company cut 500 jobs.",
