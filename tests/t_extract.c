@@ -832,6 +832,10 @@ void t_extract_references(void)
         { "de", "Die M\303\274ller GmbH legte Zahlen vor. Es war sp\303\244t. Es war kalt. Es war dunkel. Es war still. "
                 "Der Konzern streicht 500 Stellen.",
           "!claim cuts_jobs subject=M\303\274ller GmbH" },
+        /* a surname alone after the full name: the person */
+        { "en", "Warren Buffett bought shares. It was noted. It was filed. Buffett said prices rose. "
+                "The billionaire paid 5 million dollars.",
+          "claim pays subject=Warren Buffett amount=5000000 USD" },
         /* a word of a longer name of no known kind: the word's own party */
         { "en", "Investors watched the Zentrix Open Network launch. It was noted. It was filed. Zentrix said sales fell. "
                 "The company cut 500 jobs.",
