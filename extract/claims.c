@@ -12,8 +12,9 @@
 ** Of the frames that match around one trigger, the one that fills the most
 ** roles wins. A trigger without its frame makes no claim, and no party is
 ** ever guessed: a subject is a party of the sentence, or a reference ("the
-** company") resolved to the last organisation named before it, within a
-** few sentences.
+** company") resolved to a party of the kind it may stand for, named (or
+** referred to) in the nearest of the few sentences before it that names
+** one (resolve_reference).
 **   event date  the frame's date, else the nearest date of the sentence
 **               that is no claim's content, else the article's date one
 **               step coarser, marked as coming from the article;
@@ -77,19 +78,6 @@ static int is_party(const nc_extractor *x, const nc_mention *m)
 static int is_candidate(const nc_mention *m)
 {
     return m->kind == NC_MENTION_ORG && !strcmp(m->unit, "candidate");
-}
-
-static int is_person(const nc_extractor *x, const nc_mention *m)
-{
-    return !strcmp(party_kind(x, m), "person");
-}
-
-/* A market index or a product (gazetteer kinds): a party of its own claims
-** ("the Dax fell"), never what "the company" or "der Konzern" refers to. */
-static int is_thing(const nc_extractor *x, const nc_mention *m)
-{
-    const char *k = party_kind(x, m);
-    return !strcmp(k, "index") || !strcmp(k, "product");
 }
 
 static size_t distance(size_t a0, size_t a1, size_t b0, size_t b1, int *is_after)
@@ -543,44 +531,204 @@ static void run_frames(const nc_extractor *x, const nc_extraction *ex, const cue
     }
 }
 
-/* The party a reference ("the company", "l'entreprise", "der Konzern")
-** stands for: the one its rule names, else the first organisation named in
-** the nearest sentence that names one before it, its own or up to three
-** back (the sentence's topic rather than the last name); for a rule of
-** unit "person" ("the billionaire", "le milliardaire"), the last person.
-** People are not "the company", nor is a market index or a product; a
-** medium is not a party. NULL if none. */
-static const char *resolve_reference(const nc_extractor *x, const nc_extraction *ex, const cue *q, size_t m_end)
+/* A lone capitalised word that the article names elsewhere with evidence:
+** the same name as a party ("Samsung" where "the group Samsung" or a
+** repeat made it a name), a person's surname ("Buffett" after "Warren
+** Buffett"), a word of a company's longer name ("Airbus" after "Airbus
+** SE", "Kodak" after "Eastman Kodak Co"; any name's word of three
+** letters or more, but a person's surname). Such a candidate may be what a
+** reference stands for (as the party so named); a word that names two
+** parties so is none. A word of a longer name is weak evidence ("Toyota"
+** of "l'usine Toyota d'Onnaing", a plant): resolve_reference takes it only
+** as the first party its sentence names, its topic ("Kodak said").
+** Returns, per mention, the index j of the mention that establishes it,
+** -2 - j where only a word of a longer name does, -1 if none; NULL if the
+** article has no candidate (or out of memory: then no candidate counts).
+** Sorting keeps it O(n log n) in the mentions. */
+struct ekey {
+    char key[64];
+    int m;
+    int weak;
+};
+
+static int cmp_ekey(const void *a, const void *b)
 {
+    const struct ekey *x = a, *y = b;
+    int r = strcmp(x->key, y->key);
+    return r ? r : x->weak != y->weak ? x->weak - y->weak : (x->m > y->m) - (x->m < y->m);
+}
+
+static int *establish_candidates(const nc_extractor *x, const nc_extraction *ex)
+{
+    size_t nc = 0;
+    for (size_t i = 0; i < ex->n_mentions; i++)
+        nc += is_candidate(&ex->mentions[i]);
+    if (!nc)
+        return NULL;
+    int *est = malloc(ex->n_mentions * sizeof *est);
+    struct ekey *k = malloc(ex->n_mentions * sizeof *k);
+    if (!est || !k) {
+        free(est);
+        free(k);
+        return NULL;
+    }
+    size_t nk = 0, capk = ex->n_mentions;
+    for (size_t i = 0; i < ex->n_mentions; i++) {
+        const nc_mention *m = &ex->mentions[i];
+        est[i] = -1;
+        if (!is_party(x, m) || is_candidate(m) || m->value[0] != '~')
+            continue;
+        const char *kind = party_kind(x, m), *v = m->value + 1;
+        int is_pers = !strcmp(kind, "person");
+        /* the keys: the name; a person's last word; each word of a
+        ** other name of three letters or more (weak) */
+        for (const char *w = v; *w;) {
+            const char *e = strchr(w, '_');
+            size_t len = e ? (size_t)(e - w) : strlen(w);
+            int whole = w == v && !e;
+            if (whole || (is_pers && !e) || (!is_pers && len >= 3)) {
+                if (nk == capk) {
+                    struct ekey *nkv = realloc(k, (capk *= 2) * sizeof *k);
+                    if (!nkv) {
+                        free(k);
+                        free(est);
+                        return NULL;
+                    }
+                    k = nkv;
+                }
+                if (len + 2 <= sizeof k[nk].key) {
+                    snprintf(k[nk].key, sizeof k[nk].key, "~%.*s", (int)len, w);
+                    k[nk].weak = !whole && !is_pers;
+                    k[nk++].m = (int)i;
+                }
+            }
+            w = e ? e + 1 : w + len;
+        }
+    }
+    qsort(k, nk, sizeof *k, cmp_ekey);
+    for (size_t i = 0; i < ex->n_mentions; i++) {
+        const nc_mention *m = &ex->mentions[i];
+        if (!is_candidate(m))
+            continue;
+        size_t lo = 0, hi = nk;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (strcmp(k[mid].key, m->value) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == nk || strcmp(k[lo].key, m->value))
+            continue;
+        int ambiguous = 0;
+        for (size_t j = lo + 1; j < nk && !strcmp(k[j].key, m->value) && !ambiguous; j++)
+            ambiguous = strcmp(ex->mentions[k[j].m].value, ex->mentions[k[lo].m].value) != 0;
+        if (!ambiguous)
+            est[i] = k[lo].weak ? -2 - k[lo].m : k[lo].m;   /* strong keys sort first */
+    }
+    free(k);
+    return est;
+}
+
+/* Can a reference of this rule stand for mention m? A rule of unit
+** "person" ("the billionaire", "le milliardaire") for a person; a rule of
+** unit "company" ("the company", "l'entreprise", "der Konzern", "the
+** airline") for what may be a company: the gazetteer's kind company, or a
+** discovered name of kind company (a legal form, a company's role noun),
+** organisation (an acronym, what a person heads: nothing says it is no
+** company) or name, not a `body` (a union, a regulator, a court, a
+** government: their role nouns' kind) nor a person; a rule with no unit for
+** any organisation. Never a market index or a product, nor a medium. */
+static int ref_fits(const nc_extractor *x, const rule *r, const char *kind)
+{
+    if (r->unit && !strcmp(r->unit, "person"))
+        return !strcmp(kind, "person");
+    if (!strcmp(kind, "person") || !strcmp(kind, "index") || !strcmp(kind, "product") || !strcmp(kind, "media"))
+        return 0;
+    (void)x;
+    if (r->unit && !strcmp(r->unit, "company"))
+        return !strcmp(kind, "company") || !strcmp(kind, "organisation") || !strcmp(kind, "name");
+    return 1;
+}
+
+/* The party a reference ("the company", "l'entreprise", "der Konzern")
+** stands for: the one its rule names, else the first party it may stand for
+** (ref_fits) in the nearest sentence that names one before it, its own or
+** up to three back (the sentence's topic rather than the last name). An
+** earlier reference of the same unit in that window counts as a naming of
+** the party it stood for, where it stands ("The company said ... The
+** company added": one company), so refval holds the resolutions of the
+** cues before q (NULL: none). A candidate name (a lone capitalised word)
+** counts where the article establishes it (estab: the mention that names
+** it with evidence elsewhere, -1 if none). NULL if none. */
+static const char *resolve_reference(const nc_extractor *x, const nc_extraction *ex, const cue *cues, size_t qi,
+                                     const char *const *refval, const int *estab, size_t m_end)
+{
+    const cue *q = &cues[qi];
     if (q->org[0])
         return q->org;
-    int want_person = q->r->unit && !strcmp(q->r->unit, "person");
     /* the nearest sentence that names one; in it, the first named: the
     ** sentence's topic ("Despite Twitter's efforts to cut its Google Cloud
     ** costs, the company's deal" is Twitter's) */
-    const nc_mention *found = NULL;
+    const char *found = NULL;
+    size_t fsent = 0, fpos = 0;
     for (size_t i = m_end; i-- > 0;) {     /* from the end of the cue's sentence: linear per article */
         const nc_mention *m = &ex->mentions[i];
         if (m->start >= q->start)
             continue;
-        if (m->sentence + 3 < q->sentence || (found && m->sentence != found->sentence))
+        if (m->sentence + 3 < q->sentence || (found && m->sentence != fsent))
             break;
-        if (is_party(x, m) && !is_candidate(m) && !is_thing(x, m) && is_person(x, m) == want_person)
-            found = m;
+        const nc_mention *p = m;
+        if (is_candidate(m)) {
+            if (!estab || estab[i] == -1)
+                continue;
+            if (estab[i] < -1) {     /* weak: only as its sentence's first party */
+                int first = 1;
+                for (size_t j = i; j-- > 0 && first && ex->mentions[j].sentence == m->sentence;)
+                    first = !is_party(x, &ex->mentions[j]) || (is_candidate(&ex->mentions[j]) && estab[j] == -1);
+                if (!first)
+                    continue;
+                p = &ex->mentions[-2 - estab[i]];
+            } else {
+                p = &ex->mentions[estab[i]];
+            }
+        }
+        if (is_party(x, p) && !is_candidate(p) && ref_fits(x, q->r, party_kind(x, p))) {
+            found = is_candidate(m) && estab[i] < -1 && strcmp(party_kind(x, p), "company") ? m->value : p->value;
+            fsent = m->sentence;
+            fpos = m->start;
+        }
     }
-    return found ? found->value : NULL;
+    /* an earlier reference of the same unit, nearer or first in that sentence */
+    for (size_t k = qi; refval && k-- > 0;) {
+        const cue *c = &cues[k];
+        if (c->sentence + 3 < q->sentence || (found && c->sentence < fsent))
+            break;
+        if (c->kind != RK_REFERENCE || !refval[k] || c->start >= q->start)
+            continue;
+        const char *u0 = c->r->unit ? c->r->unit : "", *u1 = q->r->unit ? q->r->unit : "";
+        if (strcmp(u0, u1))
+            continue;
+        if (!found || c->sentence > fsent || c->start < fpos) {
+            found = refval[k];
+            fsent = c->sentence;
+            fpos = c->start;
+        }
+    }
+    return found;
 }
 
 /* The id a subject or object slot names, NULL if none; a candidate name so
-** taken is marked used (kept as a mention). */
-static const char *slot_party(const nc_extractor *x, const nc_extraction *ex, const cue *cues, const slotted *s, int t,
-                              int *is_ref, unsigned char *used, size_t m_end)
+** taken is marked used (kept as a mention). A reference's party was
+** resolved with its sentence (refval). */
+static const char *slot_party(const nc_extraction *ex, const slotted *s, int t, int *is_ref,
+                              unsigned char *used, const char *const *refval)
 {
     if (t < 0)
         return NULL;
     if (s->v[t].letter == 'r') {
         *is_ref = 1;
-        return resolve_reference(x, ex, &cues[s->v[t].cue], m_end);
+        return refval[s->v[t].cue];
     }
     used[s->v[t].mention] = 1;
     return ex->mentions[s->v[t].mention].value;
@@ -642,10 +790,11 @@ static void date_claim(const nc_article *a, const nc_extraction *ex, size_t m0, 
         article_date(a, c);
 }
 
+#define SOLE_WINDOW 8
+
 int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
                  nc_extraction *ex, const cue *cues, size_t n_cues, nc_error *err)
 {
-    (void)rs;
     claims_out o = { 0 };
     slotted sl = { 0 };
     size_t nm = ex->n_mentions ? ex->n_mentions : 1;
@@ -653,8 +802,12 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
     unsigned char *is_content = calloc(nm, 1);      /* a date that is a claim's content */
     unsigned char *used = calloc(nm, 1);            /* a candidate name a claim took */
     fmatch *best = malloc((n_cues ? n_cues : 1) * sizeof *best);
+    const char **refval = calloc(n_cues ? n_cues : 1, sizeof *refval);   /* what each reference stands for */
+    int *estab = establish_candidates(x, ex);   /* candidates the article establishes */
     pcre2_match_data *md = pcre2_match_data_create(64, NULL);
-    if (!taken || !is_content || !used || !best || !md) {
+    if (!taken || !is_content || !used || !best || !refval || !md) {
+        free(refval);
+        free(estab);
         free(taken);
         free(is_content);
         free(used);
@@ -668,6 +821,20 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
     ** (a reference looks a few sentences back), which keeps the whole linear
     ** in the article's length. */
     size_t M0 = 0, M1 = 0, C0 = 0, C1 = 0;
+    /* The one party the article has named so far that a company reference
+    ** may stand for (its topic, "Payless Cashways Inc said ... The company
+    ** acquired", five sentences on): a company reference with none in its
+    ** three sentences stands for it, up to SOLE_WINDOW sentences after it
+    ** was last named (or referred to), unless another such party was
+    ** named before. Only where the language's capitalised names are found
+    ** (parties_names: French, English): in German many a company's name is
+    ** no party, and the one that is may be a common noun taken for one. */
+    const char *sole = NULL;
+    int many = !parties_names(rs);     /* none, or more than one: no fallback */
+    size_t sole_last = 0;              /* the last sentence that named it */
+    rule company_ref;
+    memset(&company_ref, 0, sizeof company_ref);
+    company_ref.unit = (char *)"company";
     struct timespec ts0;
     clock_gettime(CLOCK_MONOTONIC, &ts0);
     int over_budget = 0;
@@ -688,6 +855,32 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
     C0 = C1;
     while (C1 < n_cues && cues[C1].sentence == si)
         C1++;
+    /* the references of the sentence, in order: each may stand for what
+    ** an earlier one stood for; one in apposition to a name ("Dupont SA, le
+    ** fabricant lyonnais,") says something about it and stands for nothing */
+    for (size_t t = C0; t < C1; t++) {
+        if (cues[t].kind != RK_REFERENCE || apposition(x, a, ex, M0, M1, &cues[t]))
+            continue;
+        refval[t] = resolve_reference(x, ex, cues, t, refval, estab, M1);
+        int is_co = cues[t].r->unit && !strcmp(cues[t].r->unit, "company");
+        if (!refval[t] && is_co && sole && !many && si <= sole_last + SOLE_WINDOW)
+            refval[t] = sole;
+        if (refval[t] && is_co) {
+            if (!sole)
+                sole = refval[t];
+            many |= strcmp(sole, refval[t]) != 0;
+            sole_last = si;
+        }
+    }
+    for (size_t i = M0; i < M1; i++) {
+        const nc_mention *m = &ex->mentions[i];
+        if (is_party(x, m) && !is_candidate(m) && ref_fits(x, &company_ref, party_kind(x, m))) {
+            if (!sole)
+                sole = m->value;
+            many |= strcmp(sole, m->value) != 0;
+            sole_last = si;
+        }
+    }
     int has_trigger = 0;
     for (size_t t = C0; t < C1; t++) {
         best[t] = (fmatch){ 0, -1, -1, -1, -1, -1 };
@@ -727,8 +920,8 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         if (qm < 0 && pred->required)
             continue;
         int subj_ref = 0, obj_ref = 0;
-        const char *subj = slot_party(x, ex, cues, &sl, fm->subj, &subj_ref, used, M1);
-        const char *obj = slot_party(x, ex, cues, &sl, fm->obj, &obj_ref, used, M1);
+        const char *subj = slot_party(ex, &sl, fm->subj, &subj_ref, used, refval);
+        const char *obj = slot_party(ex, &sl, fm->obj, &obj_ref, used, refval);
         /* one party in both roles: the one a reference gave is the wrong one
         ** ("le site de St Athan acquis par le constructeur": the maker is
         ** not St Athan); else the object goes */
@@ -829,6 +1022,8 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
     free(taken);
     free(is_content);
     free(best);
+    free(refval);
+    free(estab);
     free(sl.buf);
     free(sl.v);
     pcre2_match_data_free(md);

@@ -318,6 +318,9 @@ void discovered_id(const char *s, size_t n, char *out, size_t size);
 ** rs->party, once the file is loaded; parties_free releases it. */
 int  parties_prepare(ruleset *rs);
 void parties_free(ruleset *rs);
+/* Does the language's file say `capitalised_names yes` (French, English)?
+** Then a company the text names is found as a party, as a rule. */
+int  parties_names(const ruleset *rs);
 /* Add ORG mentions for the names found in the article's sentences (acronyms,
 ** role-noun appositions, person cues, capitalised runs where the language
 ** has capitalised names, and their repetitions), never overlapping one of

@@ -96,8 +96,10 @@ int orgs_load(nc_extractor *x, nc_error *err)
         if (nc < 4)
             return nc_error_set(err, NC_E_RULES, where, "expected id, kind, parent, name and aliases separated by tabs");
         if (strcmp(col[1], "company") && strcmp(col[1], "media") && strcmp(col[1], "product") &&
-            strcmp(col[1], "person") && strcmp(col[1], "organisation") && strcmp(col[1], "index"))
-            return nc_error_set(err, NC_E_RULES, where, "kind \"%s\" is not company, media, product, person, organisation or index", col[1]);
+            strcmp(col[1], "person") && strcmp(col[1], "organisation") && strcmp(col[1], "body") &&
+            strcmp(col[1], "index"))
+            return nc_error_set(err, NC_E_RULES, where,
+                                "kind \"%s\" is not company, media, product, person, organisation, body or index", col[1]);
         for (size_t i = 0; i < x->n_orgs; i++)
             if (!strcmp(x->orgs[i].id, col[0]))
                 return nc_error_set(err, NC_E_RULES, where, "id %s used twice", col[0]);

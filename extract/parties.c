@@ -27,8 +27,12 @@
 **   - a name found so, written again in the same article (German too, where
 **     every noun is capitalised and a capital alone is no evidence)
 ** Each becomes an ORG mention, value "~" + the name (diacritics folded,
-** spaces as "_": discovered_id), unit its kind: "company", "organisation",
-** "person", or "name" when nothing says which.
+** spaces as "_": discovered_id), unit its kind: "company", "body" (a role
+** noun of the `body` kind: a union, a regulator, a court, a government;
+** no company), "organisation" (an acronym, what a person heads: an
+** organisation of no known kind), "person", or "name" when nothing says
+** which. A company reference ("the company") may stand for a company, an
+** organisation or a name, not a body (claims.c, ref_fits).
 */
 #include "extract_int.h"
 #include <ctype.h>
@@ -161,6 +165,11 @@ int parties_prepare(ruleset *rs)
     p->names = rs->has_capitalised_names;
     rs->party = p;
     return 1;
+}
+
+int parties_names(const ruleset *rs)
+{
+    return rs && rs->party && rs->party->names;
 }
 
 void parties_free(ruleset *rs)
@@ -863,7 +872,7 @@ static int cmp_found(const void *a, const void *b)
 
 static int kind_rank(const char *k)
 {
-    return !strcmp(k, "candidate") ? -1 : !strcmp(k, "name") ? 0 : !strcmp(k, "organisation") ? 1 : 2;
+    return !strcmp(k, "candidate") ? -1 : !strcmp(k, "name") ? 0 : !strcmp(k, "organisation") || !strcmp(k, "body") ? 1 : 2;
 }
 
 static const ruleset *rules_of(const nc_extractor *x, const ruleset *article_rs, const nc_article *a, size_t si)

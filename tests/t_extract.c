@@ -791,3 +791,71 @@ void t_extract_lexicon_trie(void)
     free(orgs);
     free(preds);
 }
+
+/* What a reference stands for, across sentences (claims.c,
+** resolve_reference): a company's role noun ("the company") for what may
+** be a company, never a union or a regulator named nearer; a reference for
+** what the one before it stood for ("The company said ... The company
+** cut": one company, though named four sentences back); a lone word that a
+** longer name of the article holds ("Zentrix" of "Nordal Zentrix Corp"),
+** as its sentence's first party; a person's surname after the full name
+** for "the billionaire"; the article's only company, up to eight
+** sentences back, where capitalised names are found. Invented texts. */
+void t_extract_references(void)
+{
+    static const struct { const char *lang, *text, *expect; } t[] = {
+        { "en", "The union Unite criticised Acme Robotics Inc. The company cut 500 jobs.",
+          "claim cuts_jobs subject=Acme Robotics Inc amount=500" },
+        { "en", "The union Unite criticised Acme Robotics Inc. The company cut 500 jobs.",
+          "!claim cuts_jobs subject=Unite" },
+        { "fr", "Le syndicat FO a critiqu\303\251 Dupont SA. L'entreprise a supprim\303\251 500 emplois.",
+          "claim cuts_jobs subject=Dupont SA amount=500" },
+        { "de", "Die Gewerkschaft Verdi kritisierte die M\303\274ller GmbH. Der Konzern streicht 500 Stellen.",
+          "claim cuts_jobs subject=M\303\274ller GmbH amount=500" },
+        { "en", "Acme Robotics Inc. reported results. The company said it was late. It was noted. It was filed. "
+                "The company cut 500 jobs.",
+          "claim cuts_jobs subject=Acme Robotics Inc amount=500" },
+        { "en", "Nordal Zentrix Corp reported results. It was noted. It was filed. Zentrix said sales fell. "
+                "The company cut 500 jobs.",
+          "claim cuts_jobs subject=Nordal Zentrix Corp amount=500" },
+        /* the only company the article has named, further back (up to 8
+        ** sentences); not where it named two, nor in German */
+        { "en", "Acme Robotics Inc reported results. It was noted. It was filed. It was late. It was read. "
+                "The company cut 500 jobs.",
+          "claim cuts_jobs subject=Acme Robotics Inc amount=500" },
+        { "en", "Acme Robotics Inc and Nordal Corp reported results. It was noted. It was filed. It was late. "
+                "It was read. The company cut 500 jobs.",
+          "!claim cuts_jobs subject=Acme Robotics Inc" },
+        { "en", "Acme Robotics Inc reported results. It was noted. It was filed. It was late. It was read. "
+                "It was sent. It was kept. It was lost. It was found. The company cut 500 jobs.",
+          "!claim cuts_jobs subject=Acme Robotics Inc" },
+        { "de", "Die M\303\274ller GmbH legte Zahlen vor. Es war sp\303\244t. Es war kalt. Es war dunkel. Es war still. "
+                "Der Konzern streicht 500 Stellen.",
+          "!claim cuts_jobs subject=M\303\274ller GmbH" },
+        /* a surname alone after the full name: the person */
+        { "en", "Warren Buffett bought shares. It was noted. It was filed. Buffett said prices rose. "
+                "The billionaire paid 5 million dollars.",
+          "claim pays subject=Warren Buffett amount=5000000 USD" },
+        /* a word of a longer name of no known kind: the word's own party */
+        { "en", "Investors watched the Zentrix Open Network launch. It was noted. It was filed. Zentrix said sales fell. "
+                "The company cut 500 jobs.",
+          "claim cuts_jobs subject=Zentrix amount=500" },
+        /* a word of a longer name after another party: not the topic */
+        { "en", "Nordal Zentrix Corp reported results. It was noted. It was filed. Acme Robotics Inc bought Zentrix "
+                "shares. The company cut 500 jobs.",
+          "claim cuts_jobs subject=Acme Robotics Inc amount=500" },
+    };
+    nc_error err = { 0 };
+    for (size_t k = 0; k < sizeof t / sizeof *t; k++) {
+        nc_sentence ss[16];
+        nc_article a = sentences_article(t[k].text, t[k].lang, "2023-03-15", ss, 16);
+        nc_extraction ex;
+        CHECK_INT(nc_extract_article(t_extractor(), &a, NULL, &ex, &err), NC_OK);
+        char got[512];
+        int ok = check_expect(&ex, t[k].expect, got, sizeof got);
+        if (!ok)
+            fprintf(stderr, "  %s: want %s, got %s\n", t[k].text, t[k].expect, got);
+        CHECK(ok);
+        nc_extraction_free(&ex);
+    }
+}
