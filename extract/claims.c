@@ -792,6 +792,94 @@ static void date_claim(const nc_article *a, const nc_extraction *ex, size_t m0, 
 
 #define SOLE_WINDOW 8
 
+/* Is the folded word w (n bytes) in lexicon lx? */
+static int in_lexicon(const lexicon *lx, const char *w, size_t n)
+{
+    if (!lx || !n || n >= 64)
+        return 0;
+    char f[128];
+    fold_utf8(w, n, f, sizeof f);
+    for (size_t i = 0; i < lx->n; i++)
+        if (!strcmp(lx->v[i].folded, f))
+            return 1;
+    return 0;
+}
+
+/* The quantity a list coordinates with slot qi's, one claim each ("a drop
+** of 3 % in the first half and of 31 % in the second", "losses of 57 mln
+** dlrs for the quarter and 68 mln dlrs for the year", "14 euros in 2011,
+** 21 euros in 2010 and 15 euros in 2009"): the next slot of the same
+** letter (money of the same currency, a count of the same unit) where the
+** words between are a word of the `coord` lexicon ("and", "et", "und"), or
+** a comma right before the quantity, with only dates and words of
+** `coordfill` (prepositions, articles, qualifiers: "for the", "de", "um")
+** around it, at most COORD_WORDS of them on each side; nothing else
+** between: no trigger, party, reference, other quantity, verb or bracket
+** ("1.05 billion stg and gave 90 mln stg assistance", "12.2 mln dlrs and
+** will record a gain of 2.9 mln" are other facts). Its slot index, or -1. */
+#define COORD_WORDS 3
+static int coordinated(const ruleset *rs, const nc_article *a, const nc_extraction *ex, const slotted *s, size_t qi)
+{
+    const lexicon *coord = lex_find(rs, "coord"), *fill = lex_find(rs, "coordfill");
+    if (!coord)
+        return -1;
+    const slot *q = &s->v[qi];
+    const nc_mention *qm = &ex->mentions[q->mention];
+    size_t pos = q->end;
+    int before = 0, after = 0, joined = 0, comma = 0;   /* words before and after the joining word */
+    for (size_t j = qi + 1; j < s->n; j++) {
+        const slot *v = &s->v[j];
+        if (v->start < pos)
+            continue;
+        for (size_t i = pos; i < v->start;) {
+            unsigned char ch = (unsigned char)a->text[i];
+            if (ch == ',') {
+                if (joined)
+                    return -1;            /* "and ..., N": another clause */
+                comma = 1;
+                i++;
+                continue;
+            }
+            if (ch == ' ' || ch == '\t') {
+                i++;
+                continue;
+            }
+            if (!(ch >= 0x80 || isalnum(ch) || ch == '\'' || ch == '-'))
+                return -1;                /* a clause or a bracket ends the list */
+            size_t e = i;
+            while (e < v->start && ((unsigned char)a->text[e] >= 0x80 || isalnum((unsigned char)a->text[e]) ||
+                                    a->text[e] == '\'' || a->text[e] == '-' || a->text[e] == '.'))
+                e++;
+            while (e > i + 1 && a->text[e - 1] == '.')
+                e--;                      /* "vs." keeps its point; a sentence's does not come here */
+            if (!joined && in_lexicon(coord, a->text + i, e - i)) {
+                joined = 1;
+                comma = 0;
+            } else if (in_lexicon(fill, a->text + i, e - i) && !comma) {
+                int *n = joined ? &after : &before;
+                if (++*n > COORD_WORDS)
+                    return -1;
+            } else {
+                return -1;                /* a word of another fact */
+            }
+            i = e;
+        }
+        if (v->letter == 'd') {           /* a date between: "57 mln dlrs for the fourth quarter and" */
+            if (comma && !joined)
+                return -1;
+            pos = v->end;
+            continue;
+        }
+        if (v->letter != q->letter || v->mention < 0 || !(joined || comma))
+            return -1;
+        const nc_mention *m = &ex->mentions[v->mention];
+        if ((m->kind == NC_MENTION_MONEY || m->kind == NC_MENTION_COUNT) && strcmp(m->unit, qm->unit))
+            return -1;
+        return (int)j;
+    }
+    return -1;
+}
+
 int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
                  nc_extraction *ex, const cue *cues, size_t n_cues, nc_error *err)
 {
@@ -989,6 +1077,39 @@ int claims_build(const nc_extractor *x, const ruleset *rs, const nc_article *a,
         if (c->is_hedged)
             conf -= 0.1;
         c->confidence = conf;
+    }
+    /* a list of quantities after a claim's one: a claim each, with the
+    ** claim's parties and the date nearest each ("baisse de 3 % au premier
+    ** semestre et de 31 % au second") */
+    for (size_t k = first_claim; k < o.n && has_trigger && !o.is_oom; k++) {
+        if (o.v[k].amount < 0)
+            continue;
+        size_t qi = 0;
+        while (qi < sl.n && sl.v[qi].mention != o.v[k].amount)
+            qi++;
+        if (qi == sl.n)
+            continue;
+        int j = coordinated(rs, a, ex, &sl, qi);
+        if (j < 0 || taken[sl.v[j].mention])
+            continue;
+        nc_claim src = o.v[k];
+        nc_claim *c = new_claim(&o);
+        if (!c)
+            break;
+        c->sentence = src.sentence;
+        c->rule = src.rule;
+        memcpy(c->predicate, src.predicate, sizeof c->predicate);
+        memcpy(c->subject, src.subject, sizeof c->subject);
+        memcpy(c->object, src.object, sizeof c->object);
+        memcpy(c->object_text, src.object_text, sizeof c->object_text);
+        memcpy(c->source, src.source, sizeof c->source);
+        c->is_hedged = src.is_hedged;
+        c->is_negated = src.is_negated;
+        c->confidence = src.confidence - 0.05;
+        c->amount = sl.v[j].mention;
+        taken[c->amount] = 1;
+        const nc_mention *m = &ex->mentions[c->amount];
+        date_claim(a, ex, M0, M1, is_content, m->start, m->end, c);
     }
     /* every quantity no frame took is a bare claim of its kind, with no
     ** guessed party */
