@@ -24,6 +24,8 @@
 **     ("Bank of America", "Banque de France"), leading determiners and
 **     `notname` words dropped, not a lone word that opens a clause, not
 **     only `place` words
+**   - never a hyphenated adjective (`adjtail`: "San Diego-based",
+**     "Japanese-owned") nor the capitalised words just before it
 **   - a name found so, written again in the same article (German too, where
 **     every noun is capitalised and a capital alone is no evidence)
 ** Each becomes an ORG mention, value "~" + the name (diacritics folded,
@@ -49,7 +51,8 @@ enum {
     P_ROLEEND = 32,  /* the last word of a role noun ("maker" of "aircraft maker") */
     P_CHEAD = 64,    /* a compound's head that makes its first part a name ("-Konzern") */
     P_CSTOP = 128,   /* a compound's first part that is no name ("Auto-", "Dax-") */
-    P_DET = 256      /* a determiner (the `det` lexicon): opens an apposition */
+    P_DET = 256,     /* a determiner (the `det` lexicon): opens an apposition */
+    P_ADJTAIL = 512  /* a hyphenated compound's tail that makes it an adjective ("-based") */
 };
 
 struct pslot {
@@ -157,6 +160,7 @@ int parties_prepare(ruleset *rs)
     padd(p, lex_find(rs, "compoundhead"), P_CHEAD);
     padd(p, lex_find(rs, "det"), P_DET);
     padd(p, lex_find(rs, "compoundstop"), P_CSTOP);
+    padd(p, lex_find(rs, "adjtail"), P_ADJTAIL);
     p->suffix = lex_find(rs, "rolesuffix");
     p->names = rs->has_capitalised_names;
     rs->party = p;
@@ -371,6 +375,21 @@ static void words_of(pstate *st, const struct party_lex *p, size_t s0, size_t s1
             mi++;
         if (mi < nm && ms[mi].start < e)
             w->flags |= W_INM;
+        /* "San Diego-based", "Japanese-owned": a capitalised adjective (its
+        ** tail after the last hyphen in the `adjtail` lexicon), never a name,
+        ** nor are the capitalised words written just before it ("San"); a
+        ** verb in small letters ("Merrill Lynch co-managed") ends nothing */
+        for (size_t h = w->e; h > w->s + 1; h--)
+            if (t[h - 1] == '-') {
+                if (h < w->e && (w->flags & W_CAP) && (lookup(p, t + h, w->e - h, NULL) & P_ADJTAIL)) {
+                    w->flags |= W_INM;
+                    for (size_t q = st->nw - 1; q > 0 && (st->w[q - 1].flags & W_JOIN) && (st->w[q - 1].flags & W_CAP) &&
+                                                !(st->w[q - 1].flags & W_POSS);
+                         q--)
+                        st->w[q - 1].flags |= W_INM;
+                }
+                break;
+            }
         i = e;
     }
     /* words in capitals next to one another, or longer than an acronym, are
