@@ -19,6 +19,9 @@
 **   - a hyphenated compound whose head says the first part is a name
 **     (`compoundhead`, "Lufthansa-Konzern"; not after `compoundstop` words)
 **   - a known first name (`firstname`) opening two capitalised words: a person
+**   - two or three capitalised words and a person's title in apposition after
+**     them ("Jerry Kendall, president of", "named Rafael Collado as chief
+**     executive": `roleas` words): a person
 **   - where the rule file says `capitalised_names yes` (French, English), a
 **     run of one to four capitalised words, `nameconnector` words inside
 **     ("Bank of America", "Banque de France"), leading determiners and
@@ -52,7 +55,8 @@ enum {
     P_CHEAD = 64,    /* a compound's head that makes its first part a name ("-Konzern") */
     P_CSTOP = 128,   /* a compound's first part that is no name ("Auto-", "Dax-") */
     P_DET = 256,     /* a determiner (the `det` lexicon): opens an apposition */
-    P_ADJTAIL = 512  /* a hyphenated compound's tail that makes it an adjective ("-based") */
+    P_ADJTAIL = 512, /* a hyphenated compound's tail that makes it an adjective ("-based") */
+    P_ROLEAS = 1024  /* between a person's name and the title after it: "as" */
 };
 
 struct pslot {
@@ -161,6 +165,7 @@ int parties_prepare(ruleset *rs)
     padd(p, lex_find(rs, "det"), P_DET);
     padd(p, lex_find(rs, "compoundstop"), P_CSTOP);
     padd(p, lex_find(rs, "adjtail"), P_ADJTAIL);
+    padd(p, lex_find(rs, "roleas"), P_ROLEAS);
     p->suffix = lex_find(rs, "rolesuffix");
     p->names = rs->has_capitalised_names;
     rs->party = p;
@@ -617,6 +622,64 @@ static const char *role_after(const struct party_lex *p, pstate *st, size_t b, s
     return NULL;
 }
 
+/* A person's title in apposition after the name b..e (two or three
+** capitalised words, no connector), where capitalised runs are names:
+** "Jerry Kendall, president of the company, said", "Anne Brun, a former
+** chairwoman", "named Rafael Collado as chief executive" (`roleas` words,
+** "as"). A comma (or a `roleas` word), a determiner perhaps, at most one
+** word in small letters, then a role noun whose kind is person, not followed
+** by a capitalised word (then the title is the next name's: "Acme Corp,
+** chairman John Smith said"). Returns 1 when so. */
+static int person_after(const struct party_lex *p, pstate *st, size_t b, size_t e)
+{
+    const char *t = st->a->text;
+    if (!p->names || e == b || e - b > 2 || e + 2 >= st->nw || (st->w[e].flags & W_POSS))
+        return 0;
+    for (size_t q = b; q <= e; q++)
+        if ((st->w[q].flags & W_ACRO) || (wbits(p, t, &st->w[q]) & (P_CONNECT | P_ROLE | P_PLACE)))
+            return 0;
+    size_t k = e + 1;
+    size_t gap = st->w[e].e;
+    while (gap < st->w[k].s && t[gap] == ' ')
+        gap++;
+    if (gap < st->w[k].s && t[gap] == ',') {
+        gap++;
+        while (gap < st->w[k].s && t[gap] == ' ')
+            gap++;
+        if (gap != st->w[k].s)
+            return 0;
+    } else if (gap == st->w[k].s && (st->w[e].flags & W_JOIN) && (wbits(p, t, &st->w[k]) & P_ROLEAS)) {
+        k++;
+    } else {
+        return 0;
+    }
+    if (k < st->nw && (wbits(p, t, &st->w[k]) & P_DET) && (st->w[k].flags & W_JOIN))
+        k++;
+    for (int lower = 0; k < st->nw && lower < 2; k++) {
+        pword *w = &st->w[k];
+        if (w->flags & W_INM)
+            return 0;
+        /* the role noun, of up to three words */
+        for (size_t n = 3; n >= 1; n--) {
+            if (k + n > st->nw)
+                continue;
+            int ok = 1;
+            for (size_t q = k; q + 1 < k + n; q++)
+                ok &= (st->w[q].flags & W_JOIN) != 0;
+            const char *kind = NULL;
+            if (!ok || !(lookup(p, t + w->s, st->w[k + n - 1].e - w->s, &kind) & P_ROLE) || !kind ||
+                strcmp(kind, "person"))
+                continue;
+            size_t after = k + n;
+            return !(after < st->nw && (st->w[after - 1].flags & W_JOIN) && (st->w[after].flags & W_CAP));
+        }
+        if (!(w->flags & W_LOWER) || !(w->flags & W_JOIN) || (wbits(p, t, w) & (P_NOTNAME | P_CONNECT)))
+            return 0;
+        lower++;
+    }
+    return 0;
+}
+
 static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
 {
     const char *t = st->a->text;
@@ -753,6 +816,8 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
             }
         } else if (nwords >= 2 && (wbits(p, t, &st->w[b]) & P_FIRST)) {
             kind = "person";
+        } else if (!acros && e == j && person_after(p, st, b, e)) {
+            kind = "person";   /* "Jerry Kendall, president of the company," */
         } else if (acros) {
             kind = "organisation";
         } else if (p->names && !title) {
