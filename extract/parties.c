@@ -31,6 +31,9 @@
 **     "Japanese-owned") nor the capitalised words just before it
 **   - a name found so, written again in the same article (German too, where
 **     every noun is capitalised and a capital alone is no evidence)
+** An acronym or a name is a company where the article says so: a company's
+** role noun just after it ("the OMV group"), or the name written elsewhere
+** with a legal form ("OMV AG": org.legal_form's mention).
 ** Each becomes an ORG mention, value "~" + the name (diacritics folded,
 ** spaces as "_": discovered_id), unit its kind: "company", "organisation",
 ** "person", or "name" when nothing says which.
@@ -852,6 +855,18 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
                     kind = NULL;
             }
         }
+        /* "the OMV group", "the Chrysler unit": a company's role noun just
+        ** after an acronym or a name says it is a company */
+        if (kind && (!strcmp(kind, "organisation") || !strcmp(kind, "name")) && e == j && e + 1 < st->nw &&
+            (st->w[e].flags & W_JOIN) && !(st->w[e].flags & W_POSS) && !(st->w[e + 1].flags & (W_INM | W_CAP))) {
+            const char *rk = NULL;
+            if ((wbits(p, t, &st->w[e + 1]) & P_ROLE) && (rk = st->w[e + 1].kind) && !strcmp(rk, "company") &&
+                !(e + 2 < st->nw && (st->w[e + 1].flags & W_JOIN) &&
+                  ((st->w[e + 2].flags & W_CAP) || (wbits(p, t, &st->w[e + 2]) & P_CONNECT)))) {   /* "the OECD group of ..." */
+                kind = "company";
+                evidence = 1;
+            }
+        }
         if (!p->names && !role && nwords > 1)
             kind = NULL;       /* German: a run of capitals alone is no name */
         if (kind)
@@ -1126,6 +1141,22 @@ int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_arti
         i = j;
     }
     free(ix);
+    /* a name written elsewhere in the article with a legal form is a company:
+    ** "OMV" after "OMV AG", "Texaco" after "Texaco Inc" (a company mention
+    ** whose id is the name's and one word more) */
+    for (size_t i = 0; i < nm; i++) {
+        if (ms[i].kind != NC_MENTION_ORG || strcmp(ms[i].unit, "company") || ms[i].value[0] != '~')
+            continue;
+        const char *cv = ms[i].value;
+        const char *us = strrchr(cv, '_');
+        if (!us)
+            continue;
+        size_t pl = (size_t)(us - cv);
+        for (size_t k = 0; k < st.nf; k++)
+            if (strlen(st.f[k].id) == pl && !memcmp(st.f[k].id, cv, pl) &&
+                (!strcmp(st.f[k].kind, "organisation") || !strcmp(st.f[k].kind, "name")))
+                snprintf(st.f[k].kind, sizeof st.f[k].kind, "company");
+    }
     /* into the mentions, in order; found names never overlap one another */
     nc_mention *v = realloc(ms, (nm + st.nf) * sizeof *v);
     if (!v) {
