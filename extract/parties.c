@@ -708,7 +708,10 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
             role = role_before(p, st, i);
         /* the run of capitalised words from i (connectors inside) */
         size_t j = i, content = 1;
-        size_t maxw = p->names ? 4 : (role ? 2 : 1);
+        /* German: two words after a role noun ("die Fluggesellschaft Air
+        ** France"), three after a person's title ("Polizeidirektor Hans Peter
+        ** Doskozil") */
+        size_t maxw = p->names ? 4 : !role ? 1 : !strcmp(role, "person") ? 3 : 2;
         while (content < maxw && (st->w[j].flags & W_JOIN) && !(st->w[j].flags & W_POSS) && j + 1 < st->nw) {
             pword *n = &st->w[j + 1];
             if (n->flags & W_INM)
