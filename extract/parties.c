@@ -708,6 +708,7 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
             role = role_before(p, st, i);
         /* the run of capitalised words from i (connectors inside) */
         size_t j = i, content = 1;
+        int before_first = 0;   /* the run stops before a first name opening another */
         /* German: two words after a role noun ("die Fluggesellschaft Air
         ** France"), three after a person's title ("Polizeidirektor Hans Peter
         ** Doskozil") */
@@ -724,8 +725,10 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
                 const char *nk = NULL;
                 if ((wbits(p, t, n) & P_ROLE) && (nk = n->kind) && !strcmp(nk, "person"))
                     break;
-                if ((wbits(p, t, n) & P_FIRST) && !(wbits(p, t, &st->w[j]) & P_FIRST))
+                if ((wbits(p, t, n) & P_FIRST) && !(wbits(p, t, &st->w[j]) & P_FIRST)) {
+                    before_first = 1;
                     break;
+                }
                 j++;
                 content++;
                 continue;
@@ -872,6 +875,11 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
         }
         if (!p->names && !role && nwords > 1)
             kind = NULL;       /* German: a run of capitals alone is no name */
+        /* "House Speaker Jim Wright", "Soviet Leader Mikhail Gorbachev",
+        ** "Financier Carl Lindner": capitalised words with no other evidence
+        ** just before a person's first name are the person's title */
+        if (before_first && kind && !evidence && !acros)
+            kind = NULL;
         if (kind)
             add_found(st, si, st->w[b].s, st->w[e].e, kind, evidence, (int)nwords);
         i = next;
