@@ -31,6 +31,8 @@
 **     "Japanese-owned") nor the capitalised words just before it
 **   - a name found so, written again in the same article (German too, where
 **     every noun is capitalised and a capital alone is no evidence)
+** A name of two or three words is a person where the article names its last
+** word so ("Jean Dupont" ... "M. Dupont").
 ** An acronym or a name is a company where the article says so: a company's
 ** role noun just after it ("the OMV group"), or the name written elsewhere
 ** with a legal form ("OMV AG": org.legal_form's mention).
@@ -1152,6 +1154,23 @@ int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_arti
         i = j;
     }
     free(ix);
+    /* a name of two or three words whose last word the article names as a
+    ** person by itself ("Jean Dupont" ... "M. Dupont a déclaré", "Mr Kendall
+    ** said") is that person */
+    for (size_t k = 0; k < st.nf; k++) {
+        found *g = &st.f[k];
+        if (g->nwords != 1 || strcmp(g->kind, "person") || !g->evidence)
+            continue;
+        size_t gl = strlen(g->id + 1);   /* the surname, after "~" */
+        for (size_t q = 0; q < st.nf; q++) {
+            found *f = &st.f[q];
+            size_t fl = strlen(f->id);
+            if (f->nwords < 2 || f->nwords > 3 || (strcmp(f->kind, "name") && strcmp(f->kind, "organisation")) ||
+                fl <= gl + 1 || f->id[fl - gl - 1] != '_' || strcmp(f->id + fl - gl, g->id + 1))
+                continue;
+            snprintf(f->kind, sizeof f->kind, "person");
+        }
+    }
     /* a name written elsewhere in the article with a legal form is a company:
     ** "OMV" after "OMV AG", "Texaco" after "Texaco Inc" (a company mention
     ** whose id is the name's and one word more) */
