@@ -33,6 +33,8 @@
 **     every noun is capitalised and a capital alone is no evidence)
 ** A name of two or three words is a person where the article names its last
 ** word so ("Jean Dupont" ... "M. Dupont").
+** A run with a legal form as its first or last word (`legalform`: "Pharmacia
+** AB", "NV Philips") is a company's name.
 ** An acronym or a name is a company where the article says so: a company's
 ** role noun just after it ("the OMV group"), or the name written elsewhere
 ** with a legal form ("OMV AG": org.legal_form's mention).
@@ -61,7 +63,8 @@ enum {
     P_CSTOP = 128,   /* a compound's first part that is no name ("Auto-", "Dax-") */
     P_DET = 256,     /* a determiner (the `det` lexicon): opens an apposition */
     P_ADJTAIL = 512, /* a hyphenated compound's tail that makes it an adjective ("-based") */
-    P_ROLEAS = 1024  /* between a person's name and the title after it: "as" */
+    P_ROLEAS = 1024, /* between a person's name and the title after it: "as" */
+    P_LEGAL = 2048   /* a legal form inside a run of capitals ("Pharmacia AB", "NV Philips") */
 };
 
 struct pslot {
@@ -171,6 +174,7 @@ int parties_prepare(ruleset *rs)
     padd(p, lex_find(rs, "compoundstop"), P_CSTOP);
     padd(p, lex_find(rs, "adjtail"), P_ADJTAIL);
     padd(p, lex_find(rs, "roleas"), P_ROLEAS);
+    padd(p, lex_find(rs, "legalform"), P_LEGAL);
     p->suffix = lex_find(rs, "rolesuffix");
     p->names = rs->has_capitalised_names;
     rs->party = p;
@@ -861,6 +865,19 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
                                  !strcmp(rk, "company");
                 if (tail || alone_role)
                     kind = NULL;
+            }
+        }
+        /* "Pharmacia AB", "NV Philips Gloeilampenfabrieken", "Citibank NA": a
+        ** legal form (`legalform`) in the run, as the run's first or last
+        ** word, makes it a company's name */
+        if (kind && (!strcmp(kind, "organisation") || !strcmp(kind, "name")) && nwords >= 2) {
+            size_t last = j;
+            while (last > b && !(st->w[last].flags & W_CAP))
+                last--;
+            if ((wbits(p, t, &st->w[b]) & P_LEGAL) || (wbits(p, t, &st->w[last]) & P_LEGAL) ||
+                (last < j && (wbits(p, t, &st->w[j]) & P_LEGAL))) {
+                kind = "company";
+                evidence = 1;
             }
         }
         /* "the OMV group", "the Chrysler unit": a company's role noun just
