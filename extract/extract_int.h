@@ -181,6 +181,8 @@ struct nc_extractor {
     nc_org *orgs;
     size_t n_orgs;
     char *orgs_text;           /* backing store of the gazetteer strings */
+    char **orgs_extra;         /* inflected aliases and their languages (orgs_inflect), owned */
+    size_t n_orgs_extra;
     nc_predicate *preds;       /* the claim vocabulary (predicates.tsv), file order */
     size_t n_preds;
     char *preds_text;          /* backing store of its strings */
@@ -245,6 +247,11 @@ const nc_org *org_by_alias(const nc_extractor *x, const char *lang, const char *
 /* The aliases valid in lang (borrowed strings) in a malloc'd array *out
 ** (free it; NULL on allocation failure); returns how many. */
 size_t orgs_aliases(const nc_extractor *x, const char *lang, const char ***out);
+/* Add to the gazetteer, once per language, the inflected forms of its aliases
+** that rs's `aliasinflect` lexicon describes (German "der Deutschen Bank" for
+** "Deutsche Bank"); the strings are owned by x (freed by orgs_free). Returns
+** NC_OK, also when rs has no such lexicon, or NC_E_NOMEM. */
+int orgs_inflect(nc_extractor *x, const ruleset *rs);
 
 /* values.c: per-article context for number parsing and date resolution */
 typedef struct value_ctx {

@@ -25,6 +25,11 @@ static void add_alias(nc_org *o, const char *lang, const char *alias)
     o->n_aliases++;
 }
 
+static int lang_ok(const char *alias_lang, const char *lang)
+{
+    return !strcmp(alias_lang, "*") || !strcmp(alias_lang, lang);
+}
+
 char *data_file_read(const char *path, long max, const char *what, nc_error *err)
 {
     FILE *f = fopen(path, "rb");
@@ -136,8 +141,103 @@ int orgs_load(nc_extractor *x, nc_error *err)
     return NC_OK;
 }
 
+/* Keep s (malloc'd) in x's extra strings; 0 (s freed) when out of memory. */
+static int keep_extra(nc_extractor *x, char *s)
+{
+    char **v = realloc(x->orgs_extra, (x->n_orgs_extra + 1) * sizeof *v);
+    if (!v) {
+        free(s);
+        return 0;
+    }
+    x->orgs_extra = v;
+    v[x->n_orgs_extra++] = s;
+    return 1;
+}
+
+/*
+** Inflected aliases. German inflects an adjective inside a name: "die
+** Deutsche Bank", "der Deutschen Bank", "die Schweizerische Nationalbank", "der
+** Schweizerischen Nationalbank". rs's `aliasinflect` lexicon says how: each
+** entry's value is an ending as the gazetteer writes it ("e"), its surfaces the
+** endings that may replace it ("en", "er", "es", "em"). An alias of two words or
+** more (valid in rs's language) whose words before the last are capitalised,
+** at least five bytes long, and end so, is added once per ending, every such
+** word inflected alike, as an alias of rs's language. Done once per language.
+*/
+int orgs_inflect(nc_extractor *x, const ruleset *rs)
+{
+    const lexicon *lx = lex_find(rs, "aliasinflect");
+    if (!lx || !lx->n)
+        return NC_OK;
+    for (size_t i = 0; i < x->n_orgs_extra; i++)
+        if (!strncmp(x->orgs_extra[i], "lang:", 5) && !strcmp(x->orgs_extra[i] + 5, rs->lang))
+            return NC_OK;       /* done for this language */
+    size_t ll = strlen(rs->lang);
+    char *lang = malloc(ll + 6);
+    if (!lang)
+        return NC_E_NOMEM;
+    memcpy(lang, "lang:", 5);
+    memcpy(lang + 5, rs->lang, ll + 1);
+    if (!keep_extra(x, lang))
+        return NC_E_NOMEM;
+    lang += 5;
+    for (size_t o = 0; o < x->n_orgs; o++) {
+        nc_org *org = &x->orgs[o];
+        size_t na = org->n_aliases;     /* the aliases as written, not those added here */
+        for (size_t k = 0; k < na; k++) {
+            const char *al = org->aliases[k].alias;
+            if (!lang_ok(org->aliases[k].lang, rs->lang) || !strchr(al, ' '))
+                continue;
+            for (size_t e = 0; e < lx->n; e++) {
+                const char *from = lx->v[e].value, *to = lx->v[e].surface;
+                size_t fl = strlen(from), tl = strlen(to), n = strlen(al);
+                if (!fl || !strcmp(from, to))
+                    continue;
+                char *v = malloc(n * (tl + 1) + 1);   /* every word could grow by tl */
+                if (!v)
+                    return NC_E_NOMEM;
+                size_t w = 0;
+                int changed = 0;
+                for (const char *p = al; *p;) {
+                    const char *sp = strchr(p, ' ');
+                    size_t wl = sp ? (size_t)(sp - p) : strlen(p);
+                    int inflect = sp && wl >= 5 && wl > fl && *p >= 'A' && *p <= 'Z' &&
+                                  !memcmp(p + wl - fl, from, fl);
+                    memcpy(v + w, p, wl - (inflect ? fl : 0));
+                    w += wl - (inflect ? fl : 0);
+                    if (inflect) {
+                        memcpy(v + w, to, tl);
+                        w += tl;
+                        changed = 1;
+                    }
+                    if (sp)
+                        v[w++] = ' ';
+                    p += wl + (sp != NULL);
+                }
+                v[w] = 0;
+                if (!changed) {
+                    free(v);
+                    continue;
+                }
+                if (!keep_extra(x, v))
+                    return NC_E_NOMEM;
+                size_t before = org->n_aliases;
+                add_alias(org, lang, v);
+                if (org->n_aliases == before)
+                    return NC_E_NOMEM;
+            }
+        }
+    }
+    return NC_OK;
+}
+
 void orgs_free(nc_extractor *x)
 {
+    for (size_t i = 0; i < x->n_orgs_extra; i++)
+        free(x->orgs_extra[i]);
+    free(x->orgs_extra);
+    x->orgs_extra = NULL;
+    x->n_orgs_extra = 0;
     for (size_t i = 0; i < x->n_orgs; i++)
         free(x->orgs[i].aliases);
     free(x->orgs);
@@ -159,11 +259,6 @@ size_t nc_extractor_orgs(const nc_extractor *x, const nc_org **orgs)
 {
     *orgs = x->orgs;
     return x->n_orgs;
-}
-
-static int lang_ok(const char *alias_lang, const char *lang)
-{
-    return !strcmp(alias_lang, "*") || !strcmp(alias_lang, lang);
 }
 
 const nc_org *org_by_alias(const nc_extractor *x, const char *lang, const char *s, size_t len)

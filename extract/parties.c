@@ -19,13 +19,25 @@
 **   - a hyphenated compound whose head says the first part is a name
 **     (`compoundhead`, "Lufthansa-Konzern"; not after `compoundstop` words)
 **   - a known first name (`firstname`) opening two capitalised words: a person
+**   - two or three capitalised words and a person's title in apposition after
+**     them ("Jerry Kendall, president of", "named Rafael Collado as chief
+**     executive": `roleas` words): a person
 **   - where the rule file says `capitalised_names yes` (French, English), a
 **     run of one to four capitalised words, `nameconnector` words inside
 **     ("Bank of America", "Banque de France"), leading determiners and
 **     `notname` words dropped, not a lone word that opens a clause, not
 **     only `place` words
+**   - never a hyphenated adjective (`adjtail`: "San Diego-based",
+**     "Japanese-owned") nor the capitalised words just before it
 **   - a name found so, written again in the same article (German too, where
 **     every noun is capitalised and a capital alone is no evidence)
+** A name of two or three words is a person where the article names its last
+** word so ("Jean Dupont" ... "M. Dupont").
+** A run with a legal form as its first or last word (`legalform`: "Pharmacia
+** AB", "NV Philips") is a company's name.
+** An acronym or a name is a company where the article says so: a company's
+** role noun just after it ("the OMV group"), or the name written elsewhere
+** with a legal form ("OMV AG": org.legal_form's mention).
 ** Each becomes an ORG mention, value "~" + the name (diacritics folded,
 ** spaces as "_": discovered_id), unit its kind: "company", "body" (a role
 ** noun of the `body` kind: a union, a regulator, a court, a government;
@@ -53,7 +65,10 @@ enum {
     P_ROLEEND = 32,  /* the last word of a role noun ("maker" of "aircraft maker") */
     P_CHEAD = 64,    /* a compound's head that makes its first part a name ("-Konzern") */
     P_CSTOP = 128,   /* a compound's first part that is no name ("Auto-", "Dax-") */
-    P_DET = 256      /* a determiner (the `det` lexicon): opens an apposition */
+    P_DET = 256,     /* a determiner (the `det` lexicon): opens an apposition */
+    P_ADJTAIL = 512, /* a hyphenated compound's tail that makes it an adjective ("-based") */
+    P_ROLEAS = 1024, /* between a person's name and the title after it: "as" */
+    P_LEGAL = 2048   /* a legal form inside a run of capitals ("Pharmacia AB", "NV Philips") */
 };
 
 struct pslot {
@@ -161,6 +176,9 @@ int parties_prepare(ruleset *rs)
     padd(p, lex_find(rs, "compoundhead"), P_CHEAD);
     padd(p, lex_find(rs, "det"), P_DET);
     padd(p, lex_find(rs, "compoundstop"), P_CSTOP);
+    padd(p, lex_find(rs, "adjtail"), P_ADJTAIL);
+    padd(p, lex_find(rs, "roleas"), P_ROLEAS);
+    padd(p, lex_find(rs, "legalform"), P_LEGAL);
     p->suffix = lex_find(rs, "rolesuffix");
     p->names = rs->has_capitalised_names;
     rs->party = p;
@@ -380,6 +398,21 @@ static void words_of(pstate *st, const struct party_lex *p, size_t s0, size_t s1
             mi++;
         if (mi < nm && ms[mi].start < e)
             w->flags |= W_INM;
+        /* "San Diego-based", "Japanese-owned": a capitalised adjective (its
+        ** tail after the last hyphen in the `adjtail` lexicon), never a name,
+        ** nor are the capitalised words written just before it ("San"); a
+        ** verb in small letters ("Merrill Lynch co-managed") ends nothing */
+        for (size_t h = w->e; h > w->s + 1; h--)
+            if (t[h - 1] == '-') {
+                if (h < w->e && (w->flags & W_CAP) && (lookup(p, t + h, w->e - h, NULL) & P_ADJTAIL)) {
+                    w->flags |= W_INM;
+                    for (size_t q = st->nw - 1; q > 0 && (st->w[q - 1].flags & W_JOIN) && (st->w[q - 1].flags & W_CAP) &&
+                                                !(st->w[q - 1].flags & W_POSS);
+                         q--)
+                        st->w[q - 1].flags |= W_INM;
+                }
+                break;
+            }
         i = e;
     }
     /* words in capitals next to one another, or longer than an acronym, are
@@ -607,6 +640,64 @@ static const char *role_after(const struct party_lex *p, pstate *st, size_t b, s
     return NULL;
 }
 
+/* A person's title in apposition after the name b..e (two or three
+** capitalised words, no connector), where capitalised runs are names:
+** "Jerry Kendall, president of the company, said", "Anne Brun, a former
+** chairwoman", "named Rafael Collado as chief executive" (`roleas` words,
+** "as"). A comma (or a `roleas` word), a determiner perhaps, at most one
+** word in small letters, then a role noun whose kind is person, not followed
+** by a capitalised word (then the title is the next name's: "Acme Corp,
+** chairman John Smith said"). Returns 1 when so. */
+static int person_after(const struct party_lex *p, pstate *st, size_t b, size_t e)
+{
+    const char *t = st->a->text;
+    if (!p->names || e == b || e - b > 2 || e + 2 >= st->nw || (st->w[e].flags & W_POSS))
+        return 0;
+    for (size_t q = b; q <= e; q++)
+        if ((st->w[q].flags & W_ACRO) || (wbits(p, t, &st->w[q]) & (P_CONNECT | P_ROLE | P_PLACE)))
+            return 0;
+    size_t k = e + 1;
+    size_t gap = st->w[e].e;
+    while (gap < st->w[k].s && t[gap] == ' ')
+        gap++;
+    if (gap < st->w[k].s && t[gap] == ',') {
+        gap++;
+        while (gap < st->w[k].s && t[gap] == ' ')
+            gap++;
+        if (gap != st->w[k].s)
+            return 0;
+    } else if (gap == st->w[k].s && (st->w[e].flags & W_JOIN) && (wbits(p, t, &st->w[k]) & P_ROLEAS)) {
+        k++;
+    } else {
+        return 0;
+    }
+    if (k < st->nw && (wbits(p, t, &st->w[k]) & P_DET) && (st->w[k].flags & W_JOIN))
+        k++;
+    for (int lower = 0; k < st->nw && lower < 2; k++) {
+        pword *w = &st->w[k];
+        if (w->flags & W_INM)
+            return 0;
+        /* the role noun, of up to three words */
+        for (size_t n = 3; n >= 1; n--) {
+            if (k + n > st->nw)
+                continue;
+            int ok = 1;
+            for (size_t q = k; q + 1 < k + n; q++)
+                ok &= (st->w[q].flags & W_JOIN) != 0;
+            const char *kind = NULL;
+            if (!ok || !(lookup(p, t + w->s, st->w[k + n - 1].e - w->s, &kind) & P_ROLE) || !kind ||
+                strcmp(kind, "person"))
+                continue;
+            size_t after = k + n;
+            return !(after < st->nw && (st->w[after - 1].flags & W_JOIN) && (st->w[after].flags & W_CAP));
+        }
+        if (!(w->flags & W_LOWER) || !(w->flags & W_JOIN) || (wbits(p, t, w) & (P_NOTNAME | P_CONNECT)))
+            return 0;
+        lower++;
+    }
+    return 0;
+}
+
 static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
 {
     const char *t = st->a->text;
@@ -632,7 +723,11 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
             role = role_before(p, st, i);
         /* the run of capitalised words from i (connectors inside) */
         size_t j = i, content = 1;
-        size_t maxw = p->names ? 4 : (role ? 2 : 1);
+        int before_first = 0;   /* the run stops before a first name opening another */
+        /* German: two words after a role noun ("die Fluggesellschaft Air
+        ** France"), three after a person's title ("Polizeidirektor Hans Peter
+        ** Doskozil") */
+        size_t maxw = p->names ? 4 : !role ? 1 : !strcmp(role, "person") ? 3 : 2;
         while (content < maxw && (st->w[j].flags & W_JOIN) && !(st->w[j].flags & W_POSS) && j + 1 < st->nw) {
             pword *n = &st->w[j + 1];
             if (n->flags & W_INM)
@@ -645,8 +740,10 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
                 const char *nk = NULL;
                 if ((wbits(p, t, n) & P_ROLE) && (nk = n->kind) && !strcmp(nk, "person"))
                     break;
-                if ((wbits(p, t, n) & P_FIRST) && !(wbits(p, t, &st->w[j]) & P_FIRST))
+                if ((wbits(p, t, n) & P_FIRST) && !(wbits(p, t, &st->w[j]) & P_FIRST)) {
+                    before_first = 1;
                     break;
+                }
                 j++;
                 content++;
                 continue;
@@ -743,6 +840,8 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
             }
         } else if (nwords >= 2 && (wbits(p, t, &st->w[b]) & P_FIRST)) {
             kind = "person";
+        } else if (!acros && e == j && person_after(p, st, b, e)) {
+            kind = "person";   /* "Jerry Kendall, president of the company," */
         } else if (acros) {
             kind = "organisation";
         } else if (p->names && !title) {
@@ -777,8 +876,38 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
                     kind = NULL;
             }
         }
+        /* "Pharmacia AB", "NV Philips Gloeilampenfabrieken", "Citibank NA": a
+        ** legal form (`legalform`) in the run, as the run's first or last
+        ** word, makes it a company's name */
+        if (kind && (!strcmp(kind, "organisation") || !strcmp(kind, "name")) && nwords >= 2) {
+            size_t last = j;
+            while (last > b && !(st->w[last].flags & W_CAP))
+                last--;
+            if ((wbits(p, t, &st->w[b]) & P_LEGAL) || (wbits(p, t, &st->w[last]) & P_LEGAL) ||
+                (last < j && (wbits(p, t, &st->w[j]) & P_LEGAL))) {
+                kind = "company";
+                evidence = 1;
+            }
+        }
+        /* "the OMV group", "the Chrysler unit": a company's role noun just
+        ** after an acronym or a name says it is a company */
+        if (kind && (!strcmp(kind, "organisation") || !strcmp(kind, "name")) && e == j && e + 1 < st->nw &&
+            (st->w[e].flags & W_JOIN) && !(st->w[e].flags & W_POSS) && !(st->w[e + 1].flags & (W_INM | W_CAP))) {
+            const char *rk = NULL;
+            if ((wbits(p, t, &st->w[e + 1]) & P_ROLE) && (rk = st->w[e + 1].kind) && !strcmp(rk, "company") &&
+                !(e + 2 < st->nw && (st->w[e + 1].flags & W_JOIN) &&
+                  ((st->w[e + 2].flags & W_CAP) || (wbits(p, t, &st->w[e + 2]) & P_CONNECT)))) {   /* "the OECD group of ..." */
+                kind = "company";
+                evidence = 1;
+            }
+        }
         if (!p->names && !role && nwords > 1)
             kind = NULL;       /* German: a run of capitals alone is no name */
+        /* "House Speaker Jim Wright", "Soviet Leader Mikhail Gorbachev",
+        ** "Financier Carl Lindner": capitalised words with no other evidence
+        ** just before a person's first name are the person's title */
+        if (before_first && kind && !evidence && !acros)
+            kind = NULL;
         if (kind)
             add_found(st, si, st->w[b].s, st->w[e].e, kind, evidence, (int)nwords);
         i = next;
@@ -1051,6 +1180,39 @@ int parties_find(const nc_extractor *x, const ruleset *article_rs, const nc_arti
         i = j;
     }
     free(ix);
+    /* a name of two or three words whose last word the article names as a
+    ** person by itself ("Jean Dupont" ... "M. Dupont a déclaré", "Mr Kendall
+    ** said") is that person */
+    for (size_t k = 0; k < st.nf; k++) {
+        found *g = &st.f[k];
+        if (g->nwords != 1 || strcmp(g->kind, "person") || !g->evidence)
+            continue;
+        size_t gl = strlen(g->id + 1);   /* the surname, after "~" */
+        for (size_t q = 0; q < st.nf; q++) {
+            found *f = &st.f[q];
+            size_t fl = strlen(f->id);
+            if (f->nwords < 2 || f->nwords > 3 || (strcmp(f->kind, "name") && strcmp(f->kind, "organisation")) ||
+                fl <= gl + 1 || f->id[fl - gl - 1] != '_' || strcmp(f->id + fl - gl, g->id + 1))
+                continue;
+            snprintf(f->kind, sizeof f->kind, "person");
+        }
+    }
+    /* a name written elsewhere in the article with a legal form is a company:
+    ** "OMV" after "OMV AG", "Texaco" after "Texaco Inc" (a company mention
+    ** whose id is the name's and one word more) */
+    for (size_t i = 0; i < nm; i++) {
+        if (ms[i].kind != NC_MENTION_ORG || strcmp(ms[i].unit, "company") || ms[i].value[0] != '~')
+            continue;
+        const char *cv = ms[i].value;
+        const char *us = strrchr(cv, '_');
+        if (!us)
+            continue;
+        size_t pl = (size_t)(us - cv);
+        for (size_t k = 0; k < st.nf; k++)
+            if (strlen(st.f[k].id) == pl && !memcmp(st.f[k].id, cv, pl) &&
+                (!strcmp(st.f[k].kind, "organisation") || !strcmp(st.f[k].kind, "name")))
+                snprintf(st.f[k].kind, sizeof st.f[k].kind, "company");
+    }
     /* into the mentions, in order; found names never overlap one another */
     nc_mention *v = realloc(ms, (nm + st.nf) * sizeof *v);
     if (!v) {

@@ -547,6 +547,11 @@ static char *expand(loader *ld, const char *src, nc_error *err)
             } else if (!strcmp(name, "orgs")) {
                 /* the gazetteer's aliases, matched case-sensitively ("X", "Meta") */
                 const char **aliases = NULL;
+                if (orgs_inflect(ld->x, ld->rs) != NC_OK) {
+                    free(b.p);
+                    nc_error_set(err, NC_E_NOMEM, ld->where, "out of memory");
+                    return NULL;
+                }
                 size_t n = orgs_aliases(ld->x, ld->rs->lang, &aliases);
                 if (!aliases) {
                     free(b.p);
@@ -809,6 +814,8 @@ static int resolve_words_in(loader *ld, const rule *r, const char *what, char *s
         } else if (!strcmp(t, "orgs")) {
             /* the same aliases as {orgs} */
             const char **aliases = NULL;
+            if (orgs_inflect(ld->x, ld->rs) != NC_OK)
+                return nc_error_set(err, NC_E_NOMEM, ld->where, "out of memory");
             size_t na = orgs_aliases(ld->x, ld->rs->lang, &aliases);
             ok = aliases != NULL;
             for (size_t a = 0; a < na && ok; a++)
