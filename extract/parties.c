@@ -459,6 +459,33 @@ static int capital_inside(const nc_article *a, const char *w, size_t n)
     return 0;
 }
 
+/* Does the article treat the word opening a sentence as a name though it
+** never writes it inside one ("Conseco had 1986 operating earnings of",
+** its wire headline "CONSECO SETS ...")? It is written again, in any case
+** (twice in all, at least), never with a small first letter, and it is no
+** plural ("Shares", "Analysts" open sentences as common nouns). ASCII
+** first letters only; 0 for texts over 256 KiB, as capital_inside. */
+static int name_by_case(const nc_article *a, const char *w, size_t n)
+{
+    if (a->text_len > (256u << 10) || n < 3 || n > 40 || !isupper((unsigned char)w[0]) ||
+        w[n - 1] == 's' || w[n - 1] == 'S')
+        return 0;
+    int seen = 0;
+    const char *t = a->text, *end = t + a->text_len;
+    for (const char *p = t; p + n <= end; p++) {
+        if (tolower((unsigned char)*p) != tolower((unsigned char)w[0]) || strncasecmp(p, w, n))
+            continue;
+        if ((p > t && (isalnum((unsigned char)p[-1]) || ((unsigned char)p[-1] & 0x80))) ||
+            (p + n < end && (isalnum((unsigned char)p[n]) || ((unsigned char)p[n] & 0x80))))
+            continue;          /* inside a longer word */
+        if (islower((unsigned char)*p))
+            return 0;          /* a common word somewhere */
+        seen++;
+        p += n - 1;
+    }
+    return seen >= 2;
+}
+
 static int is_roman(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -853,10 +880,12 @@ static void sentence_parties(const struct party_lex *p, pstate *st, size_t si)
             ** written with its capital inside a sentence of the article too
             ** ("Shares rose" is no name), or be a possessive ("Lufthansa's
             ** shares": what owns something; places, days and months are
-            ** `place` and `notname` words) */
+            ** `place` and `notname` words), or be a word the article writes
+            ** again and never in small letters (name_by_case) */
             if (nwords == 1)
                 kind = (st->w[b].flags & W_START) && !(st->w[b].flags & W_POSS) &&
-                               !capital_inside(st->a, t + st->w[b].s, st->w[b].e - st->w[b].s)
+                               !capital_inside(st->a, t + st->w[b].s, st->w[b].e - st->w[b].s) &&
+                               !name_by_case(st->a, t + st->w[b].s, st->w[b].e - st->w[b].s)
                            ? NULL : "candidate";
             /* nor the tail of a longer capitalised sequence cut short ("Real
             ** Estate Group", "Banque de France": the word before, inside the

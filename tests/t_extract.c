@@ -832,6 +832,15 @@ void t_extract_references(void)
         { "de", "Die M\303\274ller GmbH legte Zahlen vor. Es war sp\303\244t. Es war kalt. Es war dunkel. Es war still. "
                 "Der Konzern streicht 500 Stellen.",
           "!claim cuts_jobs subject=M\303\274ller GmbH" },
+        /* a sentence's first word the article writes again, never in small
+        ** letters (a wire headline in capitals): a name; a plural or a word also
+        ** written in small letters is none (parties.c, name_by_case) */
+        { "en", "ZENTRIX SETS SPLIT. Zentrix had 1986 operating earnings of 4,968,000 dlrs on revenues of 84.9 mln dlrs.",
+          "claim profit subject=Zentrix amount=4968000 USD" },
+        { "en", "Rising demand helped. Rising had 1986 operating earnings of 4,968,000 dlrs, analysts said, as demand was rising.",
+          "!claim profit subject=Rising" },
+        { "en", "SHARES RISE. Shares had 1986 operating earnings of 4,968,000 dlrs.",
+          "!claim profit subject=Shares" },
         /* a surname alone after the full name: the person */
         { "en", "Warren Buffett bought shares. It was noted. It was filed. Buffett said prices rose. "
                 "The billionaire paid 5 million dollars.",
