@@ -12,7 +12,8 @@
 **      surrogates become U+FFFD.
 **   3. Lines become paragraphs. In hard-wrapped text (most lines 40-100
 **      columns, as in wire copy) the lines of a block are joined; elsewhere
-**      each line is a paragraph. A word broken across lines with a hyphen is
+**      each line is a paragraph, but for a line that ends no sentence
+**      followed by one starting in small letters (the same sentence). A word broken across lines with a hyphen is
 **      rejoined. Runs of spaces collapse to one. Each paragraph ends in '\n'.
 **
 ** Not done on purpose: "Mitarbeiter*innen", "Abonnent:innen" and the like
@@ -141,6 +142,20 @@ static int starts_lower(const char *s, size_t n)
     return u_islower((UChar32)c);
 }
 
+/* Does line l end a sentence or a clause (its last character . ! ? : ;
+** or a closing quotation mark or bracket after one)? A line that does not,
+** followed by one starting in small letters, is the same sentence broken
+** by a hard wrap, even where the text is no wrapped block (a wire item's
+** notes under its table: "... MidSouth Corp, a" / "regional railroad
+** company ..."). */
+static int ends_sentence(const line *l)
+{
+    size_t n = l->len;
+    while (n > 0 && (l->s[n - 1] == ' ' || l->s[n - 1] == '"' || l->s[n - 1] == ')' || l->s[n - 1] == '\''))
+        n--;
+    return n == 0 || strchr(".!?:;", l->s[n - 1]) != NULL;
+}
+
 static int ends_broken_word(const line *l)
 {
     /* "...Infor-" + "mation": a letter, then a hyphen, at the very end */
@@ -239,8 +254,8 @@ static void assemble(const char *t, size_t n, buf *o)
             if (ends_broken_word(p) && starts_lower(l->s, l->len)) {
                 o->len--;              /* drop the hyphen, join the word */
                 o->p[o->len] = 0;
-            } else if (is_wrapped && l->indent < 2) {
-                buf_addc(o, ' ');
+            } else if ((is_wrapped || (!ends_sentence(p) && starts_lower(l->s, l->len))) && l->indent < 2) {
+                buf_addc(o, ' ');     /* a wrapped block, or a sentence that goes on in small letters */
             } else {
                 buf_addc(o, '\n');
             }
