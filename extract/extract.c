@@ -928,6 +928,88 @@ static void drop_deictic(nc_mention *ms, size_t *nm)
     *nm = k;
 }
 
+/* Does the folded text f hold the folded word w as a whole word? */
+static int has_folded_word(const char *f, const char *w)
+{
+    size_t n = strlen(w);
+    if (!n)
+        return 0;
+    for (const char *p = strstr(f, w); p; p = strstr(p + 1, w)) {
+        int before = p == f || !(isalnum((unsigned char)p[-1]) || ((unsigned char)p[-1] & 0x80));
+        int after = !(isalnum((unsigned char)p[n]) || ((unsigned char)p[n] & 0x80));
+        if (before && after)
+            return 1;
+    }
+    return 0;
+}
+
+/* Which franc a bare "francs" is. The rule file's `francread` lexicon says
+** how a bare franc is read (its value, FRF, and its words, "francs"),
+** `francown` the words that name that currency outright ("French francs":
+** nothing to do), `francctx` the places and words that make a story Swiss,
+** Belgian, Luxembourgish or French ("ZURICH, March 5 - ... 570 francs" is
+** CHF). A money mention read so, written with a francread word and without
+** a francown word, takes the francctx currency of which the article holds
+** the most distinct words, strictly more than any other; a tie or none
+** leaves it as read. */
+static void franc_context(const ruleset *rs, const nc_article *a, nc_mention *ms, size_t nm)
+{
+    const lexicon *ctx = lex_find(rs, "francctx"), *own = lex_find(rs, "francown"), *read = lex_find(rs, "francread");
+    if (!ctx || !ctx->n || !read || !read->n || a->text_len > (1u << 20))
+        return;
+    int any = 0;
+    for (size_t i = 0; i < nm && !any; i++)
+        any = ms[i].kind == NC_MENTION_MONEY && !strcmp(ms[i].unit, read->v[0].value);
+    if (!any)
+        return;
+    size_t cap = a->text_len * 3 + 1;
+    char *f = malloc(cap);
+    if (!f)
+        return;                /* out of memory: the currencies stay as read */
+    fold_utf8(a->text, a->text_len, f, cap);
+    /* per currency value: how many of its words the article holds */
+    const char *best = NULL;
+    int best_n = 0, second_n = 0;
+    for (size_t k = 0; k < ctx->n; k++) {
+        int dup = 0;
+        for (size_t j = 0; j < k && !dup; j++)
+            dup = !strcmp(ctx->v[j].value, ctx->v[k].value);
+        if (dup)
+            continue;
+        int n = 0;
+        for (size_t j = k; j < ctx->n; j++)
+            if (!strcmp(ctx->v[j].value, ctx->v[k].value) && has_folded_word(f, ctx->v[j].folded))
+                n++;
+        if (n > best_n) {
+            second_n = best_n;
+            best_n = n;
+            best = ctx->v[k].value;
+        } else if (n > second_n) {
+            second_n = n;
+        }
+    }
+    free(f);
+    if (!best || best_n == second_n)
+        return;
+    for (size_t i = 0; i < nm; i++) {
+        nc_mention *m = &ms[i];
+        if (m->kind != NC_MENTION_MONEY || strcmp(m->unit, read->v[0].value) || !strcmp(m->unit, best))
+            continue;
+        char mf[256];
+        fold_utf8(a->text + m->start, m->end - m->start, mf, sizeof mf);
+        int is_franc = 0;
+        for (size_t k = 0; k < read->n && !is_franc; k++)
+            is_franc = has_folded_word(mf, read->v[k].folded);
+        if (!is_franc)
+            continue;          /* "FF 500", "FRF": the code says it */
+        int said = 0;
+        for (size_t k = 0; own && k < own->n && !said; k++)
+            said = has_folded_word(mf, own->v[k].folded);
+        if (!said)
+            snprintf(m->unit, sizeof m->unit, "%s", best);
+    }
+}
+
 static int extract_kinds(const nc_extractor *x, const nc_article *a, const char *lang, unsigned kinds,
                          nc_extraction *out, nc_error *err)
 {
@@ -991,6 +1073,7 @@ static int extract_kinds(const nc_extractor *x, const nc_article *a, const char 
     }
     if (!(kinds & KEEP_DEICTIC))
         drop_deictic(ms, &nm);
+    franc_context(rs, a, ms, nm);
     if (w->nq > 1)
         qsort(w->q, w->nq, sizeof *w->q, cmp_cue);
     out->mentions = ms;
