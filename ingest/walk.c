@@ -196,11 +196,12 @@ static void push_dir(nc_walker *w, root_walk *rw, const char *dir)
             break;
         }
         struct stat st;
+        int left_out = -1;
         if (stat(path, &st) != 0) {
             report(w, path, errno == ELOOP ? "symbolic link loop" :
                             errno == ENOENT ? "vanished, or a dangling symbolic link" : strerror(errno));
-        } else if (S_ISREG(st.st_mode) && not_article(de->d_name) >= 0) {
-            w->n_left_out[not_article(de->d_name)]++;
+        } else if (S_ISREG(st.st_mode) && (left_out = not_article(de->d_name)) >= 0) {
+            w->n_left_out[left_out]++;
         } else if (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && !ends_with(de->d_name, ".meta") &&
                                            !is_skipped(w, st.st_dev, st.st_ino))) {
             if (n == cap && !grow((void **)&e, &cap, sizeof *e)) {
