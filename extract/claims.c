@@ -792,19 +792,6 @@ static void date_claim(const nc_article *a, const nc_extraction *ex, size_t m0, 
 
 #define SOLE_WINDOW 8
 
-/* Is the folded word w (n bytes) in lexicon lx? */
-static int in_lexicon(const lexicon *lx, const char *w, size_t n)
-{
-    if (!lx || !n || n >= 64)
-        return 0;
-    char f[128];
-    fold_utf8(w, n, f, sizeof f);
-    for (size_t i = 0; i < lx->n; i++)
-        if (!strcmp(lx->v[i].folded, f))
-            return 1;
-    return 0;
-}
-
 /* The quantity a list coordinates with slot qi's, one claim each ("a drop
 ** of 3 % in the first half and of 31 % in the second", "losses of 57 mln
 ** dlrs for the quarter and 68 mln dlrs for the year", "14 euros in 2011,
@@ -852,10 +839,10 @@ static int coordinated(const ruleset *rs, const nc_article *a, const nc_extracti
                 e++;
             while (e > i + 1 && a->text[e - 1] == '.')
                 e--;                      /* "vs." keeps its point; a sentence's does not come here */
-            if (!joined && in_lexicon(coord, a->text + i, e - i)) {
+            if (!joined && lex_value(coord, a->text + i, e - i)) {
                 joined = 1;
                 comma = 0;
-            } else if (in_lexicon(fill, a->text + i, e - i) && !comma) {
+            } else if (lex_value(fill, a->text + i, e - i) && !comma) {
                 int *n = joined ? &after : &before;
                 if (++*n > COORD_WORDS)
                     return -1;

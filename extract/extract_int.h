@@ -206,6 +206,8 @@ const ruleset *ruleset_find(const nc_extractor *x, const char *lang);
 const lexicon *lex_find(const ruleset *rs, const char *name);
 /* canonical value for text in lexicon name, NULL if not found */
 const char *lex_lookup(const ruleset *rs, const char *name, const char *text, size_t len);
+/* the same in lexicon lx (NULL: none); the value is borrowed from lx */
+const char *lex_value(const lexicon *lx, const char *text, size_t len);
 /* case-fold UTF-8 (ICU full case folding), unify spaces; into out */
 void fold_utf8(const char *s, size_t len, char *out, size_t size);
 /* The token starting at s (len bytes left): a run of letters, one ASCII

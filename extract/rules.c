@@ -121,7 +121,11 @@ const lexicon *lex_find(const ruleset *rs, const char *name)
 
 const char *lex_lookup(const ruleset *rs, const char *name, const char *text, size_t len)
 {
-    const lexicon *lx = lex_find(rs, name);
+    return lex_value(lex_find(rs, name), text, len);
+}
+
+const char *lex_value(const lexicon *lx, const char *text, size_t len)
+{
     if (!lx)
         return NULL;
     char f[512];
