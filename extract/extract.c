@@ -928,21 +928,6 @@ static void drop_deictic(nc_mention *ms, size_t *nm)
     *nm = k;
 }
 
-/* Does the folded text f hold the folded word w as a whole word? */
-static int has_folded_word(const char *f, const char *w)
-{
-    size_t n = strlen(w);
-    if (!n)
-        return 0;
-    for (const char *p = strstr(f, w); p; p = strstr(p + 1, w)) {
-        int before = p == f || !(isalnum((unsigned char)p[-1]) || ((unsigned char)p[-1] & 0x80));
-        int after = !(isalnum((unsigned char)p[n]) || ((unsigned char)p[n] & 0x80));
-        if (before && after)
-            return 1;
-    }
-    return 0;
-}
-
 /* Which franc a bare "francs" is. The rule file's `francread` lexicon says
 ** how a bare franc is read (its value, FRF, and its words, "francs"),
 ** `francown` the words that name that currency outright ("French francs":
@@ -978,7 +963,7 @@ static void franc_context(const ruleset *rs, const nc_article *a, nc_mention *ms
             continue;
         int n = 0;
         for (size_t j = k; j < ctx->n; j++)
-            if (!strcmp(ctx->v[j].value, ctx->v[k].value) && has_folded_word(f, ctx->v[j].folded))
+            if (!strcmp(ctx->v[j].value, ctx->v[k].value) && folded_has_word(f, ctx->v[j].folded))
                 n++;
         if (n > best_n) {
             second_n = best_n;
@@ -999,12 +984,12 @@ static void franc_context(const ruleset *rs, const nc_article *a, nc_mention *ms
         fold_utf8(a->text + m->start, m->end - m->start, mf, sizeof mf);
         int is_franc = 0;
         for (size_t k = 0; k < read->n && !is_franc; k++)
-            is_franc = has_folded_word(mf, read->v[k].folded);
+            is_franc = folded_has_word(mf, read->v[k].folded);
         if (!is_franc)
             continue;          /* "FF 500", "FRF": the code says it */
         int said = 0;
         for (size_t k = 0; own && k < own->n && !said; k++)
-            said = has_folded_word(mf, own->v[k].folded);
+            said = folded_has_word(mf, own->v[k].folded);
         if (!said)
             snprintf(m->unit, sizeof m->unit, "%s", best);
     }

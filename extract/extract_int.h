@@ -208,6 +208,10 @@ const lexicon *lex_find(const ruleset *rs, const char *name);
 const char *lex_lookup(const ruleset *rs, const char *name, const char *text, size_t len);
 /* the same in lexicon lx (NULL: none); the value is borrowed from lx */
 const char *lex_value(const lexicon *lx, const char *text, size_t len);
+/* Does the case-folded text hold the folded surface (a lexicon entry's
+** `folded`) as a whole word, or words? A surface "*ed" stands for any word
+** ending so after a stem of three letters or more ("rejected", not "need"). */
+int folded_has_word(const char *text, const char *surface);
 /* case-fold UTF-8 (ICU full case folding), unify spaces; into out */
 void fold_utf8(const char *s, size_t len, char *out, size_t size);
 /* The token starting at s (len bytes left): a run of letters, one ASCII

@@ -136,6 +136,35 @@ const char *lex_value(const lexicon *lx, const char *text, size_t len)
     return NULL;
 }
 
+int folded_has_word(const char *text, const char *surface)
+{
+    /* "*ed": any word ending so whose stem has three letters or more (the
+    ** regular past of English: "rejected", not "need") */
+    int suffix = surface[0] == '*';
+    if (suffix)
+        surface++;
+    size_t n = strlen(surface);
+    if (!n)
+        return 0;
+    for (const char *p = strstr(text, surface); p; p = strstr(p + 1, surface)) {
+        int after = !(isalnum((unsigned char)p[n]) || (unsigned char)p[n] >= 0x80);
+        if (!after)
+            continue;
+        if (suffix) {
+            size_t stem = 0;
+            while (p - stem > text && (isalpha((unsigned char)p[-1 - (long)stem]) || (unsigned char)p[-1 - (long)stem] >= 0x80))
+                stem++;
+            if (stem >= 3)
+                return 1;
+            continue;
+        }
+        int before = p == text || !(isalnum((unsigned char)p[-1]) || (unsigned char)p[-1] >= 0x80);
+        if (before)
+            return 1;
+    }
+    return 0;
+}
+
 static lexicon *lex_get(ruleset *rs, const char *name)
 {
     for (size_t i = 0; i < rs->n_lex; i++)

@@ -617,36 +617,6 @@ static int choose_year(const ymd *partial, const ymd *pub, int tense)
     return best;
 }
 
-/* Does folded text hold surface as a whole word (or words)? */
-static int has_words(const char *text, const char *surface)
-{
-    /* "*ed": any word ending so whose stem has three letters or more (the
-    ** regular past of English: "rejected", not "need") */
-    int suffix = surface[0] == '*';
-    if (suffix)
-        surface++;
-    size_t n = strlen(surface);
-    if (!n)
-        return 0;
-    for (const char *p = strstr(text, surface); p; p = strstr(p + 1, surface)) {
-        int after = !(isalnum((unsigned char)p[n]) || (unsigned char)p[n] >= 0x80);
-        if (!after)
-            continue;
-        if (suffix) {
-            size_t stem = 0;
-            while (p - stem > text && (isalpha((unsigned char)p[-1 - (long)stem]) || (unsigned char)p[-1 - (long)stem] >= 0x80))
-                stem++;
-            if (stem >= 3)
-                return 1;
-            continue;
-        }
-        int before = p == text || !(isalnum((unsigned char)p[-1]) || (unsigned char)p[-1] >= 0x80);
-        if (before)
-            return 1;
-    }
-    return 0;
-}
-
 /* Where the sentence around [at, at+len) points in time, by the words of the
 ** rule file's "tense" lexicon (values "past" and "future"): -1, +1, or 0
 ** when it says neither, or both. */
@@ -663,7 +633,7 @@ static int sentence_tense(value_ctx *vc, size_t at)
     fold_utf8(vc->sent + b, e - b, f, sizeof f);
     int past = 0, future = 0;
     for (size_t i = 0; i < lx->n; i++)
-        if (has_words(f, lx->v[i].folded)) {
+        if (folded_has_word(f, lx->v[i].folded)) {
             if (!strcmp(lx->v[i].value, "past"))
                 past = 1;
             else if (!strcmp(lx->v[i].value, "future"))
