@@ -503,6 +503,35 @@ static int trial_differs(const char *db, const char *ref, int t, int show_diff)
     return bad;
 }
 
+/* The n commands (printf formats, one %s: the database) one after the
+** other on ref_db, each checked to exit 0: ref_db's content_dump
+** (malloc'd; NULL if unreadable). */
+static char *sequential_dump(const char *ref_db, char (*procs)[3000], int n)
+{
+    char cmd[4000];
+    for (int p = 0; p < n; p++) {
+        snprintf(cmd, sizeof cmd, procs[p], ref_db);
+        CHECK_INT(t_run(cmd, NULL), 0);
+    }
+    return content_dump(ref_db);
+}
+
+/* trials trials of race_trial on a db made fresh for each, each database
+** then compared with ref (trial_differs, the first difference shown);
+** adds to *bad_exits, *bad_dbs, *reads and *read_failures. None without a
+** ref. */
+static void race_trials(const char *dir, const char *db, char (*procs)[3000], int n, int trials, const char *ref,
+                        int *bad_exits, int *bad_dbs, int *reads, int *read_failures)
+{
+    char cmd[2200];
+    for (int t = 0; t < trials && ref; t++) {
+        snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm'", db, db, db);
+        CHECK_INT(t_run(cmd, NULL), 0);
+        *bad_exits += race_trial(dir, db, procs, n, t, reads, read_failures);
+        *bad_dbs += trial_differs(db, ref, t, *bad_dbs == 0);
+    }
+}
+
 /* Many processes, one new database (#34). Each trial starts four processes
 ** at the same instant on a fresh database (three ingests of different
 ** files and folders, and a load of a stream file), while newsclaims
@@ -557,11 +586,7 @@ void t_reliability_first_open_race(void)
     snprintf(procs[3], sizeof procs[3], "%s load '%s' --db '%%s' --quiet", t_bin(), stream);
     /* the same commands one after the other */
     snprintf(ref_db, sizeof ref_db, "%s/ref.db", d);
-    for (int p = 0; p < 4; p++) {
-        snprintf(cmd, sizeof cmd, procs[p], ref_db);
-        CHECK_INT(t_run(cmd, NULL), 0);
-    }
-    char *ref = content_dump(ref_db);
+    char *ref = sequential_dump(ref_db, procs, 4);
     long long n_files = query_num(ref_db, "SELECT count(*) FROM files");
     CHECK(ref && strlen(ref) > 1000);
     CHECK_INT(n_files, bench ? 18 : 9);
@@ -570,12 +595,7 @@ void t_reliability_first_open_race(void)
     snprintf(db, sizeof db, "%s/race.db", d);
     int bad_exits = 0, bad_dbs = 0, reads = 0, read_failures = 0;
     double t0 = now_s();
-    for (int t = 0; t < trials && ref; t++) {
-        snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm'", db, db, db);
-        CHECK_INT(t_run(cmd, NULL), 0);
-        bad_exits += race_trial(d, db, procs, 4, t, &reads, &read_failures);
-        bad_dbs += trial_differs(db, ref, t, bad_dbs == 0);
-    }
+    race_trials(d, db, procs, 4, trials, ref, &bad_exits, &bad_dbs, &reads, &read_failures);
     printf("  %d trials of 4 processes at once on a fresh database (%lld files): %d exits not 0, %d databases"
            " unlike the sequential run's; %d reads (timeline, stats, explain, show) meanwhile, %d failed; %.1f s\n",
            trials, n_files, bad_exits, bad_dbs, reads, read_failures, now_s() - t0);
@@ -614,11 +634,7 @@ void t_reliability_first_open_merge(void)
     snprintf(procs[1], sizeof procs[1], "%s merge '%s/s1.db' '%s/s0.db' --db '%%s' --quiet", t_bin(), d, d);
     snprintf(procs[2], sizeof procs[2], "%s ingest '%s/c' --db '%%s' --quiet", t_bin(), in);
     snprintf(ref_db, sizeof ref_db, "%s/ref.db", d);
-    for (int p = 0; p < 3; p++) {
-        snprintf(cmd, sizeof cmd, procs[p], ref_db);
-        CHECK_INT(t_run(cmd, NULL), 0);
-    }
-    char *ref = content_dump(ref_db);
+    char *ref = sequential_dump(ref_db, procs, 3);
     CHECK(ref && strlen(ref) > 1000);
     CHECK_INT(query_num(ref_db, "SELECT count(*) FROM files"), 8);
     snprintf(db, sizeof db, "%s/out.db", d);
@@ -626,12 +642,7 @@ void t_reliability_first_open_merge(void)
     const char *env = getenv("NEWSCLAIMS_TEST_RACE_TRIALS");
     int trials = env && atoi(env) > 0 && atoi(env) < 5 ? atoi(env) : 5;
     int bad_exits = 0, bad_dbs = 0, reads = 0, read_failures = 0;
-    for (int t = 0; t < trials && ref; t++) {
-        snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm'", db, db, db);
-        CHECK_INT(t_run(cmd, NULL), 0);
-        bad_exits += race_trial(d, db, procs, 3, t, &reads, &read_failures);
-        bad_dbs += trial_differs(db, ref, t, bad_dbs == 0);
-    }
+    race_trials(d, db, procs, 3, trials, ref, &bad_exits, &bad_dbs, &reads, &read_failures);
     printf("  %d trials of two merges and an ingest at once into a new OUT: %d exits not 0, %d databases unlike"
            " the sequential run's; %d reads (timeline, stats, explain, show), %d failed\n", trials, bad_exits, bad_dbs, reads, read_failures);
     CHECK_INT(bad_exits, 0);
